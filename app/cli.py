@@ -1,0 +1,391 @@
+"""The `rung` command: the desktop app's launcher and a scriptable tool.
+
+Exit status: 0 on success, 2 on a usage error, 1 on any other error, always
+with one plain sentence on stderr and never a traceback. A command that fails
+changes nothing in the data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app import __version__
+from app.errors import RungError, UsageError
+from app.paths import DATABASE_NAME, default_data_dir
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one sentence and exit status 2, without argparse's usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message[:1].upper()}{message[1:]} (see '{self.prog} --help').")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return value
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _json_out(data: Any) -> None:
+    _out(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# -- opening the data folder -------------------------------------------------
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+
+
+@contextlib.contextmanager
+def _services(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[Any]:
+    """Open the data folder; if this command created the database and then fails, undo that."""
+    from app.services import open_services
+
+    folder = _data_dir(args)
+    folder_existed = folder.exists()
+    database = folder / DATABASE_NAME
+    database_existed = database.exists()
+    services = open_services(folder, read_only=read_only)
+    try:
+        yield services
+    except BaseException:
+        services.close()
+        if not database_existed and database.exists():
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                database.with_name(database.name + suffix).unlink(missing_ok=True)
+            if not folder_existed:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        raise
+    services.close()
+
+
+# -- commands ----------------------------------------------------------------
+
+
+def _frameworks_list(args: argparse.Namespace) -> int:
+    with _services(args, read_only=True) as services:
+        infos = services.frameworks.list()
+    if args.json:
+        _json_out(
+            [
+                {
+                    "id": i.id,
+                    "version": i.version,
+                    "name": i.name,
+                    "hash": i.hash,
+                    "builtin": i.builtin,
+                }
+                for i in infos
+            ]
+        )
+    else:
+        for info in infos:
+            origin = "built-in" if info.builtin else "imported"
+            _out(f"{info.ref:<24} {info.name}  ({origin})")
+    return 0
+
+
+def _frameworks_show(args: argparse.Namespace) -> int:
+    with _services(args, read_only=True) as services:
+        framework = services.frameworks.load(args.ref)
+    from app.framework.loader import framework_hash
+
+    if args.json:
+        _json_out(framework.model_dump(mode="json", by_alias=True))
+        return 0
+    _out(f"{framework.name} ({framework.ref})")
+    _out(f"hash: {framework_hash(framework)}")
+    _out("levels: " + " → ".join(f"{lvl.name} [{lvl.id}]" for lvl in framework.levels))
+    scale = ", ".join(f"{p.value} {p.label}" for p in framework.rating_scale)
+    _out(f"rating scale: {scale}")
+    bands = ", ".join(
+        f"{b.name} from {b.from_readiness:g}{' (ready)' if b.ready else ''}"
+        for b in framework.verdict_bands
+    )
+    _out(f"verdict bands: {bands}")
+    _out("dimensions:")
+    for dimension in framework.dimensions:
+        skills = [s for s in framework.skills if s.dimension == dimension.id]
+        _out(f"  {dimension.weight:>3}  {dimension.name} [{dimension.id}] — {len(skills)} skills")
+    _out(
+        f"{len(framework.skills)} skills, {len(framework.milestones)} milestones, "
+        f"{len(framework.kpis)} KPIs, {len(framework.promotion_criteria)} promotion criteria, "
+        f"{len(framework.responsibilities)} responsibilities"
+    )
+    return 0
+
+
+def _frameworks_validate(args: argparse.Namespace) -> int:
+    from app.framework.loader import framework_hash, load_framework_file
+
+    framework = load_framework_file(Path(args.file))
+    _out(
+        f"{Path(args.file).name}: a valid framework, {framework.ref} "
+        f"({len(framework.skills)} skills, {len(framework.levels)} levels), "
+        f"hash {framework_hash(framework)}."
+    )
+    return 0
+
+
+def _frameworks_import(args: argparse.Namespace) -> int:
+    from app.framework.loader import load_framework_file
+
+    load_framework_file(Path(args.file))  # validate before the data folder is touched
+    with _services(args) as services:
+        info, created = services.frameworks.import_file(Path(args.file))
+    _out(f"Imported {info.ref}." if created else f"{info.ref} is already stored; nothing changed.")
+    return 0
+
+
+def _frameworks_export(args: argparse.Namespace) -> int:
+    with _services(args, read_only=True) as services:
+        info = services.frameworks.export_file(args.ref, Path(args.file))
+    _out(f"Wrote {info.ref} to {args.file}.")
+    return 0
+
+
+def _frameworks_schema(_args: argparse.Namespace) -> int:
+    from app.services.frameworks import framework_schema
+
+    _json_out(framework_schema())
+    return 0
+
+
+def _profile_record(profile: Any) -> dict[str, Any]:
+    return {
+        "id": profile.id,
+        "name": profile.name,
+        "framework": profile.framework,
+        "framework_version": profile.framework_version,
+        "level": profile.level,
+        "target": profile.target,
+        "role_start": profile.role_start.isoformat(),
+        "checkin_interval_days": profile.checkin_interval_days,
+        "manager": profile.manager,
+    }
+
+
+def _profiles_list(args: argparse.Namespace) -> int:
+    with _services(args, read_only=True) as services:
+        profiles = services.profiles.list()
+    if args.json:
+        _json_out([_profile_record(p) for p in profiles])
+    elif not profiles:
+        _out("No profiles yet. Create one with 'rung profiles create' or try 'rung demo'.")
+    else:
+        for p in profiles:
+            _out(
+                f"{p.id}  {p.name}  {p.framework}@{p.framework_version}  "
+                f"{p.level} → {p.target}  since {p.role_start.isoformat()}"
+            )
+    return 0
+
+
+def _profiles_create(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        profile = services.profiles.create(
+            name=args.name,
+            framework=args.framework,
+            level=args.level,
+            target=args.target,
+            started=args.started,
+            interval_days=args.interval,
+            manager=args.manager,
+        )
+    _out(profile.id)
+    return 0
+
+
+def _profiles_delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise UsageError("Deleting a profile erases all of its check-ins; add --yes to confirm.")
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+    with _services(args) as services:
+        services.profiles.delete(profile.id)
+    _out(f"Deleted the profile {profile.name} ({profile.id}).")
+    return 0
+
+
+def _checkins_list(args: argparse.Namespace) -> int:
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+        checkins = services.checkins.list(profile.id)
+    if args.json:
+        _json_out(
+            [
+                {
+                    "id": c.id,
+                    "date": c.date.isoformat(),
+                    "status": c.status,
+                    "ratings": c.ratings,
+                }
+                for c in checkins
+            ]
+        )
+    elif not checkins:
+        _out(f"{profile.name} has no check-ins yet.")
+    else:
+        for c in checkins:
+            _out(f"{c.date.isoformat()}  {c.status:<5}  {c.ratings:>3} ratings  {c.id}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.services.demo import create_demo
+
+    if args.years > 50:
+        raise UsageError("--years must be at most 50.")
+    with _services(args) as services:
+        profile_id = create_demo(
+            services.store,
+            services.frameworks,
+            services.profiles,
+            years=args.years,
+            weekly=args.weekly,
+            seed=args.seed,
+        )
+    _out(profile_id)
+    return 0
+
+
+def _launch(args: argparse.Namespace) -> int:
+    from ui.app import run
+
+    return run(_data_dir(args), smoke_test=args.smoke_test)
+
+
+# -- the parser --------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the data folder (default: $RUNG_DATA_DIR or the platform's user data folder)",
+    )
+    parser = _Parser(
+        prog="rung",
+        description="Rate yourself against a career ladder, offline.",
+        parents=[common],
+    )
+    parser.set_defaults(handler=_launch, data_dir=None)
+    parser.add_argument("--version", action="version", version=f"rung {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="draw the main window with the last profile, then exit (for checks)",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    def group(name: str, help_text: str) -> Any:
+        sub = commands.add_parser(name, help=help_text, parents=[common])
+        sub.set_defaults(handler=lambda _a, p=sub: p.error("choose a subcommand"))
+        return sub.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=_Parser)
+
+    def command(parent: Any, name: str, handler: Handler, help_text: str) -> Any:
+        sub = parent.add_parser(name, help=help_text, parents=[common])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = command(commands, "demo", _demo, "create a demo profile; prints its id")
+    demo.add_argument("--years", type=_positive, default=2, help="years of history (default 2)")
+    demo.add_argument("--weekly", action="store_true", help="weekly instead of monthly check-ins")
+    demo.add_argument("--seed", type=int, default=0, help="the same seed gives the same demo")
+
+    frameworks = group("frameworks", "role frameworks (career ladders)")
+    sub = command(frameworks, "list", _frameworks_list, "list stored frameworks")
+    sub.add_argument("--json", action="store_true")
+    sub = command(frameworks, "show", _frameworks_show, "summarise a framework")
+    sub.add_argument("ref", metavar="ID[@VERSION]")
+    sub.add_argument("--json", action="store_true", help="print the whole validated model")
+    sub = command(frameworks, "validate", _frameworks_validate, "check a framework file")
+    sub.add_argument("file", metavar="FILE")
+    sub = command(frameworks, "import", _frameworks_import, "validate and store a framework")
+    sub.add_argument("file", metavar="FILE")
+    sub = command(frameworks, "export", _frameworks_export, "write a framework as YAML or JSON")
+    sub.add_argument("ref", metavar="ID[@VERSION]")
+    sub.add_argument("file", metavar="FILE")
+    command(frameworks, "schema", _frameworks_schema, "print the framework JSON Schema")
+
+    profiles = group("profiles", "people on a ladder")
+    sub = command(profiles, "list", _profiles_list, "list profiles")
+    sub.add_argument("--json", action="store_true")
+    sub = command(profiles, "create", _profiles_create, "create a profile; prints its id")
+    sub.add_argument("--name", required=True)
+    sub.add_argument("--framework", required=True, metavar="ID[@VERSION]")
+    sub.add_argument("--level", required=True, help="the current level's id")
+    sub.add_argument("--target", required=True, help="the target level's id")
+    sub.add_argument("--started", type=_iso_date, help="role start date (default today)")
+    sub.add_argument("--interval", type=_positive, default=30, help="check-in interval in days")
+    sub.add_argument("--manager", help="the manager's name")
+    sub = command(profiles, "delete", _profiles_delete, "delete a profile and its history")
+    sub.add_argument("profile", metavar="P")
+    sub.add_argument("--yes", action="store_true", help="confirm the deletion")
+
+    checkins = group("checkins", "assessments")
+    sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--json", action="store_true")
+    return parser
+
+
+def _plain(exc: BaseException) -> str:
+    """One sentence for failures that are not ours to explain in detail."""
+    if isinstance(exc, PermissionError):
+        return f"Permission denied: {exc.filename}."
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}."
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError | sqlite3.OperationalError):
+        return f"The database could not be used: {getattr(exc, 'orig', exc)}."
+    return f"Unexpected error ({type(exc).__name__}: {exc}); this is a bug, please report it."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler: Handler = args.handler
+        return handler(args)
+    except RungError as exc:
+        sys.stderr.write(f"rung: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("rung: interrupted.\n")
+        return 130
+    except Exception as exc:
+        sys.stderr.write(f"rung: {_plain(exc)}\n")
+        return 1

@@ -1,0 +1,40 @@
+"""Errors meant for people: each carries one plain sentence and an exit status.
+
+Anything that is not a `RungError` is a bug and is reported as one.
+"""
+
+
+class RungError(Exception):
+    """A known failure the user can act on; `str()` is the sentence to show."""
+
+    exit_code = 1
+
+
+class UsageError(RungError):
+    """The command line itself was wrong (exit status 2)."""
+
+    exit_code = 2
+
+
+class NotFoundError(RungError):
+    """A profile, framework or check-in that the user named does not exist."""
+
+
+class FrameworkError(RungError):
+    """A framework file or model that cannot be used."""
+
+
+class DatabaseError(RungError):
+    """The database cannot be opened or used as it is."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The database file is not a readable SQLite database."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The database was written by a newer version of Rung."""
+
+
+class InvalidInputError(RungError):
+    """A value the user typed or passed cannot be stored as it is."""

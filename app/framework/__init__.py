@@ -1,0 +1,1 @@
+"""The role framework: its model, its files and its canonical hash."""

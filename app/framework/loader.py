@@ -1,0 +1,192 @@
+"""Read framework files (YAML or JSON) into validated models, with errors for people.
+
+YAML goes through a `SafeLoader` that builds only plain data, rejects
+duplicate keys and remembers the line of every value, so a problem found
+deep in the model can still be reported as "file, line, path".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import rfc8785
+import yaml
+from pydantic import ValidationError
+
+from app.errors import FrameworkError
+from app.framework.model import Framework, FrameworkProblems, Loc, format_loc
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+Lines = dict[Loc, int]
+
+
+class _Reader:
+    """Builds plain Python data from a YAML node tree, recording lines by path."""
+
+    def __init__(self, loader: yaml.SafeLoader, name: str) -> None:
+        self.loader = loader
+        self.name = name
+        self.lines: Lines = {}
+        self.nodes = 0
+
+    def build(self, node: yaml.Node, path: Loc) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise FrameworkError(f"{self.name}: the document is too large or too deeply aliased.")
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                if not isinstance(key, str):
+                    raise FrameworkError(f"{self.name}, line {line}: the key {key!r} is not text.")
+                if key in result:
+                    raise FrameworkError(
+                        f"{self.name}, line {line}, {format_loc((*path, key))}: "
+                        f"the key '{key}' appears twice."
+                    )
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+
+def _read_yaml(text: str, name: str) -> tuple[Any, Lines]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise FrameworkError(f"{name}: the file is empty.")
+        reader = _Reader(loader, name)
+        return reader.build(node, ()), reader.lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}" if mark else ""
+        problem = exc.problem or exc.context or "it is not valid YAML"
+        raise FrameworkError(f"{name}{where}: {problem}.") from None
+    except yaml.YAMLError as exc:
+        raise FrameworkError(f"{name}: the file is not valid YAML ({exc}).") from None
+    finally:
+        loader.dispose()
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise FrameworkError(f"the key '{key}' appears twice")
+        result[key] = value
+    return result
+
+
+def _read_json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise FrameworkError(f"{name}, line {exc.lineno}: {exc.msg}.") from None
+    except FrameworkError as exc:
+        raise FrameworkError(f"{name}: {exc}.") from None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """A pydantic error in words a framework author understands."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{error['loc'][-1]}'"
+    if kind == "missing":
+        return "this required key is missing"
+    message = str(error["msg"])
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        message = "use lowercase letters, digits, '.', '_' and '-' only"
+    return message[:1].lower() + message[1:]
+
+
+def _line_for(loc: Loc, lines: Lines) -> int | None:
+    """The line of `loc`, or of its nearest ancestor that has one."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _where(name: str, loc: Loc, lines: Lines) -> str:
+    line = _line_for(loc, lines)
+    return f"{name}{f', line {line}' if line else ''}, {format_loc(loc)}"
+
+
+def parse_framework(data: Any, name: str, lines: Lines | None = None) -> Framework:
+    """Validate already-parsed data; every error names `name`, the path and the line."""
+    lines = lines or {}
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        problems = [
+            f"{_where(name, tuple(e['loc']), lines)}: {_describe(dict(e))}" for e in errors[:5]
+        ]
+        more = f" (and {len(errors) - 5} more problems)" if len(errors) > 5 else ""
+        raise FrameworkError("; ".join(problems) + more + ".") from None
+    except FrameworkProblems as exc:
+        found = exc.problems
+        problems = [f"{_where(name, loc, lines)}: {msg}" for loc, msg in found[:5]]
+        more = f" (and {len(found) - 5} more problems)" if len(found) > 5 else ""
+        raise FrameworkError("; ".join(problems) + more + ".") from None
+
+
+def load_framework_text(text: str, name: str, *, json_format: bool) -> Framework:
+    """Parse and validate the text of a framework file named `name`."""
+    if json_format:
+        return parse_framework(_read_json(text, name), name)
+    data, lines = _read_yaml(text, name)
+    return parse_framework(data, name, lines)
+
+
+def load_framework_file(path: Path) -> Framework:
+    """Read a `.yaml`, `.yml` or `.json` framework file."""
+    name = path.name
+    suffix = path.suffix.lower()
+    if suffix not in {".yaml", ".yml", ".json"}:
+        raise FrameworkError(f"{name}: a framework file must end in .yaml, .yml or .json.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FrameworkError(
+                f"{name}: the file is larger than 5 MiB, too large for a framework."
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FrameworkError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise FrameworkError(f"{path}: this is a folder, not a framework file.") from None
+    except OSError as exc:
+        raise FrameworkError(f"{path}: cannot be read ({exc.strerror}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FrameworkError(f"{name}: the file is not UTF-8 text (byte {exc.start}).") from None
+    return load_framework_text(text, name, json_format=suffix == ".json")
+
+
+def canonical_json(framework: Framework) -> bytes:
+    """RFC 8785 canonical JSON of the validated model (the form that is hashed and stored)."""
+    return rfc8785.dumps(framework.model_dump(mode="json", by_alias=True))
+
+
+def framework_hash(framework: Framework) -> str:
+    """SHA-256 of the canonical JSON: the same ladder in YAML or JSON hashes the same."""
+    return hashlib.sha256(canonical_json(framework)).hexdigest()
+
+
+def framework_from_snapshot(snapshot: str) -> Framework:
+    """Rebuild a framework stored as canonical JSON."""
+    return Framework.model_validate_json(snapshot)

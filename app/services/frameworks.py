@@ -1,0 +1,170 @@
+"""Frameworks in the store: built-ins, imports, exports and lookup by `ID[@VERSION]`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.errors import FrameworkError, NotFoundError
+from app.files import atomic_write
+from app.framework.loader import (
+    canonical_json,
+    framework_from_snapshot,
+    framework_hash,
+    load_framework_file,
+)
+from app.framework.model import Framework
+from app.paths import builtin_framework_files
+from app.store.db import Store
+from app.store.models import StoredFramework
+
+
+@dataclass(frozen=True)
+class FrameworkInfo:
+    id: str
+    version: str
+    name: str
+    hash: str
+    builtin: bool
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+def _info(row: StoredFramework) -> FrameworkInfo:
+    return FrameworkInfo(row.framework_id, row.version, row.name, row.hash, row.builtin)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """`1.10` sorts after `1.9`."""
+    return tuple(int(part) for part in version.split("."))
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """`ID@VERSION` → (ID, VERSION); a bare `ID` → (ID, None), meaning the newest."""
+    framework_id, _, version = ref.partition("@")
+    return framework_id, version or None
+
+
+class FrameworkService:
+    """Reads and writes frameworks; validated models are cached per version."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._cache: dict[tuple[str, str], Framework] = {}
+
+    def ensure_builtins(self) -> None:
+        """Store each shipped framework once; a file already stored costs one hash."""
+        with self._store.session() as session:
+            known = set(session.scalars(select(StoredFramework.source_digest)))
+            for path in builtin_framework_files():
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                if digest not in known:
+                    self._add(session, load_framework_file(path), builtin=True, digest=digest)
+
+    def _add(
+        self, session: Any, framework: Framework, *, builtin: bool, digest: str | None
+    ) -> tuple[StoredFramework, bool]:
+        """Insert a version, or return the stored one if it is the same ladder."""
+        digest_of_model = framework_hash(framework)
+        existing = session.scalar(
+            select(StoredFramework).where(
+                StoredFramework.framework_id == framework.id,
+                StoredFramework.version == framework.version,
+            )
+        )
+        if existing is not None:
+            if existing.hash != digest_of_model:
+                raise FrameworkError(
+                    f"A different framework {framework.ref} is already stored; "
+                    "bump the version to import this one."
+                )
+            if digest and not existing.source_digest:
+                existing.source_digest = digest
+            return existing, False
+        row = StoredFramework(
+            framework_id=framework.id,
+            version=framework.version,
+            name=framework.name,
+            hash=digest_of_model,
+            snapshot=canonical_json(framework).decode("utf-8"),
+            builtin=builtin,
+            source_digest=digest,
+        )
+        session.add(row)
+        return row, True
+
+    def list(self) -> list[FrameworkInfo]:
+        with self._store.session() as session:
+            rows = session.scalars(select(StoredFramework)).all()
+            infos = [_info(row) for row in rows]
+        return sorted(infos, key=lambda info: (info.id, version_key(info.version)))
+
+    def resolve(self, ref: str) -> FrameworkInfo:
+        """The stored version that `ID@VERSION` or a bare `ID` (the newest) names."""
+        framework_id, version = split_ref(ref)
+        versions = [info for info in self.list() if info.id == framework_id]
+        if version is not None:
+            versions = [info for info in versions if info.version == version]
+        if not versions:
+            known = ", ".join(info.ref for info in self.list()) or "none"
+            raise NotFoundError(f"No framework '{ref}' is stored (stored: {known}).")
+        return max(versions, key=lambda info: version_key(info.version))
+
+    def get(self, framework_id: str, version: str) -> Framework:
+        key = (framework_id, version)
+        if key not in self._cache:
+            with self._store.session() as session:
+                snapshot = session.scalar(
+                    select(StoredFramework.snapshot).where(
+                        StoredFramework.framework_id == framework_id,
+                        StoredFramework.version == version,
+                    )
+                )
+            if snapshot is None:
+                raise NotFoundError(f"No framework '{framework_id}@{version}' is stored.")
+            self._cache[key] = framework_from_snapshot(snapshot)
+        return self._cache[key]
+
+    def load(self, ref: str) -> Framework:
+        info = self.resolve(ref)
+        return self.get(info.id, info.version)
+
+    def import_file(self, path: Path) -> tuple[FrameworkInfo, bool]:
+        """Validate and store a framework file; returns its info and whether it was new."""
+        framework = load_framework_file(path)
+        with self._store.session() as session:
+            row, created = self._add(session, framework, builtin=False, digest=None)
+            return _info(row), created
+
+    def export_file(self, ref: str, path: Path) -> FrameworkInfo:
+        """Write a stored version as YAML or JSON, chosen by the file's extension."""
+        suffix = path.suffix.lower()
+        if suffix not in {".yaml", ".yml", ".json"}:
+            raise FrameworkError(f"{path.name}: export to a file ending in .yaml, .yml or .json.")
+        info = self.resolve(ref)
+        data = self.get(info.id, info.version).model_dump(
+            mode="json", by_alias=True, exclude_defaults=True
+        )
+        if suffix == ".json":
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        else:
+            import yaml
+
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        atomic_write(path, text.encode("utf-8"))
+        return info
+
+
+def framework_schema() -> dict[str, Any]:
+    """The JSON Schema of the framework file format, for people writing their own ladders."""
+    schema = Framework.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Rung role framework"
+    return schema

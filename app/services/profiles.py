@@ -1,0 +1,170 @@
+"""Profiles: creating, finding by the CLI's selector rule, and deleting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app.errors import InvalidInputError, NotFoundError
+from app.services.frameworks import FrameworkService
+from app.store.db import Store
+from app.store.models import Profile, ProfileStage
+from app.text import check_name, same_text
+
+MIN_PREFIX = 4
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """The framework version and levels in force from `effective_from` on."""
+
+    effective_from: date
+    framework: str
+    framework_version: str
+    level: str
+    target: str
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    id: str
+    name: str
+    manager: str | None
+    role_start: date
+    checkin_interval_days: int
+    stages: tuple[StageInfo, ...]
+
+    @property
+    def current(self) -> StageInfo:
+        return self.stages[-1]
+
+    @property
+    def framework(self) -> str:
+        return self.current.framework
+
+    @property
+    def framework_version(self) -> str:
+        return self.current.framework_version
+
+    @property
+    def level(self) -> str:
+        return self.current.level
+
+    @property
+    def target(self) -> str:
+        return self.current.target
+
+    def stage_on(self, day: date) -> StageInfo:
+        """The stage in force on `day` (the first one for days before it)."""
+        in_force = [stage for stage in self.stages if stage.effective_from <= day]
+        return in_force[-1] if in_force else self.stages[0]
+
+
+def _info(row: Profile) -> ProfileInfo:
+    return ProfileInfo(
+        id=row.id,
+        name=row.name,
+        manager=row.manager,
+        role_start=row.role_start,
+        checkin_interval_days=row.checkin_interval_days,
+        stages=tuple(
+            StageInfo(
+                s.effective_from, s.framework_id, s.framework_version, s.level, s.target_level
+            )
+            for s in row.stages
+        ),
+    )
+
+
+class ProfileService:
+    def __init__(self, store: Store, frameworks: FrameworkService) -> None:
+        self._store = store
+        self._frameworks = frameworks
+
+    def list(self) -> list[ProfileInfo]:
+        with self._store.session() as session:
+            rows = session.scalars(select(Profile).order_by(Profile.created_at, Profile.id))
+            return [_info(row) for row in rows]
+
+    def get(self, profile_id: str) -> ProfileInfo:
+        with self._store.session() as session:
+            row = session.get(Profile, profile_id)
+            if row is None:
+                raise NotFoundError(f"No profile has the id {profile_id}.")
+            return _info(row)
+
+    def create(
+        self,
+        *,
+        name: str,
+        framework: str,
+        level: str,
+        target: str,
+        started: date | None = None,
+        interval_days: int = 30,
+        manager: str | None = None,
+    ) -> ProfileInfo:
+        """Create a profile on `framework` (`ID` or `ID@VERSION`), checking levels first."""
+        check_name(name)
+        if manager is not None:
+            check_name(manager, "manager's name")
+        if not 1 <= interval_days <= 366:
+            raise InvalidInputError("The check-in interval must be between 1 and 366 days.")
+        info = self._frameworks.resolve(framework)
+        model = self._frameworks.get(info.id, info.version)
+        levels = [lvl.id for lvl in model.levels]
+        for what, value in (("level", level), ("target level", target)):
+            if value not in levels:
+                raise InvalidInputError(
+                    f"The {what} '{value}' is not a level of {info.ref} "
+                    f"(levels: {', '.join(levels)})."
+                )
+        if levels.index(target) < levels.index(level):
+            raise InvalidInputError(
+                f"The target level '{target}' is below the current level '{level}'."
+            )
+        start = started or date.today()
+        with self._store.session() as session:
+            row = Profile(
+                name=name,
+                manager=manager,
+                role_start=start,
+                checkin_interval_days=interval_days,
+            )
+            row.stages.append(
+                ProfileStage(
+                    effective_from=start,
+                    framework_id=info.id,
+                    framework_version=info.version,
+                    level=level,
+                    target_level=target,
+                )
+            )
+            session.add(row)
+            session.flush()
+            return _info(row)
+
+    def resolve(self, selector: str) -> ProfileInfo:
+        """Match an exact id, then an exact name (NFC), then an id prefix of 4+ characters."""
+        profiles = self.list()
+        for match in (
+            [p for p in profiles if p.id == selector],
+            [p for p in profiles if same_text(p.name, selector)],
+            [p for p in profiles if len(selector) >= MIN_PREFIX and p.id.startswith(selector)],
+        ):
+            if len(match) == 1:
+                return match[0]
+            if len(match) > 1:
+                listed = "; ".join(f"{p.id} ({p.name})" for p in match)
+                raise NotFoundError(f"The profile '{selector}' is ambiguous: {listed}.")
+        listed = "; ".join(f"{p.id} ({p.name})" for p in profiles) or "there are none yet"
+        raise NotFoundError(f"No profile matches '{selector}' (profiles: {listed}).")
+
+    def delete(self, profile_id: str) -> None:
+        with self._store.session() as session:
+            row = session.get(Profile, profile_id)
+            if row is None:
+                raise NotFoundError(f"No profile has the id {profile_id}.")
+            session.delete(row)

@@ -1,0 +1,1 @@
+"""The SQLite store: schema, migrations, opening and backing up the database."""
