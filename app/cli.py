@@ -92,7 +92,7 @@ def _services(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[
 
 def _frameworks_list(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
-        infos = services.frameworks.list()
+        infos = services.frameworks.all()
     if args.json:
         _json_out(
             [
@@ -195,7 +195,7 @@ def _profile_record(profile: Any) -> dict[str, Any]:
 
 def _profiles_list(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
-        profiles = services.profiles.list()
+        profiles = services.profiles.all()
     if args.json:
         _json_out([_profile_record(p) for p in profiles])
     elif not profiles:
@@ -238,7 +238,7 @@ def _profiles_delete(args: argparse.Namespace) -> int:
 def _checkins_list(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
-        checkins = services.checkins.list(profile.id)
+        checkins = services.checkins.all(profile.id)
     if args.json:
         _json_out(
             [
@@ -287,7 +287,7 @@ def _launch(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         metavar="DIR",

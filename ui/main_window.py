@@ -28,7 +28,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.profile_list.clear()
-        profiles = self._services.profiles.list()
+        profiles = self._services.profiles.all()
         for profile in profiles:
             self.profile_list.addItem(
                 f"{profile.name} — {profile.level} → {profile.target} "

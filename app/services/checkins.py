@@ -69,7 +69,7 @@ class CheckInService:
 
     # -- reading -----------------------------------------------------------------
 
-    def list(self, profile_id: str) -> list[CheckInInfo]:
+    def all(self, profile_id: str) -> list[CheckInInfo]:
         """Every check-in of a profile, oldest first, with its number of ratings."""
         counts = (
             select(Rating.checkin_id, func.count().label("n"))
@@ -89,7 +89,7 @@ class CheckInService:
             ]
 
     def draft(self, profile_id: str) -> CheckInInfo | None:
-        return next((c for c in self.list(profile_id) if c.status == "draft"), None)
+        return next((c for c in self.all(profile_id) if c.status == "draft"), None)
 
     def current_ratings(self, profile_id: str, as_of: date) -> dict[str, CurrentRating]:
         """Each rated skill's latest finalised state on or before `as_of`."""
@@ -122,7 +122,9 @@ class CheckInService:
         )
         return {r.key: CurrentMilestone(r.status, r.date) for r in rows}
 
-    def _latest(self, query: Select[Any], key: Any, profile_id: str, as_of: date) -> list[Any]:
+    def _latest(
+        self, query: Select[*tuple[Any, ...]], key: Any, profile_id: str, as_of: date
+    ) -> list[Any]:
         rank = (
             func.row_number()
             .over(partition_by=key, order_by=(CheckIn.date.desc(), CheckIn.finalized_at.desc()))

@@ -94,7 +94,7 @@ def _kpi_value(kpi: Kpi, progress: float, rng: random.Random) -> float | None:
             mid = (target.low + target.high) / 2
             return round(max(0.0, mid * (0.5 + 0.6 * progress) + rng.uniform(-1, 1)), 1)
         if isinstance(target, ThresholdTarget):
-            goal = target.value or 1.0
+            goal = target.value if target.value else 1.0
             worse = 1.6 if target.comparator in {"<", "<="} else 0.8
             factor = worse + (1 - worse) * progress * 1.1
             return round(max(0.0, goal * factor * rng.uniform(0.93, 1.07)), 2)
@@ -243,14 +243,14 @@ class _Plan:
             )
         progress = min(1.0, years / 3)
         for kpi in self.framework.kpis:
-            value = _kpi_value(kpi, progress, rng)
-            if value is not None and (kpi.cadence == "weekly" or rng.random() < 0.35):
+            measured = _kpi_value(kpi, progress, rng)
+            if measured is not None and (kpi.cadence == "weekly" or rng.random() < 0.35):
                 self.rows[KpiValue].append(
                     {
                         "id": new_id(),
                         "checkin_id": checkin_id,
                         "kpi_id": kpi.id,
-                        "value": value,
+                        "value": measured,
                         "note": None,
                         "updated_at": finalized,
                     }

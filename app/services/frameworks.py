@@ -100,7 +100,7 @@ class FrameworkService:
         session.add(row)
         return row, True
 
-    def list(self) -> list[FrameworkInfo]:
+    def all(self) -> list[FrameworkInfo]:
         with self._store.session() as session:
             rows = session.scalars(select(StoredFramework)).all()
             infos = [_info(row) for row in rows]
@@ -109,11 +109,11 @@ class FrameworkService:
     def resolve(self, ref: str) -> FrameworkInfo:
         """The stored version that `ID@VERSION` or a bare `ID` (the newest) names."""
         framework_id, version = split_ref(ref)
-        versions = [info for info in self.list() if info.id == framework_id]
+        versions = [info for info in self.all() if info.id == framework_id]
         if version is not None:
             versions = [info for info in versions if info.version == version]
         if not versions:
-            known = ", ".join(info.ref for info in self.list()) or "none"
+            known = ", ".join(info.ref for info in self.all()) or "none"
             raise NotFoundError(f"No framework '{ref}' is stored (stored: {known}).")
         return max(versions, key=lambda info: version_key(info.version))
 

@@ -83,7 +83,7 @@ class ProfileService:
         self._store = store
         self._frameworks = frameworks
 
-    def list(self) -> list[ProfileInfo]:
+    def all(self) -> list[ProfileInfo]:
         with self._store.session() as session:
             rows = session.scalars(select(Profile).order_by(Profile.created_at, Profile.id))
             return [_info(row) for row in rows]
@@ -148,7 +148,7 @@ class ProfileService:
 
     def resolve(self, selector: str) -> ProfileInfo:
         """Match an exact id, then an exact name (NFC), then an id prefix of 4+ characters."""
-        profiles = self.list()
+        profiles = self.all()
         for match in (
             [p for p in profiles if p.id == selector],
             [p for p in profiles if same_text(p.name, selector)],

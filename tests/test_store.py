@@ -1,0 +1,242 @@
+"""The SQLite store: creation, migrations, refusals, and check-ins with carry-forward."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+import stat
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from app.errors import DamagedDatabaseError, DatabaseError, InvalidInputError, NewerDatabaseError
+from app.paths import DATABASE_NAME
+from app.services import Services, open_services
+from app.store.db import (
+    HEAD_REVISION,
+    KNOWN_REVISIONS,
+    MIGRATIONS_DIR,
+    migrate_with_backup,
+    open_store,
+)
+from app.store.models import Base
+
+START = date(2026, 1, 5)
+
+
+def _revision(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def _profile(services: Services, name: str = "Ada") -> str:
+    return services.profiles.create(
+        name=name,
+        framework="ml-engineer",
+        level="junior-ml-engineer",
+        target="ml-engineer",
+        started=START,
+    ).id
+
+
+def test_revision_constants_match_the_migration_scripts() -> None:
+    """Opening checks the revision without Alembic, so the constants must agree with it."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_current_head() == HEAD_REVISION
+    assert {rev.revision for rev in scripts.walk_revisions()} == KNOWN_REVISIONS
+
+
+def test_a_new_database_is_created_private_and_matches_the_models(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    store.close()
+    path = data_dir / DATABASE_NAME
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert _revision(path) == HEAD_REVISION
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_an_up_to_date_database_keeps_its_data(data_dir: Path) -> None:
+    services = open_services(data_dir)
+    profile_id = _profile(services)
+    services.close()
+    reopened = open_services(data_dir)
+    assert [p.id for p in reopened.profiles.all()] == [profile_id]
+    assert len(reopened.frameworks.all()) == 1  # built-ins are stored once
+    reopened.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_and_left_unchanged(data_dir: Path) -> None:
+    open_store(data_dir).close()
+    path = data_dir / DATABASE_NAME
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+        conn.commit()
+    before = path.read_bytes()
+    with pytest.raises(NewerDatabaseError, match="newer version of Rung"):
+        open_store(data_dir)
+    assert path.read_bytes() == before
+    assert _revision(path) == "9999"
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "is empty"), (b"hello" * 100, "not an")])
+def test_a_damaged_database_file_is_refused_untouched(
+    data_dir: Path, content: bytes, message: str
+) -> None:
+    data_dir.mkdir(parents=True)
+    path = data_dir / DATABASE_NAME
+    path.write_bytes(content)
+    with pytest.raises(DamagedDatabaseError, match=message):
+        open_store(data_dir)
+    assert path.read_bytes() == content
+
+
+def test_a_failed_migration_is_rolled_back_from_its_backup(data_dir: Path, tmp_path: Path) -> None:
+    """Alembic's SQLite DDL is not transactional: a half-done migration must be undone."""
+    services = open_services(data_dir)
+    _profile(services, "Before the migration")
+    services.close()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_broken.py").write_text(
+        '"""A migration that fails half-way."""\n'
+        "import sqlalchemy as sa\nfrom alembic import op\n\n"
+        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n"
+        "def upgrade() -> None:\n"
+        "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "    op.execute('DELETE FROM profiles')\n"
+        "    raise RuntimeError('disk on fire')\n\n"
+        "def downgrade() -> None:\n    pass\n"
+    )
+    path = data_dir / DATABASE_NAME
+    with pytest.raises(DatabaseError, match="restored from"):
+        migrate_with_backup(path, data_dir / "backups", "0001", scripts)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        names = [row[0] for row in conn.execute("SELECT name FROM profiles")]
+    assert "half_done" not in tables
+    assert names == ["Before the migration"]
+    assert _revision(path) == "0001"
+    assert len(list((data_dir / "backups").glob("rung-before-migration-from-0001-*"))) == 1
+
+
+def test_a_check_in_round_trips_exactly(services: Services) -> None:
+    profile_id = _profile(services)
+    text = "<b>Zoë</b> & 李雷 🚀\nsecond line"
+    draft = services.checkins.start_draft(profile_id, date(2026, 2, 1))
+    services.checkins.set_rating(draft.id, "python-ml-engineering", 2, confidence=4, note=text)
+    services.checkins.set_rating(draft.id, "llm-integration", None, not_applicable=True)
+    services.checkins.set_milestone(draft.id, "30d-run-pipeline", "done", note=text)
+    services.checkins.set_kpi(draft.id, "pr-throughput", 3.5, note=text)
+    services.checkins.set_reflection(draft.id, "wins", text)
+    services.checkins.finalize(draft.id)
+    services.store.close()
+
+    reopened = open_services(services.store.path.parent)
+    [checkin] = reopened.checkins.all(profile_id)
+    assert (checkin.status, checkin.date, checkin.ratings) == ("final", date(2026, 2, 1), 2)
+    with contextlib.closing(sqlite3.connect(reopened.store.path)) as conn:
+        assert conn.execute("SELECT note, confidence FROM ratings WHERE value = 2").fetchone() == (
+            text,
+            4,
+        )
+        assert conn.execute("SELECT wins FROM checkins").fetchone()[0] == text
+        assert conn.execute("SELECT value, note FROM kpi_values").fetchone() == (3.5, text)
+    current = reopened.checkins.current_ratings(profile_id, date(2026, 2, 1))
+    assert current["python-ml-engineering"].value == 2
+    assert current["llm-integration"].not_applicable
+    reopened.close()
+
+
+def test_carry_forward_takes_the_latest_final_value_and_ignores_drafts(
+    services: Services,
+) -> None:
+    profile_id = _profile(services)
+    checkins = services.checkins
+    first = checkins.start_draft(profile_id, date(2026, 2, 1))
+    checkins.set_rating(first.id, "python-ml-engineering", 1)
+    checkins.set_rating(first.id, "sql-fundamentals", 2)
+    checkins.set_milestone(first.id, "30d-run-pipeline", "in-progress")
+    checkins.finalize(first.id)
+    second = checkins.start_draft(profile_id, date(2026, 3, 1))
+    checkins.set_rating(second.id, "python-ml-engineering", 3)
+    checkins.set_milestone(second.id, "30d-run-pipeline", "done")
+    checkins.finalize(second.id)
+    draft = checkins.start_draft(profile_id, date(2026, 3, 15))
+    checkins.set_rating(draft.id, "sql-fundamentals", 4)
+
+    before = checkins.current_ratings(profile_id, date(2026, 2, 20))
+    assert {k: v.value for k, v in before.items()} == {
+        "python-ml-engineering": 1,
+        "sql-fundamentals": 2,
+    }
+    after = checkins.current_ratings(profile_id, date(2026, 4, 1))
+    assert after["python-ml-engineering"].value == 3
+    assert after["python-ml-engineering"].since == date(2026, 3, 1)
+    assert after["sql-fundamentals"].value == 2  # the draft's 4 never counts
+    assert checkins.current_ratings(profile_id, date(2026, 1, 31)) == {}
+    milestones = checkins.current_milestones(profile_id, date(2026, 4, 1))
+    assert milestones["30d-run-pipeline"].status == "done"
+
+
+def test_same_day_check_ins_are_ordered_by_when_they_were_finalised(
+    services: Services,
+) -> None:
+    profile_id = _profile(services)
+    day = date(2026, 2, 1)
+    for value in (1, 3, 2):
+        draft = services.checkins.start_draft(profile_id, day)
+        services.checkins.set_rating(draft.id, "python-ml-engineering", value)
+        services.checkins.finalize(draft.id)
+        time.sleep(0.002)  # distinct finalisation stamps
+    assert services.checkins.current_ratings(profile_id, day)["python-ml-engineering"].value == 2
+
+
+def test_one_draft_per_profile(services: Services) -> None:
+    profile_id = _profile(services)
+    first = services.checkins.start_draft(profile_id, date(2026, 2, 1))
+    again = services.checkins.start_draft(profile_id, date(2026, 2, 9))
+    assert again.id == first.id
+    assert [c.status for c in services.checkins.all(profile_id)] == ["draft"]
+
+
+def test_critical_skills_cannot_be_not_applicable_and_ratings_stay_on_the_scale(
+    services: Services,
+) -> None:
+    profile_id = _profile(services)
+    draft = services.checkins.start_draft(profile_id, date(2026, 2, 1))
+    with pytest.raises(InvalidInputError, match="critical"):
+        services.checkins.set_rating(draft.id, "python-ml-engineering", None, not_applicable=True)
+    with pytest.raises(InvalidInputError, match="outside the scale"):
+        services.checkins.set_rating(draft.id, "sql-fundamentals", 5)
+    with pytest.raises(InvalidInputError, match="no skill"):
+        services.checkins.set_rating(draft.id, "juggling", 1)
+    assert services.checkins.all(profile_id)[0].ratings == 0
+
+
+def test_amending_a_final_check_in_logs_each_change(services: Services) -> None:
+    profile_id = _profile(services)
+    draft = services.checkins.start_draft(profile_id, date(2026, 2, 1))
+    services.checkins.set_rating(draft.id, "python-ml-engineering", 1, note="draft note")
+    services.checkins.set_rating(draft.id, "python-ml-engineering", 2, note="draft note")
+    services.checkins.finalize(draft.id)
+    services.checkins.set_rating(draft.id, "python-ml-engineering", 3, note="draft note")
+    with contextlib.closing(sqlite3.connect(services.store.path)) as conn:
+        log = conn.execute("SELECT field, old, new, private FROM amendments").fetchall()
+    assert log == [("rating:python-ml-engineering.value", "2", "3", 0)]
