@@ -60,7 +60,10 @@ def _json_out(data: Any) -> None:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    # Absent unless given: a default would be shared by every subparser's copy of the
+    # option and would overwrite a `--data-dir` given before the subcommand.
+    data_dir = getattr(args, "data_dir", None)
+    return Path(data_dir).expanduser() if data_dir else default_data_dir()
 
 
 @contextlib.contextmanager
@@ -299,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rate yourself against a career ladder, offline.",
         parents=[common],
     )
-    parser.set_defaults(handler=_launch, data_dir=None)
+    parser.set_defaults(handler=_launch)
     parser.add_argument("--version", action="version", version=f"rung {__version__}")
     parser.add_argument(
         "--smoke-test",

@@ -43,7 +43,7 @@ class _Reader:
             self.loader.flatten_mapping(node)
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)
+                key = self._construct(key_node, path)
                 line = key_node.start_mark.line + 1
                 if not isinstance(key, str):
                     raise FrameworkError(f"{self.name}, line {line}: the key {key!r} is not text.")
@@ -56,11 +56,27 @@ class _Reader:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return self._construct(node, path)
+
+    def _construct(self, node: yaml.Node, path: Loc) -> Any:
+        """A scalar (or key); PyYAML raises a bare ValueError for e.g. `2021-02-30`."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError as exc:
+            line = node.start_mark.line + 1
+            raise FrameworkError(
+                f"{self.name}, line {line}, {format_loc(path)}: the value cannot be read ({exc})."
+            ) from None
 
 
 def _read_yaml(text: str, name: str) -> tuple[Any, Lines]:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # checks every character up front
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise FrameworkError(
+            f"{name}, line {line}: the character U+{exc.character:04X} is not allowed in YAML."
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -74,6 +90,10 @@ def _read_yaml(text: str, name: str) -> tuple[Any, Lines]:
         raise FrameworkError(f"{name}{where}: {problem}.") from None
     except yaml.YAMLError as exc:
         raise FrameworkError(f"{name}: the file is not valid YAML ({exc}).") from None
+    except RecursionError:
+        raise FrameworkError(
+            f"{name}: the document is nested too deeply (or an alias refers to itself)."
+        ) from None
     finally:
         loader.dispose()
 
@@ -94,6 +114,10 @@ def _read_json(text: str, name: str) -> Any:
         raise FrameworkError(f"{name}, line {exc.lineno}: {exc.msg}.") from None
     except FrameworkError as exc:
         raise FrameworkError(f"{name}: {exc}.") from None
+    except RecursionError:
+        raise FrameworkError(f"{name}: the document is nested too deeply.") from None
+    except ValueError as exc:  # e.g. an integer longer than Python will convert
+        raise FrameworkError(f"{name}: the file cannot be read as JSON ({exc}).") from None
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -124,6 +148,28 @@ def _where(name: str, loc: Loc, lines: Lines) -> str:
     return f"{name}{f', line {line}' if line else ''}, {format_loc(loc)}"
 
 
+def _document_loc(loc: Loc, data: Any) -> Loc:
+    """Pydantic's path as a path in the document.
+
+    Pydantic puts a discriminated union's tag into the path
+    (`kpis[0].targets[0].range.low`) and marks a bad dict key with `[key]`;
+    neither is in the file, so both are dropped.
+    """
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(node, dict) and part not in node and node.get("kind") == part:
+            continue
+        out.append(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return tuple(out)
+
+
 def parse_framework(data: Any, name: str, lines: Lines | None = None) -> Framework:
     """Validate already-parsed data; every error names `name`, the path and the line."""
     lines = lines or {}
@@ -132,7 +178,10 @@ def parse_framework(data: Any, name: str, lines: Lines | None = None) -> Framewo
     except ValidationError as exc:
         errors = exc.errors()
         problems = [
-            f"{_where(name, tuple(e['loc']), lines)}: {_describe(dict(e))}" for e in errors[:5]
+            f"{_where(name, _document_loc(tuple(e['loc']), data), lines)}: "
+            + ("the key is not valid: " if e["loc"][-1:] == ("[key]",) else "")
+            + _describe(dict(e))
+            for e in errors[:5]
         ]
         more = f" (and {len(errors) - 5} more problems)" if len(errors) > 5 else ""
         raise FrameworkError("; ".join(problems) + more + ".") from None

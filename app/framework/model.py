@@ -25,6 +25,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 Horizon = Literal["30d", "60d", "90d", "6m", "12m"]
 Category = Literal["must-have", "good-to-have", "advanced", "emerging", "soft"]
 Cadence = Literal["weekly", "monthly", "quarterly", "per-release"]
+# NaN and infinity have no canonical JSON form, so a framework holding one could not be hashed.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 HORIZONS: tuple[Horizon, ...] = ("30d", "60d", "90d", "6m", "12m")
 
@@ -143,14 +145,14 @@ class Milestone(_Model):
 class ThresholdTarget(_Model):
     kind: Literal["threshold"]
     comparator: Literal["<", "<=", ">", ">=", "="]
-    value: float
+    value: Finite
     unit: Text | None = None
 
 
 class RangeTarget(_Model):
     kind: Literal["range"]
-    low: float
-    high: float
+    low: Finite
+    high: Finite
     unit: Text | None = None
 
     @model_validator(mode="after")

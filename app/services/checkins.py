@@ -9,10 +9,10 @@ never count. The carry-forward is one windowed SQL query, not a Python loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
@@ -42,6 +42,7 @@ class CheckInInfo:
     status: str
     finalized_at: datetime | None
     ratings: int
+    changed: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,68 @@ class CurrentMilestone:
     since: date
 
 
+@dataclass(frozen=True)
+class RatingEntry:
+    value: int | None
+    not_applicable: bool
+    confidence: int | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MilestoneEntry:
+    status: str
+    status_date: date | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class KpiEntry:
+    value: float
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AmendmentEntry:
+    at: datetime
+    field: str
+    old: str | None
+    new: str | None
+    private: bool
+
+
+@dataclass(frozen=True)
+class CheckInDetail:
+    """Everything one check-in holds, for the wizard, History and the review."""
+
+    info: CheckInInfo
+    ratings: dict[str, RatingEntry]
+    milestones: dict[str, MilestoneEntry]
+    kpis: dict[str, KpiEntry]
+    reflection: dict[str, str | None]
+    amendments: list[AmendmentEntry]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A difference a check-in makes to the state before it (for the review page)."""
+
+    kind: str  # "rating" or "milestone"
+    item_id: str
+    before: str
+    after: str
+    direction: int  # +1 up or completed, -1 down, 0 otherwise
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Where a profile stands: its last final check-in, the next one due, any draft."""
+
+    last: date | None
+    next_due: date
+    draft: date | None
+
+
 class CheckInService:
     def __init__(
         self, store: Store, frameworks: FrameworkService, profiles: ProfileService
@@ -70,22 +133,55 @@ class CheckInService:
     # -- reading -----------------------------------------------------------------
 
     def all(self, profile_id: str) -> list[CheckInInfo]:
-        """Every check-in of a profile, oldest first, with its number of ratings."""
+        """Every check-in of a profile, oldest first, with its counts of ratings and changes.
+
+        A final check-in's `changed` counts the skills whose state differs from
+        the state before it (a skill never rated counts as 0), found with one
+        windowed query rather than by replaying history in Python.
+        """
+        state = case((Rating.not_applicable, -1), else_=Rating.value)
+        sequence = (
+            select(
+                Rating.checkin_id,
+                state.label("state"),
+                func.lag(state, 1, 0)
+                .over(partition_by=Rating.skill_id, order_by=(CheckIn.date, CheckIn.finalized_at))
+                .label("previous"),
+            )
+            .join(CheckIn, CheckIn.id == Rating.checkin_id)
+            .where(
+                CheckIn.profile_id == profile_id,
+                CheckIn.status == "final",
+                or_(Rating.value.is_not(None), Rating.not_applicable),
+            )
+            .subquery()
+        )
+        changed = (
+            select(
+                sequence.c.checkin_id,
+                func.sum(case((sequence.c.state != sequence.c.previous, 1), else_=0)).label("n"),
+            )
+            .group_by(sequence.c.checkin_id)
+            .subquery()
+        )
         counts = (
             select(Rating.checkin_id, func.count().label("n"))
+            .join(CheckIn, CheckIn.id == Rating.checkin_id)
+            .where(CheckIn.profile_id == profile_id)
             .group_by(Rating.checkin_id)
             .subquery()
         )
         query = (
-            select(CheckIn, func.coalesce(counts.c.n, 0))
+            select(CheckIn, func.coalesce(counts.c.n, 0), func.coalesce(changed.c.n, 0))
             .outerjoin(counts, counts.c.checkin_id == CheckIn.id)
+            .outerjoin(changed, changed.c.checkin_id == CheckIn.id)
             .where(CheckIn.profile_id == profile_id)
             .order_by(CheckIn.date, CheckIn.finalized_at.is_(None), CheckIn.finalized_at)
         )
         with self._store.session() as session:
             return [
-                CheckInInfo(c.id, c.profile_id, c.date, c.status, c.finalized_at, n)
-                for c, n in session.execute(query)
+                CheckInInfo(c.id, c.profile_id, c.date, c.status, c.finalized_at, n, m)
+                for c, n, m in session.execute(query)
             ]
 
     def draft(self, profile_id: str) -> CheckInInfo | None:
@@ -107,6 +203,78 @@ class CheckInService:
             as_of,
         )
         return {r.key: CurrentRating(r.value, bool(r.not_applicable), r.date) for r in rows}
+
+    def last_kpi_values(self, profile_id: str, as_of: date) -> dict[str, tuple[float, date]]:
+        """Each KPI's latest finalised value on or before `as_of`, with its date."""
+        rows = self._latest(
+            select(KpiValue.kpi_id.label("key"), KpiValue.value, CheckIn.date).join(
+                CheckIn, CheckIn.id == KpiValue.checkin_id
+            ),
+            KpiValue.kpi_id,
+            profile_id,
+            as_of,
+        )
+        return {r.key: (r.value, r.date) for r in rows}
+
+    def detail(self, checkin_id: str) -> CheckInDetail:
+        with self._store.session() as session:
+            row = session.get(CheckIn, checkin_id)
+            if row is None:
+                raise NotFoundError(f"No check-in has the id {checkin_id}.")
+            info = CheckInInfo(
+                row.id, row.profile_id, row.date, row.status, row.finalized_at, len(row.ratings)
+            )
+            return CheckInDetail(
+                info=info,
+                ratings={
+                    r.skill_id: RatingEntry(r.value, r.not_applicable, r.confidence, r.note)
+                    for r in row.ratings
+                },
+                milestones={
+                    m.milestone_id: MilestoneEntry(m.status, m.status_date, m.note)
+                    for m in row.milestones
+                },
+                kpis={k.kpi_id: KpiEntry(k.value, k.note) for k in row.kpi_values},
+                reflection={name: getattr(row, name) for name in REFLECTION_FIELDS},
+                amendments=[
+                    AmendmentEntry(a.at, a.field, a.old, a.new, a.private) for a in row.amendments
+                ],
+            )
+
+    def changes(self, checkin_id: str) -> list[Change]:
+        """What a draft changes against the current state on its date (ratings, milestones)."""
+        detail = self.detail(checkin_id)
+        profile_id, day = detail.info.profile_id, detail.info.date
+        ratings = self.current_ratings(profile_id, day)
+        milestones = self.current_milestones(profile_id, day)
+        changes = []
+        for skill_id, entry in detail.ratings.items():
+            if entry.value is None and not entry.not_applicable:
+                continue
+            old = ratings.get(skill_id)
+            before = "n/a" if old and old.not_applicable else str(old.value if old else 0)
+            after = "n/a" if entry.not_applicable else str(entry.value)
+            if before != after:
+                direction = 0
+                if "n/a" not in (before, after):
+                    direction = 1 if int(after) > int(before) else -1
+                changes.append(Change("rating", skill_id, before, after, direction))
+        for milestone_id, m_entry in detail.milestones.items():
+            old_status = milestones.get(milestone_id)
+            before = old_status.status if old_status else "not-started"
+            if before != m_entry.status:
+                done = m_entry.status == "done"
+                changes.append(
+                    Change("milestone", milestone_id, before, m_entry.status, 1 if done else 0)
+                )
+        return changes
+
+    def schedule(self, profile_id: str, interval_days: int, role_start: date) -> Schedule:
+        checkins = self.all(profile_id)
+        finals = [c.date for c in checkins if c.status == "final"]
+        draft = next((c.date for c in checkins if c.status == "draft"), None)
+        last = max(finals) if finals else None
+        return Schedule(last, (last or role_start) + timedelta(days=interval_days), draft)
 
     def current_milestones(self, profile_id: str, as_of: date) -> dict[str, CurrentMilestone]:
         """Each milestone's latest finalised status on or before `as_of`."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
 from app.services.frameworks import FrameworkService
@@ -90,28 +91,10 @@ class ProfileService:
 
     def get(self, profile_id: str) -> ProfileInfo:
         with self._store.session() as session:
-            row = session.get(Profile, profile_id)
-            if row is None:
-                raise NotFoundError(f"No profile has the id {profile_id}.")
-            return _info(row)
+            return _info(self._row(session, profile_id))
 
-    def create(
-        self,
-        *,
-        name: str,
-        framework: str,
-        level: str,
-        target: str,
-        started: date | None = None,
-        interval_days: int = 30,
-        manager: str | None = None,
-    ) -> ProfileInfo:
-        """Create a profile on `framework` (`ID` or `ID@VERSION`), checking levels first."""
-        check_name(name)
-        if manager is not None:
-            check_name(manager, "manager's name")
-        if not 1 <= interval_days <= 366:
-            raise InvalidInputError("The check-in interval must be between 1 and 366 days.")
+    def _check_levels(self, framework: str, level: str, target: str) -> tuple[str, str]:
+        """Resolve `framework` and check both levels exist, target not below level."""
         info = self._frameworks.resolve(framework)
         model = self._frameworks.get(info.id, info.version)
         levels = [lvl.id for lvl in model.levels]
@@ -125,6 +108,30 @@ class ProfileService:
             raise InvalidInputError(
                 f"The target level '{target}' is below the current level '{level}'."
             )
+        return info.id, info.version
+
+    @staticmethod
+    def _check_details(name: str, manager: str | None, interval_days: int) -> None:
+        check_name(name)
+        if manager is not None:
+            check_name(manager, "manager's name")
+        if not 1 <= interval_days <= 366:
+            raise InvalidInputError("The check-in interval must be between 1 and 366 days.")
+
+    def create(
+        self,
+        *,
+        name: str,
+        framework: str,
+        level: str,
+        target: str,
+        started: date | None = None,
+        interval_days: int = 30,
+        manager: str | None = None,
+    ) -> ProfileInfo:
+        """Create a profile on `framework` (`ID` or `ID@VERSION`), checking levels first."""
+        self._check_details(name, manager, interval_days)
+        framework_id, version = self._check_levels(framework, level, target)
         start = started or date.today()
         with self._store.session() as session:
             row = Profile(
@@ -136,8 +143,8 @@ class ProfileService:
             row.stages.append(
                 ProfileStage(
                     effective_from=start,
-                    framework_id=info.id,
-                    framework_version=info.version,
+                    framework_id=framework_id,
+                    framework_version=version,
                     level=level,
                     target_level=target,
                 )
@@ -145,6 +152,57 @@ class ProfileService:
             session.add(row)
             session.flush()
             return _info(row)
+
+    def update_details(
+        self,
+        profile_id: str,
+        *,
+        name: str,
+        interval_days: int,
+        manager: str | None,
+        role_start: date,
+    ) -> ProfileInfo:
+        """Change what describes the person; levels change through `change_stage`."""
+        self._check_details(name, manager, interval_days)
+        with self._store.session() as session:
+            row = self._row(session, profile_id)
+            row.name, row.manager = name, manager
+            row.checkin_interval_days, row.role_start = interval_days, role_start
+            return _info(row)
+
+    def change_stage(
+        self, profile_id: str, *, effective_from: date, framework: str, level: str, target: str
+    ) -> ProfileInfo:
+        """A promotion or a move to another framework version, in force from a date on.
+
+        History is kept: ratings are keyed by skill id, and each past point is
+        read with the stage in force on its date. A change on the date of an
+        existing stage replaces that stage.
+        """
+        framework_id, version = self._check_levels(framework, level, target)
+        with self._store.session() as session:
+            row = self._row(session, profile_id)
+            if framework_id != row.stages[0].framework_id:
+                raise InvalidInputError(
+                    "A profile can move to another version of its framework, not to another "
+                    "framework; create a new profile for that."
+                )
+            same_day = [s for s in row.stages if s.effective_from == effective_from]
+            stage = same_day[0] if same_day else ProfileStage(effective_from=effective_from)
+            stage.framework_id, stage.framework_version = framework_id, version
+            stage.level, stage.target_level = level, target
+            if not same_day:
+                row.stages.append(stage)
+            session.flush()
+            session.refresh(row)
+            return _info(row)
+
+    @staticmethod
+    def _row(session: Session, profile_id: str) -> Profile:
+        row = session.get(Profile, profile_id)
+        if row is None:
+            raise NotFoundError(f"No profile has the id {profile_id}.")
+        return row
 
     def resolve(self, selector: str) -> ProfileInfo:
         """Match an exact id, then an exact name (NFC), then an id prefix of 4+ characters."""
@@ -164,7 +222,4 @@ class ProfileService:
 
     def delete(self, profile_id: str) -> None:
         with self._store.session() as session:
-            row = session.get(Profile, profile_id)
-            if row is None:
-                raise NotFoundError(f"No profile has the id {profile_id}.")
-            session.delete(row)
+            session.delete(self._row(session, profile_id))
