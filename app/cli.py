@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -72,7 +73,7 @@ def _services(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[
     from app.services import open_services
 
     folder = _data_dir(args)
-    folder_existed = folder.exists()
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
     database = folder / DATABASE_NAME
     database_existed = database.exists()
     services = open_services(folder, read_only=read_only)
@@ -83,9 +84,9 @@ def _services(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[
         if not database_existed and database.exists():
             for suffix in ("", "-wal", "-shm", "-journal"):
                 database.with_name(database.name + suffix).unlink(missing_ok=True)
-            if not folder_existed:
+            for created in missing:  # the folder and any parents it needed
                 with contextlib.suppress(OSError):
-                    folder.rmdir()
+                    created.rmdir()
         raise
     services.close()
 
@@ -389,6 +390,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("rung: interrupted.\n")
         return 130
+    except BrokenPipeError:  # e.g. `rung checkins list ... | head`: the reader left
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+        return 0
     except Exception as exc:
         sys.stderr.write(f"rung: {_plain(exc)}\n")
         return 1

@@ -16,6 +16,7 @@ from app.paths import APP_NAME
 def run(data_dir: Path, *, smoke_test: bool = False) -> int:
     """Open the main window on `data_dir`; with `smoke_test`, draw it once and exit."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("rung")

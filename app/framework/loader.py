@@ -24,6 +24,8 @@ MAX_NODES = 200_000
 
 Lines = dict[Loc, int]
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
 
 class _Reader:
     """Builds plain Python data from a YAML node tree, recording lines by path."""
@@ -39,6 +41,12 @@ class _Reader:
         if self.nodes > MAX_NODES:
             raise FrameworkError(f"{self.name}: the document is too large or too deeply aliased.")
         self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+            # Built by hand below, so a tag here (e.g. `!!python/object/apply`) would be dropped.
+            raise FrameworkError(
+                f"{self.name}, line {self.lines[path]}, {format_loc(path)}: "
+                f"the tag '{node.tag}' is not allowed in a framework file."
+            )
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)
             result: dict[Any, Any] = {}
