@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -40,3 +41,45 @@ def folder_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+@pytest.fixture
+def runner(qapp: Any) -> Iterator[Any]:
+    """The GUI's worker thread; drained and stopped after the test."""
+    from ui.tasks import TaskRunner
+
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.shutdown()
+
+
+@pytest.fixture
+def main_window(qtbot: Any, qapp: Any, services: Services, runner: Any, data_dir: Path) -> Any:
+    """The main window on the test's data folder, in the Light palette."""
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+    from ui.theme import Appearance, Theme
+
+    theme = Theme(qapp, Appearance.LIGHT)
+    window = MainWindow(services, runner, Settings(data_dir), theme, data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    runner.drain()
+    return window
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A modal dialog would hang a headless test: errors fail it, questions must be answered."""
+    from ui import dialogs
+
+    shown: list[str] = []
+
+    def unexpected(_parent: Any, title: str, text: str, *_args: Any) -> Any:
+        shown.append(text)
+        raise AssertionError(f"unexpected dialog '{title}': {text}")
+
+    for name in ("confirm", "inform", "error"):
+        monkeypatch.setattr(dialogs, name, unexpected)
+    return shown

@@ -1,16 +1,95 @@
-"""Starting the desktop app: the QApplication, the main window and `--smoke-test`."""
+"""Starting the desktop app: one instance per data folder, the theme, `--smoke-test`.
+
+A second start on the same data folder finds the lock held, tells the first
+instance through a local socket to come to the front, and exits. The smoke
+test never hands over: it only draws the main window once and quits.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QElapsedTimer, QLockFile, QThread, QTimer
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
 from app.errors import RungError
 from app.paths import APP_NAME
+from app.store.db import make_private_dir
+from ui import dialogs
+
+HANDOVER_TIMEOUT_MS = 3000
+
+
+def server_name(data_dir: Path) -> str:
+    """A local-socket name unique to the data folder (and short enough for every OS)."""
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return f"rung-{digest}"
+
+
+def hand_over(data_dir: Path) -> bool:
+    """Ask a running instance on `data_dir` to come to the front; True if one answered.
+
+    The first instance may still be starting, so connecting is retried briefly.
+    """
+    socket = QLocalSocket()
+    timer = QElapsedTimer()
+    timer.start()
+    while True:
+        socket.connectToServer(server_name(data_dir))
+        if socket.waitForConnected(HANDOVER_TIMEOUT_MS):
+            break
+        if timer.elapsed() > HANDOVER_TIMEOUT_MS:
+            return False
+        QThread.msleep(100)
+    socket.write(b"activate\n")
+    socket.waitForBytesWritten(HANDOVER_TIMEOUT_MS)
+    socket.disconnectFromServer()
+    return True
+
+
+def bring_to_front(window: QWidget) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    else:
+        window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+class InstanceServer(QLocalServer):
+    """Listens for later starts on the same data folder and raises the window."""
+
+    def __init__(self, data_dir: Path, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        name = server_name(data_dir)
+        QLocalServer.removeServer(name)  # a stale socket left by a crash
+        self.listen(name)
+        self.newConnection.connect(self._on_new_connection)
+
+    def _on_new_connection(self) -> None:
+        while self.hasPendingConnections():
+            connection = self.nextPendingConnection()
+            connection.readyRead.connect(lambda c=connection: c.readAll())
+            connection.disconnected.connect(connection.deleteLater)
+            bring_to_front(self._window)
+
+
+def _close_on_signals(window: QWidget) -> None:
+    """SIGTERM or Ctrl+C closes the window normally, so the draft is flushed first.
+
+    Python handles signals only when it runs, so a timer hands it control.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_args: window.close())
+    ticker = QTimer(window)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
 
 
 def run(data_dir: Path, *, smoke_test: bool = False) -> int:
@@ -21,22 +100,49 @@ def run(data_dir: Path, *, smoke_test: bool = False) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("rung")
 
+    make_private_dir(data_dir)
+    lock = QLockFile(str(data_dir / "rung.lock"))
+    if not smoke_test:
+        lock.setStaleLockTime(0)
+        if not lock.tryLock(100):
+            if hand_over(data_dir):
+                return 0
+            lock.removeStaleLockFile()
+            if not lock.tryLock(100):
+                dialogs.error(None, APP_NAME, f"Rung is already running on {data_dir}.")
+                return 1
+
     from app.services import open_services
     from ui.main_window import MainWindow
+    from ui.settings import Settings
+    from ui.tasks import TaskRunner
+    from ui.theme import Theme, app_icon
 
+    app.setWindowIcon(app_icon())
+    settings = Settings(data_dir)
+    theme = Theme(app, settings.appearance)
     try:
         services = open_services(data_dir)
     except RungError as exc:
         if smoke_test:
             raise
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        dialogs.error(None, APP_NAME, str(exc))
         return 1
-    window = MainWindow(services)
+    runner = TaskRunner()
+    window = MainWindow(services, runner, settings, theme, data_dir)
+    if not smoke_test:
+        InstanceServer(data_dir, window)
     window.show()
+    _close_on_signals(window)
     if smoke_test:
+        runner.drain()
         app.processEvents()
-        window.grab()
+        if window.grab().isNull():
+            raise RungError("The main window could not be drawn.")
         QTimer.singleShot(0, app.quit)
     code = app.exec()
+    runner.shutdown()
     services.close()
+    if lock.isLocked():
+        lock.unlock()
     return code

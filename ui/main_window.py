@@ -1,38 +1,334 @@
-"""The main window; for now it lists the profiles in the data folder."""
+"""The main window: a sidebar of sections, a profile switcher, menus, and the first run."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QVBoxLayout, QWidget
+from pathlib import Path
 
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import RungError
 from app.services import Services
+from ui import dialogs
+from ui.about import AboutDialog
+from ui.checkin import CheckInPanel
+from ui.dashboard import Dashboard, DashboardData, load_dashboard
+from ui.history import HistoryPanel
+from ui.profile_form import ProfileDialog, ProfileForm, ProfileRequest
+from ui.settings import Settings
+from ui.tasks import TaskRunner
+from ui.theme import Appearance, Theme, icon
+
+SECTIONS = (
+    ("dashboard", "Dashboard", "dashboard"),
+    ("checkin", "Check-in", "checkin"),
+    ("history", "History", "history"),
+    ("evidence", "Evidence", "evidence"),
+    ("plan", "Growth plan", "plan"),
+    ("frameworks", "Frameworks", "frameworks"),
+    ("reports", "Reports", "reports"),
+    ("backups", "Backups", "backups"),
+)
+_PLACEHOLDERS = {
+    "evidence": "The evidence log is coming: dated accomplishments tagged to skills.",
+    "plan": "The growth plan is coming: goals from your largest gaps, learning items.",
+    "frameworks": "Browsing frameworks and comparing levels is coming.",
+    "reports": "The promotion-readiness PDF report is coming.",
+    "backups": "Backups and restore are coming.",
+}
+
+
+def _placeholder(text: str) -> QWidget:
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    label = QLabel(text, widget)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    layout.addWidget(label)
+    return widget
 
 
 class MainWindow(QMainWindow):
-    """Lists profiles with their framework and levels."""
+    """Signals:
+    profile_changed(str): another profile is now shown (its id).
+    """
 
-    def __init__(self, services: Services) -> None:
+    profile_changed = Signal(str)
+
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        settings: Settings,
+        theme: Theme,
+        data_dir: Path,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("Rung")
-        self.setMinimumSize(640, 420)
+        self.setMinimumSize(900, 600)
         self._services = services
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        heading = QLabel("Profiles", central)
-        heading.setAccessibleName("Profiles heading")
-        self.profile_list = QListWidget(central)
-        self.profile_list.setAccessibleName("Profiles")
-        layout.addWidget(heading)
-        layout.addWidget(self.profile_list)
-        self.setCentralWidget(central)
-        self.refresh()
+        self._runner = runner
+        self._settings = settings
+        self._theme = theme
+        self._data_dir = data_dir
+        self.profile_id: str | None = None
+        runner.failed.connect(self._on_task_failed)
 
-    def refresh(self) -> None:
-        self.profile_list.clear()
+        self.sidebar = QListWidget(self)
+        self.sidebar.setAccessibleName("Sections")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFixedWidth(180)
+        self.pages = QStackedWidget(self)
+        self.dashboard = Dashboard(self)
+        self.checkin = CheckInPanel(services, runner, self)
+        self.history = HistoryPanel(services, runner, self)
+        for key, title, _icon in SECTIONS:
+            item = QListWidgetItem(title, self.sidebar)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            widget = {
+                "dashboard": self.dashboard,
+                "checkin": self.checkin,
+                "history": self.history,
+            }.get(key) or _placeholder(_PLACEHOLDERS[key])
+            self.pages.addWidget(widget)
+        self.sidebar.currentRowChanged.connect(self._on_section_changed)
+        self.dashboard.start_checkin.connect(lambda: self.show_section("checkin"))
+        self.checkin.finalized.connect(self._on_checkin_finalized)
+        self.checkin.draft_changed.connect(self.refresh_dashboard)
+        self.history.amend_requested.connect(self._on_amend_requested)
+        self.history.changed.connect(self.refresh_dashboard)
+
+        self.sections = QWidget(self)
+        row = QHBoxLayout(self.sections)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.pages, 1)
+
+        self.first_run = ProfileForm(services, self)
+        self.first_run.submitted.connect(self._on_profile_requested)
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.sections)
+        self.central.addWidget(self.first_run)
+        self.setCentralWidget(self.central)
+
+        self._build_toolbar()
+        self._build_menus()
+        theme.changed.connect(self._on_theme_changed)
+        self._on_theme_changed()
+        if settings.geometry is not None:
+            self.restoreGeometry(settings.geometry)
+        self.reload_profiles(settings.last_profile)
+        keys = [key for key, _t, _i in SECTIONS]
+        last = settings.last_section
+        self.sidebar.setCurrentRow(keys.index(last) if last in keys else 0)
+
+    # -- building --------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Profile", self)
+        toolbar.setObjectName("profile-toolbar")
+        toolbar.setMovable(False)
+        label = QLabel(" &Profile: ", toolbar)
+        self.switcher = QComboBox(toolbar)
+        self.switcher.setAccessibleName("Profile")
+        self.switcher.setMinimumContentsLength(24)
+        self.switcher.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        label.setBuddy(self.switcher)
+        self.switcher.activated.connect(self._on_switcher_activated)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.switcher)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_profile_action = file_menu.addAction("&New profile…")
+        self.new_profile_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_profile_action.triggered.connect(self._on_new_profile)
+        self.edit_profile_action = file_menu.addAction("&Edit profile…")
+        self.edit_profile_action.triggered.connect(self._on_edit_profile)
+        self.delete_profile_action = file_menu.addAction("&Delete profile…")
+        self.delete_profile_action.triggered.connect(self._on_delete_profile)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        view_menu = self.menuBar().addMenu("&View")
+        appearance = view_menu.addMenu("&Appearance")
+        group = QActionGroup(self)
+        self.appearance_actions: dict[Appearance, QAction] = {}
+        for value, text in (
+            (Appearance.SYSTEM, "&System"),
+            (Appearance.LIGHT, "&Light"),
+            (Appearance.DARK, "&Dark"),
+        ):
+            action = appearance.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(value is self._theme.appearance)
+            action.triggered.connect(lambda _=False, v=value: self.set_appearance(v))
+            group.addAction(action)
+            self.appearance_actions[value] = action
+        view_menu.addSeparator()
+        for index, (_key, title, _icon) in enumerate(SECTIONS):
+            action = view_menu.addAction(title)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, row=index: self.sidebar.setCurrentRow(row))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = help_menu.addAction("&About Rung")
+        about.triggered.connect(self._on_about)
+
+    # -- profiles --------------------------------------------------------------
+
+    def reload_profiles(self, select: str | None = None) -> None:
+        """Fill the switcher; with no profile, show the first-run form instead."""
         profiles = self._services.profiles.all()
+        self.switcher.clear()
         for profile in profiles:
-            self.profile_list.addItem(
-                f"{profile.name} — {profile.level} → {profile.target} "
-                f"({profile.framework}@{profile.framework_version})"
+            self.switcher.addItem(profile.name, profile.id)
+        self.toolbar.setVisible(len(profiles) > 1)
+        has_profile = bool(profiles)
+        for action in (self.edit_profile_action, self.delete_profile_action):
+            action.setEnabled(has_profile)
+        if not has_profile:
+            self.profile_id = None
+            self.central.setCurrentWidget(self.first_run)
+            self.first_run.name.setFocus()
+            return
+        self.central.setCurrentWidget(self.sections)
+        ids = [p.id for p in profiles]
+        self.set_profile(select if select in ids else ids[-1])
+
+    def set_profile(self, profile_id: str) -> None:
+        self.profile_id = profile_id
+        self.switcher.setCurrentIndex(self.switcher.findData(profile_id))
+        self._settings.last_profile = profile_id
+        self.checkin.show_profile(profile_id)
+        self.history.show_profile(profile_id)
+        self.refresh_dashboard()
+        self.profile_changed.emit(profile_id)
+
+    def refresh_dashboard(self) -> None:
+        profile_id = self.profile_id
+        if profile_id is None:
+            return
+        self._runner.submit(
+            lambda: load_dashboard(self._services, profile_id), self._on_dashboard_loaded
+        )
+
+    def _on_dashboard_loaded(self, data: DashboardData) -> None:
+        if data.profile.id == self.profile_id:
+            self.dashboard.show_data(data)
+
+    def _on_switcher_activated(self, index: int) -> None:
+        profile_id = self.switcher.itemData(index)
+        if profile_id and profile_id != self.profile_id:
+            self.set_profile(profile_id)
+
+    def _on_profile_requested(self, request: ProfileRequest) -> None:
+        try:
+            profile = self._services.profiles.create(
+                name=request.name,
+                framework=request.framework,
+                level=request.level,
+                target=request.target,
+                started=request.started,
+                interval_days=request.interval_days,
+                manager=request.manager,
             )
-        if not profiles:
-            self.profile_list.addItem("No profiles yet: run 'rung demo' or create one.")
+        except RungError as exc:
+            self.first_run.show_problem(str(exc))
+            return
+        self.first_run.show_problem("")
+        self.first_run.name.clear()
+        self.reload_profiles(profile.id)
+        self.show_section("dashboard")
+
+    def _on_new_profile(self) -> None:
+        self.central.setCurrentWidget(self.first_run)
+        self.first_run.name.setFocus()
+
+    def _on_edit_profile(self) -> None:
+        if self.profile_id is None:
+            return
+        dialog = ProfileDialog(self._services, self._services.profiles.get(self.profile_id), self)
+        if dialog.exec():
+            self.reload_profiles(self.profile_id)
+
+    def _on_delete_profile(self) -> None:
+        if self.profile_id is None:
+            return
+        profile = self._services.profiles.get(self.profile_id)
+        if dialogs.confirm(
+            self,
+            "Delete profile",
+            f"Delete the profile “{profile.name}” with all of its check-ins? "
+            "This cannot be undone.",
+            "Delete",
+        ):
+            self._services.profiles.delete(profile.id)
+            self.reload_profiles()
+
+    # -- sections --------------------------------------------------------------
+
+    def show_section(self, key: str) -> None:
+        keys = [k for k, _t, _i in SECTIONS]
+        self.sidebar.setCurrentRow(keys.index(key))
+
+    def current_section(self) -> str:
+        return SECTIONS[self.sidebar.currentRow()][0]
+
+    def _on_section_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        self._settings.last_section = SECTIONS[row][0]
+
+    def _on_checkin_finalized(self) -> None:
+        self.refresh_dashboard()
+        self.history.reload()
+
+    def _on_amend_requested(self, checkin_id: str) -> None:
+        self.checkin.open_checkin(checkin_id)
+        self.show_section("checkin")
+
+    # -- look and feel ---------------------------------------------------------
+
+    def set_appearance(self, appearance: Appearance) -> None:
+        self._settings.appearance = appearance
+        self.appearance_actions[appearance].setChecked(True)
+        self._theme.apply(appearance)
+
+    def _on_theme_changed(self) -> None:
+        color = QApplication.palette().color(QPalette.ColorRole.WindowText)
+        for row, (_key, _title, name) in enumerate(SECTIONS):
+            self.sidebar.item(row).setIcon(icon(name, color))
+
+    def _on_about(self) -> None:
+        AboutDialog(self._data_dir, self).exec()
+
+    def _on_task_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+        dialogs.error(self, "Rung", message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.checkin.flush()
+        self._settings.geometry = self.saveGeometry()
+        self._settings.sync()
+        super().closeEvent(event)

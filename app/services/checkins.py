@@ -458,6 +458,29 @@ class CheckInService:
             self._log(checkin, f"reflection.{field}", getattr(checkin, field), text, private=True)
             setattr(checkin, field, text)
 
+    def clear(self, checkin_id: str, kind: str, item_id: str) -> None:
+        """Take a skill's rating, a milestone's status or a KPI's value out of a check-in.
+
+        In a draft this means "keep the current state"; in a final check-in the
+        removal is logged like any other amendment.
+        """
+        relation, key = {
+            "rating": ("ratings", "skill_id"),
+            "milestone": ("milestones", "milestone_id"),
+            "kpi": ("kpi_values", "kpi_id"),
+        }[kind]
+        with self._store.session() as session:
+            checkin, _ = self._open(session, checkin_id)
+            rows = getattr(checkin, relation)
+            for row in [r for r in rows if getattr(r, key) == item_id]:
+                main = "status" if kind == "milestone" else "value"
+                self._log(
+                    checkin, f"{kind}:{item_id}.{main}", getattr(row, main), None, private=False
+                )
+                if getattr(row, "note", None) is not None:
+                    self._log(checkin, f"{kind}:{item_id}.note", row.note, None, private=True)
+                rows.remove(row)
+
     def finalize(self, checkin_id: str) -> None:
         with self._store.session() as session:
             checkin, _ = self._open(session, checkin_id)

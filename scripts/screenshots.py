@@ -1,0 +1,81 @@
+"""Offscreen screenshots of the main screens in both palettes, for looking at them.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR]
+
+Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
+of the check-in wizard, History and the first-run form, in Light and Dark, on
+a throwaway data folder seeded with the demo.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from app.services import open_services
+from app.services.demo import create_demo
+from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.tasks import TaskRunner
+from ui.theme import Appearance, Theme
+
+SIZE = (1200, 780)
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder)
+        services = open_services(data_dir)
+        runner = TaskRunner()
+        theme = Theme(app, Appearance.LIGHT)
+        window = MainWindow(services, runner, Settings(data_dir), theme, data_dir)
+        window.resize(*SIZE)
+        window.show()
+        runner.drain()
+        shots: list[Path] = []
+
+        def shoot(name: str) -> None:
+            runner.drain()
+            app.processEvents()
+            path = out / f"{name}-{theme.appearance.value}.png"
+            window.grab().save(str(path))
+            shots.append(path)
+
+        for appearance in (Appearance.LIGHT, Appearance.DARK):
+            window.set_appearance(appearance)
+            shoot("first-run")
+        profile_id = create_demo(services.store, services.frameworks, services.profiles, years=2)
+        window.reload_profiles(profile_id)
+        window.show_section("checkin")
+        runner.drain()
+        window.checkin.start_button.click()
+        runner.drain()
+        runner.drain()
+        for appearance in (Appearance.LIGHT, Appearance.DARK):
+            window.set_appearance(appearance)
+            window.show_section("dashboard")
+            shoot("dashboard")
+            window.show_section("checkin")
+            for index in range(window.checkin.steps.count()):
+                window.checkin.go_to(index)
+                shoot(f"checkin-{index + 1:02d}")
+            window.show_section("history")
+            shoot("history")
+        runner.shutdown()
+        services.close()
+    for path in shots:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The About dialog: the version, the data folder, and the licences of what is bundled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from app import __version__
+from ui.about import FONTS, LIBRARIES, NO_FONTS_TEXT, AboutDialog, library_version
+
+pytestmark = pytest.mark.gui
+
+EXPECTED_LICENCES = {
+    "Qt 6 / PySide6": "LGPL-3.0",
+    "SQLAlchemy": "MIT",
+    "Alembic": "MIT",
+    "pydantic": "MIT",
+    "PyYAML": "MIT",
+    "ReportLab": "BSD-3-Clause",
+    "platformdirs": "MIT",
+    "rfc8785": "Apache-2.0",
+    "Python": "PSF-2.0",
+}
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, data_dir: Path) -> AboutDialog:
+    dialog = AboutDialog(data_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def table_rows(dialog: AboutDialog) -> dict[str, tuple[str, str, str]]:
+    table = dialog.libraries
+    cells = [
+        [table.item(row, column).text() for column in range(table.columnCount())]
+        for row in range(table.rowCount())
+    ]
+    return {name: (version, licence, url) for name, version, licence, url in cells}
+
+
+def test_shows_the_version(dialog: AboutDialog) -> None:
+    assert __version__ in dialog.title.text()
+    assert "Rung" in dialog.title.text()
+
+
+def test_shows_the_data_folder_as_selectable_text(dialog: AboutDialog, data_dir: Path) -> None:
+    assert dialog.data_folder.text() == str(data_dir)
+    assert dialog.data_folder.textFormat() == Qt.TextFormat.PlainText
+    flags = dialog.data_folder.textInteractionFlags()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
+
+
+def test_lists_each_library_with_its_licence(dialog: AboutDialog) -> None:
+    rows = table_rows(dialog)
+    assert {name: licence for name, (_v, licence, _u) in rows.items()} == EXPECTED_LICENCES
+    for name, _licence, url in LIBRARIES:
+        assert rows[name][2] == url
+        assert url.startswith("https://")
+
+
+def test_shows_versions_where_they_are_known(dialog: AboutDialog) -> None:
+    rows = table_rows(dialog)
+    assert rows["SQLAlchemy"][0] == library_version("SQLAlchemy")
+    assert rows["Python"][0].startswith("3.")
+    assert rows["Qt 6 / PySide6"][0].startswith("Qt 6.")
+    for name, (version, _licence, _url) in rows.items():
+        assert version, name
+
+
+def test_says_no_fonts_are_bundled(dialog: AboutDialog) -> None:
+    assert FONTS == ()
+    assert dialog.fonts.text() == NO_FONTS_TEXT == "No fonts are bundled yet."
+
+
+def test_close_button_closes(qtbot: QtBot, dialog: AboutDialog) -> None:
+    assert dialog.close_button.accessibleName() == "Close"
+    with qtbot.waitSignal(dialog.finished) as blocker:
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [QDialog.DialogCode.Rejected.value]
+    assert not dialog.isVisible()
+
+
+def test_escape_closes(qtbot: QtBot, dialog: AboutDialog) -> None:
+    with qtbot.waitSignal(dialog.finished):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)

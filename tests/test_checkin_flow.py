@@ -1,0 +1,222 @@
+"""A user's whole first session, driven with real key and mouse events.
+
+First run → profile → a check-in over every page of the built-in ladder →
+finalise → everything is in the database exactly as typed → an amendment
+is logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from app.services import Services
+from ui.checkin import NOT_APPLICABLE, SkillRater
+
+pytestmark = pytest.mark.gui
+
+TEXT = "<b>Zoë</b> & 李雷 🚀"
+
+
+def _type(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Click into a field and type, as a user would: one key event per character.
+
+    QTest only synthesises ASCII keys, so other characters arrive as key events
+    that carry their text, as a keyboard layout or input method delivers them.
+    """
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    target = widget.focusProxy() or widget
+    for char in text:
+        if char.isascii():
+            qtbot.keyClick(target, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(target, event)
+
+
+def _click(qtbot: QtBot, widget: QWidget) -> None:
+    scroll = widget.parentWidget()
+    while scroll is not None and not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    if scroll is not None:
+        scroll.ensureWidgetVisible(widget)
+    # A radio button reacts on its indicator and text, not on the empty space beside them.
+    pos = QPoint(8, widget.height() // 2) if isinstance(widget, QRadioButton) else None
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos or widget.rect().center())
+
+
+def _rows(services: Services, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    with contextlib.closing(sqlite3.connect(services.store.path)) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def _create_profile(qtbot: QtBot, window: Any) -> None:
+    form = window.first_run
+    assert window.central.currentWidget() is form
+    assert form.picker.framework.currentData() == "ml-engineer@1.0"  # the built-in, preselected
+    _type(qtbot, form.name, TEXT)
+    qtbot.mouseClick(form.create, Qt.MouseButton.LeftButton)
+    assert window.central.currentWidget() is window.sections
+
+
+def test_first_run_profile_full_checkin_finalise_and_amend(
+    qtbot: QtBot, main_window: Any, services: Services, runner: Any
+) -> None:
+    window = main_window
+    _create_profile(qtbot, window)
+    [profile] = services.profiles.all()
+    assert profile.name == TEXT
+    assert (profile.level, profile.target) == ("junior-ml-engineer", "ml-engineer")
+
+    window.show_section("checkin")
+    panel = window.checkin
+    runner.drain()
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._state is not None)
+    framework = panel._state.framework
+    dimensions = len(framework.dimensions)
+    assert panel.steps.count() == dimensions + 4
+
+    expected_ratings: dict[str, tuple[int | None, bool, str]] = {}
+    for page in range(dimensions):
+        assert panel.current_step() == page
+        raters = panel.steps.currentWidget().findChildren(SkillRater)
+        assert raters, f"page {page} has no skills"
+        for number, rater in enumerate(raters):
+            skill = rater.skill
+            if not framework.is_critical(skill) and number == 1:
+                _click(qtbot, rater.choices.button(NOT_APPLICABLE))
+                value, na = None, True
+            else:
+                value = (number + page) % (framework.max_rating + 1)
+                _click(qtbot, rater.choices.button(value))
+                na = False
+            note = f"{TEXT} {skill.id}"
+            _type(qtbot, rater.note, note)
+            expected_ratings[skill.id] = (value, na, note)
+        qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    assert len(expected_ratings) == len(framework.skills)
+
+    # Milestones: choose "Done" for the first of each horizon by keyboard.
+    assert panel._page_builders[panel.current_step()][0] == "Milestones"
+    combos = [
+        c
+        for c in panel.steps.currentWidget().findChildren(QComboBox)
+        if "status" in c.accessibleName()
+    ]
+    assert len(combos) == len(framework.milestones)
+    chosen = {}
+    for combo in combos[::5]:
+        combo.setFocus()
+        for _ in range(3):  # Keep → Not started → In progress → Done
+            qtbot.keyClick(combo, Qt.Key.Key_Down)
+        chosen[combo.accessibleName().removesuffix(": status")] = combo.currentData()
+    assert set(chosen.values()) == {"done"}
+    notes = [e for e in panel.steps.currentWidget().findChildren(QLineEdit) if e.placeholderText()]
+    _type(qtbot, notes[0], TEXT)
+    qtbot.keyClick(panel, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    # KPIs: a value for each.
+    assert panel._page_builders[panel.current_step()][0] == "KPIs"
+    edits = panel.steps.currentWidget().findChildren(QLineEdit)
+    assert len(edits) == len(framework.kpis)
+    for number, edit in enumerate(edits):
+        _type(qtbot, edit, f"{number}.5")
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+
+    # Reflection.
+    reflection = panel.steps.currentWidget().findChildren(QPlainTextEdit)
+    for field, edit in zip(("wins", "blockers", "focus"), reflection, strict=True):
+        _type(qtbot, edit, f"{field}: {TEXT}")
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+
+    # Review lists the changes, then finalise.
+    qtbot.waitUntil(lambda: "▲" in panel.review_list.toPlainText())
+    assert "Since the last check-in" in panel.review_summary.text()
+    qtbot.mouseClick(panel.finish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._state is None)
+    runner.drain()
+
+    [checkin] = services.checkins.all(profile.id)
+    assert checkin.status == "final"
+    detail = services.checkins.detail(checkin.id)
+    stored = {k: (r.value, r.not_applicable, r.note) for k, r in detail.ratings.items()}
+    assert stored == expected_ratings
+    titles = {m.title: m.id for m in framework.milestones}
+    assert {titles[t]: s for t, s in chosen.items()} == {
+        k: m.status for k, m in detail.milestones.items()
+    }
+    assert [m.note for m in detail.milestones.values() if m.note] == [TEXT]
+    assert sorted(k.value for k in detail.kpis.values()) == [
+        n + 0.5 for n in range(len(framework.kpis))
+    ]
+    assert detail.reflection == {f: f"{f}: {TEXT}" for f in ("wins", "blockers", "focus")}
+
+    # Amend from History: change one rating, and the change is logged.
+    window.show_section("history")
+    window.history.amend_requested.emit(checkin.id)
+    qtbot.waitUntil(lambda: panel._state is not None and panel._state.amending)
+    rater = panel.steps.currentWidget().findChildren(SkillRater)[0]
+    old_value = expected_ratings[rater.skill.id][0]
+    new_value = (old_value or 0) + 1
+    _click(qtbot, rater.choices.button(new_value))
+    runner.drain()
+    log = _rows(services, "SELECT field, old, new FROM amendments")
+    assert log == [(f"rating:{rater.skill.id}.value", str(old_value), str(new_value))]
+
+
+def test_draft_survives_switching_away_and_reopens_where_it_was(
+    qtbot: QtBot, main_window: Any, services: Services, runner: Any
+) -> None:
+    _create_profile(qtbot, main_window)
+    panel = main_window.checkin
+    main_window.show_section("checkin")
+    runner.drain()
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._state is not None)
+    rater = panel.steps.currentWidget().findChildren(SkillRater)[0]
+    _click(qtbot, rater.choices.button(3))
+    _type(qtbot, rater.note, TEXT)
+    main_window.close()  # flushes the note being typed
+    runner.drain()
+    [draft] = services.checkins.all(services.profiles.all()[0].id)
+    entry = services.checkins.detail(draft.id).ratings[rater.skill.id]
+    assert (entry.value, entry.note) == (3, TEXT)
+    panel.show_profile(services.profiles.all()[0].id)
+    qtbot.waitUntil(lambda: panel._state is not None)
+    reopened = panel.steps.currentWidget().findChildren(SkillRater)[0]
+    assert reopened.choices.checkedId() == 3
+    assert reopened.note.toPlainText() == TEXT
+
+
+def test_radio_buttons_carry_the_scale_words(qtbot: QtBot, main_window: Any, runner: Any) -> None:
+    _create_profile(qtbot, main_window)
+    panel = main_window.checkin
+    main_window.show_section("checkin")
+    runner.drain()
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._state is not None)
+    rater = panel.steps.currentWidget().findChildren(SkillRater)[0]
+    texts = [b.text() for b in rater.findChildren(QRadioButton)]
+    scale = panel._state.framework.rating_scale
+    assert [f"{p.value} · {p.label}" for p in scale] == texts[1:-1]
+    anchors = rater.findChildren(type(rater.expectation))
+    shown = {label.text() for label in anchors}
+    assert {p.anchor for p in scale} <= shown
+    assert any("Expected: 2 as Junior ML Engineer" in text for text in shown)

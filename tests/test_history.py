@@ -1,0 +1,355 @@
+"""History: the list of check-ins, a check-in's detail shown exactly, amend and delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QTextEdit
+from pytestqt.qtbot import QtBot
+
+from app.errors import NotFoundError
+from app.services import Services
+from app.services.demo import create_demo
+from ui import dialogs, history
+from ui.history import EMPTY_TEXT, CheckInTableModel, HistoryPanel
+from ui.tasks import TaskRunner
+
+pytestmark = pytest.mark.gui
+
+NOTE = "<b>Zoë</b> & 李雷 🚀"
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def demo(services: Services) -> str:
+    return create_demo(services.store, services.frameworks, services.profiles, years=1)
+
+
+def make_panel(
+    qtbot: QtBot, services: Services, runner: TaskRunner, profile_id: str
+) -> HistoryPanel:
+    panel = HistoryPanel(services, runner)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 650)
+    panel.show()
+    panel.show_profile(profile_id)
+    expected = len(services.checkins.all(profile_id))
+    qtbot.waitUntil(lambda: panel.model.rowCount() == expected and not runner.busy)
+    return panel
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, services: Services, runner: TaskRunner, demo: str) -> HistoryPanel:
+    return make_panel(qtbot, services, runner, demo)
+
+
+def click_row(qtbot: QtBot, panel: HistoryPanel, checkin_id: str) -> None:
+    """Click a check-in's row with the mouse and wait for its detail."""
+    source = panel.model.index(panel.model.row_of(checkin_id), CheckInTableModel.STATUS)
+    index = panel.proxy.mapFromSource(source)
+    panel.view.scrollTo(index)
+    qtbot.mouseClick(
+        panel.view.viewport(), Qt.MouseButton.LeftButton, pos=panel.view.visualRect(index).center()
+    )
+    qtbot.waitUntil(lambda: panel.shown is not None and panel.shown.detail.info.id == checkin_id)
+
+
+def finished_checkin(services: Services, profile_id: str) -> str:
+    """A final check-in between two demo ones, with markup-like text, then amended."""
+    day = services.checkins.all(profile_id)[3].date + timedelta(days=3)
+    framework = services.frameworks.load("ml-engineer")
+    skill = framework.skills[0]
+    checkin = services.checkins.start_draft(profile_id, on=day)
+    services.checkins.set_rating(checkin.id, skill.id, 3, confidence=4, note=NOTE)
+    services.checkins.set_reflection(checkin.id, "wins", f"{NOTE}\n  indented second line")
+    services.checkins.set_reflection(checkin.id, "focus", "Tabs\tand  double  spaces")
+    services.checkins.finalize(checkin.id)
+    services.checkins.set_rating(checkin.id, skill.id, 2, confidence=4, note="Rethought: 2")
+    return checkin.id
+
+
+def test_model_passes_the_model_tester(panel: HistoryPanel, qtmodeltester) -> None:
+    assert panel.model.rowCount() == 12
+    qtmodeltester.check(panel.model)
+    qtmodeltester.check(panel.proxy)
+
+
+def test_lists_every_checkin_newest_first_with_counts(
+    panel: HistoryPanel, services: Services, demo: str
+) -> None:
+    infos = services.checkins.all(demo)
+    shown = [
+        tuple(panel.proxy.index(row, column).data() for column in range(4))
+        for row in range(panel.proxy.rowCount())
+    ]
+    expected = [
+        (info.date.isoformat(), "Final", str(info.ratings), str(info.changed))
+        for info in reversed(infos)
+    ]
+    assert shown == expected
+    headers = [panel.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert headers == ["Date", "Status", "Ratings", "Changed"]
+    # The newest is selected and shown at once.
+    assert panel.shown is not None
+    assert panel.shown.detail.info.id == infos[-1].id
+
+
+def test_sorting_by_a_column_header(qtbot: QtBot, panel: HistoryPanel) -> None:
+    header = panel.view.horizontalHeader()
+    section = CheckInTableModel.RATINGS
+    pos = QPoint(header.sectionViewportPosition(section) + 5, header.height() // 2)
+
+    def counts() -> list[int]:
+        return [
+            panel.proxy.index(row, section).data(CheckInTableModel.SORT_ROLE)
+            for row in range(panel.proxy.rowCount())
+        ]
+
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    first = counts()
+    assert first in (sorted(first), sorted(first, reverse=True))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert counts() == sorted(first, reverse=first == sorted(first))
+
+
+def test_empty_state(qtbot: QtBot, services: Services, runner: TaskRunner) -> None:
+    profile = services.profiles.create(
+        name="New person", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
+    )
+    panel = HistoryPanel(services, runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_profile(profile.id)
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert panel.pages.currentWidget() is panel.empty
+    assert panel.empty.text() == EMPTY_TEXT
+    assert not panel.amend_button.isEnabled()
+    assert not panel.delete_button.isEnabled()
+
+
+def test_detail_shows_text_exactly_and_the_amendment_log(
+    qtbot: QtBot, services: Services, runner: TaskRunner, demo: str
+) -> None:
+    checkin_id = finished_checkin(services, demo)
+    panel = make_panel(qtbot, services, runner, demo)
+    click_row(qtbot, panel, checkin_id)
+    text = panel.detail.toPlainText()
+    skill = services.frameworks.load("ml-engineer").skills[0]
+    assert skill.name in text
+    assert "2 – Does scoped tasks with guidance" in text
+    assert "4/5" in text
+    assert "Rethought: 2" in text
+    assert f"Wins: {NOTE}\n  indented second line" in text
+    assert "Focus: Tabs\tand  double  spaces" in text
+    assert "Blockers: —" in text
+    # The amendment log: the value and the note, old → new, under the skill's name.
+    assert f"{skill.name}: value" in text
+    assert "3 → 2" in text
+    assert f"{NOTE} → Rethought: 2" in text
+
+
+def test_detail_shows_milestones_kpis_and_the_demo_notes_as_typed(
+    qtbot: QtBot, panel: HistoryPanel, services: Services, demo: str
+) -> None:
+    # The demo has a note that looks like markup; it must show as typed.
+    target = next(
+        info
+        for info in services.checkins.all(demo)
+        if any(
+            entry.note and "<b>clarity</b> &" in entry.note
+            for entry in services.checkins.detail(info.id).ratings.values()
+        )
+    )
+    click_row(qtbot, panel, target.id)
+    detail = services.checkins.detail(target.id)
+    text = panel.detail.toPlainText()
+    for entry in detail.ratings.values():
+        if entry.note:
+            assert entry.note in text
+    framework = services.frameworks.load("ml-engineer")
+    for milestone_id, m_entry in detail.milestones.items():
+        milestone = next(m for m in framework.milestones if m.id == milestone_id)
+        assert milestone.title in text
+        if m_entry.status_date:
+            assert m_entry.status_date.isoformat() in text
+    for kpi_id, k_entry in detail.kpis.items():
+        kpi = next(k for k in framework.kpis if k.id == kpi_id)
+        assert kpi.name in text
+        assert f"{k_entry.value:g}" in text
+    assert detail.reflection["wins"] in text
+    assert "Not amended since it was finalised." in text
+
+
+def test_keyboard_moves_through_checkins(qtbot: QtBot, panel: HistoryPanel) -> None:
+    panel.view.setFocus()
+    newest = panel.shown.detail.info.id if panel.shown else None
+    qtbot.keyClick(panel.view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: panel.shown is not None and panel.shown.detail.info.id != newest)
+    assert panel.shown is not None
+    assert panel.shown.detail.info.id == panel.selected_id()
+    assert panel.view.currentIndex().row() == 1
+
+
+def test_amend_emits_the_checkin_id(
+    qtbot: QtBot, services: Services, runner: TaskRunner, demo: str
+) -> None:
+    checkin_id = finished_checkin(services, demo)
+    panel = make_panel(qtbot, services, runner, demo)
+    click_row(qtbot, panel, checkin_id)
+    assert panel.amend_button.isEnabled()
+    with qtbot.waitSignal(panel.amend_requested) as blocker:
+        qtbot.mouseClick(panel.amend_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [checkin_id]
+
+
+def test_a_draft_cannot_be_amended_here(
+    qtbot: QtBot, services: Services, runner: TaskRunner, demo: str
+) -> None:
+    draft = services.checkins.start_draft(demo)
+    panel = make_panel(qtbot, services, runner, demo)
+    click_row(qtbot, panel, draft.id)
+    assert panel.proxy.index(0, CheckInTableModel.STATUS).data() == "Draft"
+    assert not panel.amend_button.isEnabled()
+    assert panel.delete_button.isEnabled()
+
+
+def test_delete_after_yes_removes_the_checkin(
+    qtbot: QtBot,
+    services: Services,
+    runner: TaskRunner,
+    demo: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checkin_id = finished_checkin(services, demo)
+    asked: list[str] = []
+
+    def confirm(parent, title, text, action) -> bool:
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    panel = make_panel(qtbot, services, runner, demo)
+    before = panel.model.rowCount()
+    click_row(qtbot, panel, checkin_id)
+    row = panel.view.currentIndex().row()
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == before - 1 and not runner.busy)
+    assert len(asked) == 1
+    assert panel.model.row_of(checkin_id) == -1
+    assert checkin_id not in {info.id for info in services.checkins.all(demo)}
+    with pytest.raises(NotFoundError):
+        services.checkins.detail(checkin_id)
+    # The neighbour that moved into its place is selected and shown.
+    assert panel.view.currentIndex().row() == row
+    qtbot.waitUntil(lambda: panel.shown is not None)
+
+
+def test_delete_after_no_keeps_the_checkin(
+    qtbot: QtBot,
+    panel: HistoryPanel,
+    services: Services,
+    runner: TaskRunner,
+    demo: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(dialogs, "confirm", lambda *args: False)
+    checkin_id = panel.selected_id()
+    assert checkin_id is not None
+    with qtbot.assertNotEmitted(panel.changed, wait=100):
+        qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
+    assert not runner.busy
+    assert panel.model.row_of(checkin_id) >= 0
+    assert services.checkins.detail(checkin_id).info.id == checkin_id
+
+
+def test_delete_key_asks_too(
+    qtbot: QtBot, panel: HistoryPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *args: asked.append(args[1]) or False)
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    assert asked == ["Delete check-in"]
+
+
+def test_every_control_has_an_accessible_name(panel: HistoryPanel) -> None:
+    for widget in (
+        panel.view,
+        panel.detail,
+        panel.amend_button,
+        panel.delete_button,
+        panel.status,
+        panel.empty,
+    ):
+        assert widget.accessibleName()
+
+
+def test_ten_years_of_weekly_checkins(qtbot: QtBot, services: Services, runner: TaskRunner) -> None:
+    profile_id = create_demo(
+        services.store, services.frameworks, services.profiles, years=10, weekly=True
+    )
+    panel = make_panel(qtbot, services, runner, profile_id)
+    assert panel.model.rowCount() == 521
+    qtbot.waitUntil(lambda: panel.shown is not None)
+    QApplication.processEvents()
+
+
+def test_holding_down_shows_the_checkin_reached(
+    qtbot: QtBot, services: Services, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile_id = create_demo(
+        services.store, services.frameworks, services.profiles, years=2, weekly=True
+    )
+    panel = make_panel(qtbot, services, runner, profile_id)
+    loaded: list[str] = []
+    original = history.load_detail
+
+    def counting(services: Services, checkin_id: str) -> history.LoadedDetail:
+        loaded.append(checkin_id)
+        return original(services, checkin_id)
+
+    monkeypatch.setattr(history, "load_detail", counting)
+    panel.view.setFocus()
+    for _ in range(30):
+        qtbot.keyClick(panel.view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert panel.view.currentIndex().row() == 30
+    assert panel.shown is not None
+    assert panel.shown.detail.info.id == panel.selected_id()
+    assert loaded[-1] == panel.selected_id()
+
+
+def test_a_new_palette_redraws_the_detail(
+    qtbot: QtBot, panel: HistoryPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[str] = []
+    original = history.write_detail
+
+    def counting(editor: QTextEdit, loaded: history.LoadedDetail) -> None:
+        drawn.append(loaded.detail.info.id)
+        original(editor, loaded)
+
+    monkeypatch.setattr(history, "write_detail", counting)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Mid, QColor("#3c4541"))
+    try:
+        app.setPalette(dark)
+        qtbot.waitUntil(lambda: bool(drawn))
+    finally:
+        app.setPalette(before)
+    assert panel.shown is not None
+    assert drawn[0] == panel.shown.detail.info.id

@@ -1,0 +1,67 @@
+"""Editing a profile: details, a promotion from a date, history read with the old level."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from app.services import Services
+from ui.profile_form import ProfileDialog, to_qdate
+
+pytestmark = pytest.mark.gui
+
+
+def _profile(services: Services) -> Any:
+    return services.profiles.create(
+        name="Ada",
+        framework="ml-engineer",
+        level="junior-ml-engineer",
+        target="ml-engineer",
+        started=date(2025, 1, 6),
+    )
+
+
+def test_a_promotion_adds_a_stage_and_keeps_the_old_one_for_past_dates(
+    qtbot: QtBot, services: Services
+) -> None:
+    profile = _profile(services)
+    dialog = ProfileDialog(services, profile, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Ada L.")
+    dialog.picker.level.setFocus()
+    qtbot.keyClick(dialog.picker.level, Qt.Key.Key_Down)  # Junior → ML Engineer
+    dialog.effective.setDate(to_qdate(date(2026, 6, 1)))
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+    updated = services.profiles.get(profile.id)
+    assert updated.name == "Ada L."
+    assert [(s.effective_from, s.level) for s in updated.stages] == [
+        (date(2025, 1, 6), "junior-ml-engineer"),
+        (date(2026, 6, 1), "ml-engineer"),
+    ]
+    assert updated.stage_on(date(2026, 5, 31)).level == "junior-ml-engineer"
+    assert updated.stage_on(date(2026, 6, 1)).level == "ml-engineer"
+
+
+def test_a_bad_edit_is_refused_with_a_message_and_changes_nothing(
+    qtbot: QtBot, services: Services
+) -> None:
+    profile = _profile(services)
+    dialog = ProfileDialog(services, profile, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.clear()
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.message.text() == "The name is empty."
+    assert services.profiles.get(profile.id) == profile

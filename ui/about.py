@@ -1,0 +1,172 @@
+"""The About dialog: version, data folder, and the licences of what Rung bundles."""
+
+from __future__ import annotations
+
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from PySide6 import QtCore
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.paths import APP_NAME
+
+# (name, licence as an SPDX id, where to read it); extend as libraries are bundled.
+LIBRARIES: tuple[tuple[str, str, str], ...] = (
+    ("Qt 6 / PySide6", "LGPL-3.0", "https://doc.qt.io/qtforpython-6/licenses.html"),
+    ("SQLAlchemy", "MIT", "https://github.com/sqlalchemy/sqlalchemy/blob/main/LICENSE"),
+    ("Alembic", "MIT", "https://github.com/sqlalchemy/alembic/blob/main/LICENSE"),
+    ("pydantic", "MIT", "https://github.com/pydantic/pydantic/blob/main/LICENSE"),
+    ("PyYAML", "MIT", "https://github.com/yaml/pyyaml/blob/main/LICENSE"),
+    ("ReportLab", "BSD-3-Clause", "https://pypi.org/project/reportlab/"),
+    ("platformdirs", "MIT", "https://github.com/tox-dev/platformdirs/blob/main/LICENSE"),
+    ("rfc8785", "Apache-2.0", "https://github.com/trailofbits/rfc8785.py/blob/main/LICENSE"),
+    ("Python", "PSF-2.0", "https://docs.python.org/3/license.html"),
+)
+# (name, licence, url) of each bundled font; none yet.
+FONTS: tuple[tuple[str, str, str], ...] = ()
+NO_FONTS_TEXT = "No fonts are bundled yet."
+
+# The installed distributions whose version stands for a library, first found wins.
+_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "SQLAlchemy": ("SQLAlchemy",),
+    "Alembic": ("alembic",),
+    "pydantic": ("pydantic",),
+    "PyYAML": ("PyYAML",),
+    "ReportLab": ("reportlab",),
+    "platformdirs": ("platformdirs",),
+    "rfc8785": ("rfc8785",),
+}
+
+
+def library_version(name: str) -> str | None:
+    """The version in use, where it is known."""
+    if name == "Python":
+        return platform.python_version()
+    if name == "Qt 6 / PySide6":
+        pyside = _distribution_version(("PySide6", "PySide6-Essentials"))
+        qt = QtCore.qVersion()
+        return f"Qt {qt}, PySide6 {pyside}" if pyside else f"Qt {qt}"
+    return _distribution_version(_DISTRIBUTIONS.get(name, (name,)))
+
+
+def _distribution_version(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            continue
+    return None
+
+
+def _caption(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _plain_label(text: str, parent: QWidget, name: str) -> QLabel:
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    return label
+
+
+class AboutDialog(QDialog):
+    """Who made what: the app's version, where its data lives, and third-party licences."""
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"About {APP_NAME}")
+        self.setMinimumWidth(780)
+        layout = QVBoxLayout(self)
+
+        self.title = _plain_label(f"{APP_NAME} {__version__}", self, "Application and version")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        layout.addWidget(
+            _plain_label(
+                "Offline career-ladder check-ins, growth charts and promotion-readiness reports.",
+                self,
+                "Description",
+            )
+        )
+
+        layout.addSpacing(8)
+        folder_caption = _caption("Data &folder", self)
+        layout.addWidget(folder_caption)
+        self.data_folder = _plain_label(str(data_dir), self, "Data folder")
+        self.data_folder.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.data_folder.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        folder_caption.setBuddy(self.data_folder)
+        layout.addWidget(self.data_folder)
+
+        layout.addSpacing(8)
+        libraries_caption = _caption("Bundled &libraries", self)
+        layout.addWidget(libraries_caption)
+        self.libraries = QTableWidget(len(LIBRARIES), 4, self)
+        self.libraries.setAccessibleName("Bundled libraries and their licences")
+        self.libraries.setHorizontalHeaderLabels(("Library", "Version", "Licence", "Source"))
+        self.libraries.verticalHeader().hide()
+        self.libraries.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.libraries.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.libraries.setTabKeyNavigation(False)
+        self.libraries.setWordWrap(False)
+        self.libraries.setAlternatingRowColors(True)
+        self.libraries.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        for row, (name, licence, url) in enumerate(LIBRARIES):
+            for column, text in enumerate((name, library_version(name) or "—", licence, url)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.libraries.setItem(row, column, item)
+        header = self.libraries.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.libraries.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        self.libraries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.libraries.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        libraries_caption.setBuddy(self.libraries)
+        self.libraries.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        layout.addWidget(self.libraries)
+
+        layout.addSpacing(8)
+        layout.addWidget(_caption("Bundled fonts", self))
+        fonts_text = (
+            "\n".join(f"{name}: {licence} ({url})" for name, licence, url in FONTS)
+            if FONTS
+            else NO_FONTS_TEXT
+        )
+        self.fonts = _plain_label(fonts_text, self, "Bundled fonts")
+        layout.addWidget(self.fonts)
+
+        layout.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName("Close")
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.close_button = close
+        close.setDefault(True)
+        close.setFocus()

@@ -1,0 +1,278 @@
+"""Creating a profile (the first-run flow) and editing one (details, promotion, new version)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import RungError
+from app.services import Services
+from app.services.frameworks import version_key
+from app.services.profiles import ProfileInfo
+
+
+@dataclass(frozen=True)
+class ProfileRequest:
+    """What the form asks for; the caller hands it to the profile service."""
+
+    name: str
+    framework: str  # ID@VERSION
+    level: str
+    target: str
+    started: date
+    interval_days: int
+    manager: str | None
+
+
+def to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+class _LevelPicker:
+    """Framework, current level and target level combos that keep each other valid."""
+
+    def __init__(self, services: Services, parent: QWidget, framework_id: str | None) -> None:
+        self._services = services
+        self.framework = QComboBox(parent)
+        self.framework.setAccessibleName("Framework")
+        self.level = QComboBox(parent)
+        self.level.setAccessibleName("Current level")
+        self.target = QComboBox(parent)
+        self.target.setAccessibleName("Target level")
+        infos = [
+            info
+            for info in services.frameworks.all()
+            if framework_id is None or info.id == framework_id
+        ]
+        infos.sort(key=lambda i: (not i.builtin, i.id, [-n for n in version_key(i.version)]))
+        for info in infos:
+            self.framework.addItem(f"{info.name} ({info.ref})", info.ref)
+        self.framework.currentIndexChanged.connect(self._on_framework_changed)
+        self.level.currentIndexChanged.connect(self._on_level_changed)
+        self._on_framework_changed()
+
+    def _levels(self) -> list[tuple[str, str]]:
+        ref = self.framework.currentData()
+        if not ref:
+            return []
+        return [(lvl.id, lvl.name) for lvl in self._services.frameworks.load(ref).levels]
+
+    def _on_framework_changed(self) -> None:
+        self.level.clear()
+        for level_id, name in self._levels():
+            self.level.addItem(name, level_id)
+        self._on_level_changed()
+
+    def _on_level_changed(self) -> None:
+        levels = self._levels()
+        chosen = self.target.currentData()
+        start = max(0, self.level.currentIndex())
+        self.target.clear()
+        for level_id, name in levels[start:]:
+            self.target.addItem(name, level_id)
+        index = self.target.findData(chosen)
+        # Default the target to the next level up: that is what people grow toward.
+        self.target.setCurrentIndex(index if index >= 0 else min(1, self.target.count() - 1))
+
+    def select(self, framework_ref: str, level: str, target: str) -> None:
+        self.framework.setCurrentIndex(max(0, self.framework.findData(framework_ref)))
+        self.level.setCurrentIndex(max(0, self.level.findData(level)))
+        self.target.setCurrentIndex(max(0, self.target.findData(target)))
+
+
+class ProfileForm(QWidget):
+    """The first-run form: a profile in under a minute, with sensible defaults.
+
+    Signals:
+        submitted(ProfileRequest): the user asked to create the profile.
+    """
+
+    submitted = Signal(object)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Set up your profile: who you are, the ladder you measure yourself against, "
+            "and the level you are aiming for. Everything stays on this computer.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.name = QLineEdit(self)
+        self.name.setAccessibleName("Name")
+        self.name.setPlaceholderText("Your name")
+        self.picker = _LevelPicker(services, self, None)
+        self.started = QDateEdit(to_qdate(date.today()), self)
+        self.started.setCalendarPopup(True)
+        self.started.setDisplayFormat("yyyy-MM-dd")
+        self.started.setAccessibleName("Role start date")
+        self.interval = QSpinBox(self)
+        self.interval.setRange(1, 366)
+        self.interval.setValue(30)
+        self.interval.setSuffix(" days")
+        self.interval.setAccessibleName("Check-in interval")
+        self.manager = QLineEdit(self)
+        self.manager.setPlaceholderText("Optional")
+        self.manager.setAccessibleName("Manager")
+        for text, widget in (
+            ("&Name:", self.name),
+            ("&Framework:", self.picker.framework),
+            ("Current &level:", self.picker.level),
+            ("&Target level:", self.picker.target),
+            ("Role &start date:", self.started),
+            ("Check-in &interval:", self.interval),
+            ("&Manager:", self.manager),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Problem")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.message)
+        self.create = QPushButton("&Create profile", self)
+        self.create.setDefault(True)
+        self.create.setAutoDefault(True)
+        self.create.clicked.connect(self._on_create_clicked)
+        self.name.returnPressed.connect(self._on_create_clicked)
+        layout.addWidget(self.create, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+
+    def _on_create_clicked(self) -> None:
+        self.submitted.emit(
+            ProfileRequest(
+                name=self.name.text(),
+                framework=self.picker.framework.currentData(),
+                level=self.picker.level.currentData(),
+                target=self.picker.target.currentData(),
+                started=to_date(self.started.date()),
+                interval_days=self.interval.value(),
+                manager=self.manager.text() or None,
+            )
+        )
+
+    def show_problem(self, text: str) -> None:
+        self.message.setText(text)
+
+
+class ProfileDialog(QDialog):
+    """Edit a profile: its details, and a promotion or a move to a newer framework version."""
+
+    def __init__(self, services: Services, profile: ProfileInfo, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit profile")
+        self._services = services
+        self._profile = profile
+        layout = QVBoxLayout(self)
+        details = QFormLayout()
+        self.name = QLineEdit(profile.name, self)
+        self.name.setAccessibleName("Name")
+        self.started = QDateEdit(to_qdate(profile.role_start), self)
+        self.started.setDisplayFormat("yyyy-MM-dd")
+        self.started.setCalendarPopup(True)
+        self.started.setAccessibleName("Role start date")
+        self.interval = QSpinBox(self)
+        self.interval.setRange(1, 366)
+        self.interval.setValue(profile.checkin_interval_days)
+        self.interval.setSuffix(" days")
+        self.interval.setAccessibleName("Check-in interval")
+        self.manager = QLineEdit(profile.manager or "", self)
+        self.manager.setAccessibleName("Manager")
+        for text, widget in (
+            ("&Name:", self.name),
+            ("Role &start date:", self.started),
+            ("Check-in &interval:", self.interval),
+            ("&Manager:", self.manager),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            details.addRow(label, widget)
+        layout.addLayout(details)
+
+        stage = QGroupBox("Level and framework version", self)
+        stage_form = QFormLayout(stage)
+        note = QLabel(
+            "A promotion or a newer version of the ladder applies from the date you give; "
+            "earlier check-ins keep the level and version in force on their dates.",
+            stage,
+        )
+        note.setWordWrap(True)
+        stage_form.addRow(note)
+        self.picker = _LevelPicker(services, stage, profile.framework)
+        self.picker.select(
+            f"{profile.framework}@{profile.framework_version}", profile.level, profile.target
+        )
+        self.effective = QDateEdit(to_qdate(date.today()), stage)
+        self.effective.setDisplayFormat("yyyy-MM-dd")
+        self.effective.setCalendarPopup(True)
+        self.effective.setAccessibleName("In force from")
+        for text, widget in (
+            ("&Version:", self.picker.framework),
+            ("Current &level:", self.picker.level),
+            ("&Target level:", self.picker.target),
+            ("In force &from:", self.effective),
+        ):
+            label = QLabel(text, stage)
+            label.setBuddy(widget)
+            stage_form.addRow(label, widget)
+        layout.addWidget(stage)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._on_save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _on_save(self) -> None:
+        profile = self._profile
+        ref = self.picker.framework.currentData()
+        level, target = self.picker.level.currentData(), self.picker.target.currentData()
+        try:
+            self._services.profiles.update_details(
+                profile.id,
+                name=self.name.text(),
+                interval_days=self.interval.value(),
+                manager=self.manager.text() or None,
+                role_start=to_date(self.started.date()),
+            )
+            current = (f"{profile.framework}@{profile.framework_version}", profile.level)
+            if (ref, level) != current or target != profile.target:
+                self._services.profiles.change_stage(
+                    profile.id,
+                    effective_from=to_date(self.effective.date()),
+                    framework=ref,
+                    level=level,
+                    target=target,
+                )
+        except RungError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()

@@ -1,0 +1,61 @@
+"""Window geometry, last section, last profile and appearance, kept beside the database.
+
+They live in the data folder's `settings.ini` (not in the database and not in
+the platform's registry), so each data folder remembers its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from ui.theme import Appearance
+
+
+class Settings:
+    def __init__(self, data_dir: Path) -> None:
+        self._qsettings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+
+    def _text(self, key: str) -> str | None:
+        value = self._qsettings.value(key)
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def appearance(self) -> Appearance:
+        try:
+            return Appearance(self._text("appearance") or Appearance.SYSTEM)
+        except ValueError:
+            return Appearance.SYSTEM
+
+    @appearance.setter
+    def appearance(self, value: Appearance) -> None:
+        self._qsettings.setValue("appearance", value.value)
+
+    @property
+    def last_profile(self) -> str | None:
+        return self._text("last_profile")
+
+    @last_profile.setter
+    def last_profile(self, profile_id: str | None) -> None:
+        self._qsettings.setValue("last_profile", profile_id or "")
+
+    @property
+    def last_section(self) -> str | None:
+        return self._text("last_section")
+
+    @last_section.setter
+    def last_section(self, section: str) -> None:
+        self._qsettings.setValue("last_section", section)
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self._qsettings.value("geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._qsettings.setValue("geometry", value)
+
+    def sync(self) -> None:
+        self._qsettings.sync()
