@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -191,7 +192,9 @@ class _DocumentWriter:
     """
 
     def __init__(self, editor: QTextEdit) -> None:
-        palette = editor.palette()
+        # The application's palette: on a palette change the editor's own may not be
+        # updated yet when the detail is rewritten.
+        palette = QApplication.palette(editor)
         self._document = editor.document()
         self._document.clear()
         self._document.setDocumentMargin(10)
