@@ -314,11 +314,27 @@ class CheckInPanel(QWidget):
         self._state = None
         self._modes.setCurrentWidget(self._start)
         self.start_date.setDate(to_qdate(date.today()))
-        self._runner.submit(lambda: self._services.checkins.draft(profile_id), self._on_draft_found)
+        self.start_button.setEnabled(False)  # until we know whether a draft is waiting
+        self._runner.submit(
+            lambda: self._services.checkins.draft(profile_id),
+            self._on_draft_found,
+            self._on_error_for(profile_id),
+        )
+
+    def _on_error_for(self, profile_id: str) -> Callable[[str], None]:
+        """Report a failed load, unless the user has moved on to another profile since."""
+
+        def report(message: str) -> None:
+            if profile_id == self._profile_id:
+                self._show_start(message)
+
+        return report
 
     def _on_draft_found(self, draft: Any) -> None:
-        if draft is not None and draft.profile_id == self._profile_id:
-            self.open_checkin(draft.id)
+        if draft is None or draft.profile_id != self._profile_id:
+            self.start_button.setEnabled(True)
+            return
+        self.open_checkin(draft.id)
 
     def _on_start_clicked(self) -> None:
         profile_id, day = self._profile_id, to_date(self.start_date.date())
@@ -376,9 +392,14 @@ class CheckInPanel(QWidget):
     def open_checkin(self, checkin_id: str) -> None:
         """Show the wizard on a draft, or on a final check-in to amend it."""
         self.flush()
-        self._runner.submit(lambda: load_wizard(self._services, checkin_id), self._on_loaded)
+        self._runner.submit(
+            lambda: load_wizard(self._services, checkin_id),
+            self._on_loaded,
+            self._on_error_for(self._profile_id or ""),
+        )
 
     def _on_loaded(self, state: WizardState) -> None:
+        self.start_button.setEnabled(True)
         self._state = state
         self._profile_id = state.profile.id
         while self.steps.count():
@@ -445,6 +466,9 @@ class CheckInPanel(QWidget):
     # -- saving ----------------------------------------------------------------
 
     def _queue(self, key: tuple[str, str], job: Callable[[], None], *, now: bool) -> None:
+        """Save at once, or after a pause in typing; a field the user left is saved first."""
+        if key not in self._pending and self._pending:
+            self.flush()
         self._pending[key] = job
         if now:
             self.flush()

@@ -229,8 +229,15 @@ class MainWindow(QMainWindow):
         if profile_id is None:
             return
         self._runner.submit(
-            lambda: load_dashboard(self._services, profile_id), self._on_dashboard_loaded
+            lambda: load_dashboard(self._services, profile_id),
+            self._on_dashboard_loaded,
+            lambda message: self._on_load_failed(profile_id, message),
         )
+
+    def _on_load_failed(self, profile_id: str, message: str) -> None:
+        """A load for a profile the user has since left (or deleted) is not worth a dialog."""
+        if profile_id == self.profile_id:
+            self._on_task_failed(message)
 
     def _on_dashboard_loaded(self, data: DashboardData) -> None:
         if data.profile.id == self.profile_id:
