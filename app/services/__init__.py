@@ -9,6 +9,7 @@ from app.paths import DATABASE_NAME
 from app.services.checkins import CheckInService
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService
+from app.services.readiness import ReadinessService
 from app.store.db import Store, open_memory_store, open_store
 
 
@@ -18,13 +19,16 @@ class Services:
     frameworks: FrameworkService
     profiles: ProfileService
     checkins: CheckInService
+    readiness: ReadinessService
 
     @classmethod
     def on(cls, store: Store) -> Services:
         frameworks = FrameworkService(store)
         frameworks.ensure_builtins()
         profiles = ProfileService(store, frameworks)
-        return cls(store, frameworks, profiles, CheckInService(store, frameworks, profiles))
+        checkins = CheckInService(store, frameworks, profiles)
+        readiness = ReadinessService(store, frameworks, profiles, checkins)
+        return cls(store, frameworks, profiles, checkins, readiness)
 
     def close(self) -> None:
         self.store.close()

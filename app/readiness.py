@@ -1,0 +1,297 @@
+"""Promotion readiness: the brief's one formula, computed exactly (fractions).
+
+For a profile as of a date, against the target level in force on that date:
+attainment a = min(R / E, 1) per skill expected at the target (E > 0; "not
+applicable" skills left out, never-rated skills count as 0); dimension score =
+criticality-weighted mean of attainments (a dimension with nothing left counts
+fully); readiness = Σ dimension weight × score. Points lost per skill add up
+to 100 − readiness. Gates (a Critical skill below expectation, an overdue
+milestone) cap the verdict below Ready. The projection fits a least-squares
+line through readiness over time.
+
+`Readiness` is the one result model the UI, the CLI and the PDF all show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+import datetime as dt
+import math
+from datetime import timedelta
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import BaseModel
+
+from app.framework.model import Framework
+from app.milestones import due_date
+
+NOT_ASSESSABLE = "Not assessable"
+MIN_PROJECTION_DATES = 3
+
+
+class DimensionScore(BaseModel):
+    id: str
+    name: str
+    weight: int
+    score: float  # 0–1
+    contribution: float  # points of the 0–100 readiness
+    counts_fully: bool  # no skill left to assess: counted as fully met, and said so
+
+
+class SkillScore(BaseModel):
+    id: str
+    name: str
+    dimension: str
+    criticality: str
+    critical: bool
+    expected: int
+    rating: int | None  # None: never rated (counts as 0) or not applicable
+    not_applicable: bool
+    attainment: float | None  # None when not applicable
+    points_lost: float
+
+
+class Gate(BaseModel):
+    kind: Literal["critical-skill", "overdue-milestone"]
+    id: str
+    name: str
+    detail: str
+
+
+class Projection(BaseModel):
+    status: Literal["reached", "projected", "not-projected", "too-few-points"]
+    date: dt.date | None = None
+    threshold: float
+    slope_per_month: float | None = None  # readiness points per 30 days
+
+
+class Point(BaseModel):
+    checkin_id: str
+    date: dt.date
+    readiness: float | None
+
+
+class Readiness(BaseModel):
+    """Everything the verdict rests on, for one profile as of one date."""
+
+    profile_id: str
+    as_of: dt.date
+    framework: str
+    framework_version: str
+    level: str
+    target: str
+    readiness: float | None
+    readiness_exact: str | None  # the exact fraction, e.g. "65" or "200/3"
+    band: str | None  # the band the score falls in, before gates
+    verdict: str
+    held_back: bool
+    dimensions: list[DimensionScore]
+    gates: list[Gate]
+    gaps: list[SkillScore]  # the skills that lost the most points, largest first
+    skills: list[SkillScore]
+    projection: Projection | None = None
+
+
+@dataclass(frozen=True)
+class SkillState:
+    """A skill's carried-forward state: a value (None = never rated) or not applicable."""
+
+    value: int | None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    status: str
+
+
+def _exact(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(value)
+
+
+def band_for(framework: Framework, readiness: Fraction) -> int:
+    """Index of the verdict band the exact readiness falls in."""
+    index = 0
+    for position, band in enumerate(framework.verdict_bands):
+        if readiness >= Fraction(str(band.from_readiness)):
+            index = position
+    return index
+
+
+def ready_index(framework: Framework) -> int:
+    return next(i for i, band in enumerate(framework.verdict_bands) if band.ready)
+
+
+def ready_threshold(framework: Framework) -> Fraction:
+    return Fraction(str(framework.verdict_bands[ready_index(framework)].from_readiness))
+
+
+def compute(
+    framework: Framework,
+    *,
+    profile_id: str,
+    level: str,
+    target: str,
+    role_start: dt.date,
+    as_of: dt.date,
+    ratings: Mapping[str, SkillState],
+    milestones: Mapping[str, MilestoneState],
+    assessed: bool = True,
+    gaps: int = 3,
+) -> Readiness:
+    """Readiness as of `as_of`; `assessed` is False before the first finalised check-in."""
+    weights = {c.id: c.weight for c in framework.criticalities}
+    skills: list[SkillScore] = []
+    dimensions: list[DimensionScore] = []
+    total = Fraction(0)
+    any_assessable = False
+    for dimension in framework.dimensions:
+        entries = []
+        for skill in framework.skills:
+            expected = skill.expected.get(target, 0)
+            if skill.dimension != dimension.id or expected <= 0:
+                continue
+            state = ratings.get(skill.id, SkillState(None))
+            entries.append((skill, expected, state))
+        counted = [(s, e, st) for s, e, st in entries if not st.not_applicable]
+        weight_sum = sum(weights[s.criticality] for s, _e, _st in counted)
+        attained = {s.id: min(Fraction(st.value or 0, e), Fraction(1)) for s, e, st in counted}
+        if counted:
+            any_assessable = True
+            score = (
+                sum(
+                    (weights[s.criticality] * attained[s.id] for s, _e, _st in counted), Fraction(0)
+                )
+                / weight_sum
+            )
+        else:
+            score = Fraction(1)
+        contribution = dimension.weight * score
+        total += contribution
+        dimensions.append(
+            DimensionScore(
+                id=dimension.id,
+                name=dimension.name,
+                weight=dimension.weight,
+                score=float(score),
+                contribution=float(contribution),
+                counts_fully=not counted,
+            )
+        )
+        for skill, expected, state in entries:
+            lost = Fraction(0)
+            if not state.not_applicable:
+                share = Fraction(weights[skill.criticality], weight_sum)
+                lost = dimension.weight * share * (1 - attained[skill.id])
+            skills.append(
+                SkillScore(
+                    id=skill.id,
+                    name=skill.name,
+                    dimension=dimension.id,
+                    criticality=skill.criticality,
+                    critical=framework.is_critical(skill),
+                    expected=expected,
+                    rating=None if state.not_applicable else state.value,
+                    not_applicable=state.not_applicable,
+                    attainment=None if state.not_applicable else float(attained[skill.id]),
+                    points_lost=float(lost),
+                )
+            )
+
+    gates = list(_gates(framework, skills, milestones, role_start, as_of))
+    base = dict(
+        profile_id=profile_id,
+        as_of=as_of,
+        framework=framework.id,
+        framework_version=framework.version,
+        level=level,
+        target=target,
+        dimensions=dimensions,
+        gates=gates,
+        skills=skills,
+    )
+    if not assessed or not any_assessable:
+        return Readiness(
+            **base,
+            readiness=None,
+            readiness_exact=None,
+            band=None,
+            verdict=NOT_ASSESSABLE,
+            held_back=False,
+            gaps=[],
+        )
+    band = band_for(framework, total)
+    verdict = band
+    if gates and band >= ready_index(framework):
+        verdict = ready_index(framework) - 1
+    largest = sorted((s for s in skills if s.points_lost > 0), key=lambda s: -s.points_lost)
+    return Readiness(
+        **base,
+        readiness=float(total),
+        readiness_exact=_exact(total),
+        band=framework.verdict_bands[band].name,
+        verdict=framework.verdict_bands[verdict].name,
+        held_back=verdict != band,
+        gaps=largest[:gaps],
+    )
+
+
+def _gates(
+    framework: Framework,
+    skills: Iterable[SkillScore],
+    milestones: Mapping[str, MilestoneState],
+    role_start: dt.date,
+    as_of: dt.date,
+) -> Iterable[Gate]:
+    for skill in skills:
+        if skill.critical and not skill.not_applicable and (skill.rating or 0) < skill.expected:
+            rated = "never rated" if skill.rating is None else f"rated {skill.rating}"
+            yield Gate(
+                kind="critical-skill",
+                id=skill.id,
+                name=skill.name,
+                detail=f"Critical skill {rated}, expected {skill.expected}",
+            )
+    for milestone in framework.milestones:
+        due = due_date(role_start, milestone.horizon)
+        state = milestones.get(milestone.id)
+        status = state.status if state else "not-started"
+        if due < as_of and status not in {"done", "not-applicable"}:
+            yield Gate(
+                kind="overdue-milestone",
+                id=milestone.id,
+                name=milestone.title,
+                detail=f"due {due.isoformat()}, {status.replace('-', ' ')}",
+            )
+
+
+def project(framework: Framework, points: Sequence[Point]) -> Projection:
+    """Least-squares line through readiness over time, to the Ready threshold."""
+    threshold = ready_threshold(framework)
+    scored = [(p.date, Fraction(str(p.readiness))) for p in points if p.readiness is not None]
+    if scored and scored[-1][1] >= threshold:
+        return Projection(status="reached", threshold=float(threshold))
+    if len({day for day, _ in scored}) < MIN_PROJECTION_DATES:
+        return Projection(status="too-few-points", threshold=float(threshold))
+    origin = scored[0][0]
+    xs = [Fraction((day - origin).days) for day, _ in scored]
+    ys = [value for _, value in scored]
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    spread = sum((x - mean_x) * (x - mean_x) for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    if slope <= 0:
+        return Projection(
+            status="not-projected", threshold=float(threshold), slope_per_month=float(slope * 30)
+        )
+    intercept = mean_y - slope * mean_x
+    days = (threshold - intercept) / slope
+    whole_days = math.ceil(days)  # the first day at or past it (exact for a Fraction)
+    return Projection(
+        status="projected",
+        date=origin + timedelta(days=whole_days),
+        threshold=float(threshold),
+        slope_per_month=float(slope * 30),
+    )

@@ -1,0 +1,181 @@
+"""Readiness for a profile: as of a date, and over time (one value per final check-in).
+
+Over time, SQL does the work: a windowed query turns every rating into the
+change it makes to its dimension's weighted sums and accumulates those per
+check-in, so the rows fetched grow with check-ins × dimensions (× the few
+distinct expected ratings, kept apart so that the division stays exact),
+not with every rating. Each check-in is read with the stage (level, target,
+framework version) in force on its date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from fractions import Fraction
+
+from sqlalchemy import text
+
+from app.framework.model import Framework
+from app.readiness import (
+    MilestoneState,
+    Point,
+    Readiness,
+    SkillState,
+    compute,
+    project,
+)
+from app.services.checkins import CheckInService
+from app.services.frameworks import FrameworkService
+from app.services.profiles import ProfileService, StageInfo
+from app.store.db import Store
+
+_SERIES_SQL = """
+WITH skills(skill_id, dimension, weight, expected) AS (VALUES {values}),
+rated AS (
+    SELECT r.skill_id, c.id AS checkin_id, c.date, c.finalized_at, s.dimension, s.expected,
+           CASE WHEN r.not_applicable THEN 0 ELSE s.weight * MIN(r.value, s.expected) END AS num,
+           CASE WHEN r.not_applicable THEN s.weight ELSE 0 END AS na
+    FROM ratings r
+    JOIN checkins c ON c.id = r.checkin_id
+    JOIN skills s ON s.skill_id = r.skill_id
+    WHERE c.profile_id = :profile AND c.status = 'final'
+      AND (r.value IS NOT NULL OR r.not_applicable)
+),
+deltas AS (
+    SELECT checkin_id, date, finalized_at, dimension, expected,
+           num - LAG(num, 1, 0) OVER skill_history AS d_num,
+           na - LAG(na, 1, 0) OVER skill_history AS d_na
+    FROM rated
+    WINDOW skill_history AS (PARTITION BY skill_id ORDER BY date, finalized_at)
+),
+per_checkin AS (
+    SELECT checkin_id, date, finalized_at, dimension, expected,
+           SUM(d_num) AS d_num, SUM(d_na) AS d_na
+    FROM deltas GROUP BY checkin_id, dimension, expected
+)
+SELECT checkin_id, dimension, expected,
+       SUM(d_num) OVER running AS num, SUM(d_na) OVER running AS na
+FROM per_checkin
+WINDOW running AS (
+    PARTITION BY dimension, expected ORDER BY date, finalized_at, checkin_id
+    ROWS UNBOUNDED PRECEDING
+)
+"""
+
+
+class ReadinessService:
+    def __init__(
+        self,
+        store: Store,
+        frameworks: FrameworkService,
+        profiles: ProfileService,
+        checkins: CheckInService,
+    ) -> None:
+        self._store = store
+        self._frameworks = frameworks
+        self._profiles = profiles
+        self._checkins = checkins
+
+    def _framework(self, stage: StageInfo) -> Framework:
+        return self._frameworks.get(stage.framework, stage.framework_version)
+
+    def as_of(self, profile_id: str, day: date, *, with_projection: bool = True) -> Readiness:
+        """Readiness on `day` with its gates, gaps and (optionally) the projection."""
+        profile = self._profiles.get(profile_id)
+        stage = profile.stage_on(day)
+        ratings = self._checkins.current_ratings(profile_id, day)
+        milestones = self._checkins.current_milestones(profile_id, day)
+        result = compute(
+            self._framework(stage),
+            profile_id=profile_id,
+            level=stage.level,
+            target=stage.target,
+            role_start=profile.role_start,
+            as_of=day,
+            ratings={k: SkillState(v.value, v.not_applicable) for k, v in ratings.items()},
+            milestones={k: MilestoneState(v.status) for k, v in milestones.items()},
+            assessed=bool(ratings) or bool(milestones) or self._has_final(profile_id, day),
+        )
+        if with_projection:
+            points = [p for p in self.over_time(profile_id) if p.date <= day]
+            result.projection = project(self._framework(stage), points)
+        return result
+
+    def _has_final(self, profile_id: str, day: date) -> bool:
+        return any(c.status == "final" and c.date <= day for c in self._checkins.all(profile_id))
+
+    def over_time(self, profile_id: str) -> list[Point]:
+        """Readiness as of each final check-in, oldest first."""
+        profile = self._profiles.get(profile_id)
+        finals = [c for c in self._checkins.all(profile_id) if c.status == "final"]
+        values: dict[str, Fraction | None] = {}
+        for stage in {profile.stage_on(c.date) for c in finals}:
+            framework = self._framework(stage)
+            changes = self._running_sums(profile_id, stage)
+            state: dict[tuple[str, int], tuple[int, int]] = {}
+            for checkin in finals:  # the sums run over all history; each stage reads its own
+                state.update(changes.get(checkin.id, {}))
+                if profile.stage_on(checkin.date) == stage:
+                    values[checkin.id] = _readiness(framework, stage.target, state)
+        points = []
+        for checkin in finals:
+            value = values[checkin.id]
+            readiness = None if value is None else float(value)
+            points.append(Point(checkin_id=checkin.id, date=checkin.date, readiness=readiness))
+        return points
+
+    def _running_sums(
+        self, profile_id: str, stage: StageInfo
+    ) -> dict[str, dict[tuple[str, int], tuple[int, int]]]:
+        """Per check-in that changed something: (dimension, E) → (Σ w·min(R, E), Σ w of n/a)."""
+        framework = self._framework(stage)
+        weights = {c.id: c.weight for c in framework.criticalities}
+        rows = [
+            (s.id, s.dimension, weights[s.criticality], s.expected.get(stage.target, 0))
+            for s in framework.skills
+            if s.expected.get(stage.target, 0) > 0
+        ]
+        if not rows:
+            return {}
+        params: dict[str, object] = {"profile": profile_id}
+        values = []
+        for index, row in enumerate(rows):
+            values.append(f"(:s{index}, :d{index}, :w{index}, :e{index})")
+            params.update(
+                zip((f"s{index}", f"d{index}", f"w{index}", f"e{index}"), row, strict=True)
+            )
+        query = text(_SERIES_SQL.format(values=", ".join(values)))
+        changes: dict[str, dict[tuple[str, int], tuple[int, int]]] = defaultdict(dict)
+        with self._store.session() as session:
+            for checkin_id, dimension, expected, num, na in session.execute(query, params):
+                changes[checkin_id][(dimension, expected)] = (num, na)
+        return changes
+
+
+def _readiness(
+    framework: Framework, target: str, state: dict[tuple[str, int], tuple[int, int]]
+) -> Fraction | None:
+    """Exact readiness from the running sums per (dimension, expected rating)."""
+    weights = {c.id: c.weight for c in framework.criticalities}
+    total = Fraction(0)
+    assessable = False
+    for dimension in framework.dimensions:
+        expected_weight = sum(
+            weights[s.criticality]
+            for s in framework.skills
+            if s.dimension == dimension.id and s.expected.get(target, 0) > 0
+        )
+        numerator = Fraction(0)
+        not_applicable = 0
+        for (dim, expected), (num, na) in state.items():
+            if dim == dimension.id:
+                numerator += Fraction(num, expected)
+                not_applicable += na
+        counted = expected_weight - not_applicable
+        if counted > 0:
+            assessable = True
+            total += dimension.weight * numerator / counted
+        else:
+            total += dimension.weight
+    return total if assessable else None

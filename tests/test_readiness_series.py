@@ -1,0 +1,333 @@
+"""Readiness over time: the SQL running sums agree with `as_of`, and fetch few rows.
+
+`ReadinessService.over_time` turns every rating into a change of its
+dimension's weighted sums in SQL, so that the rows it fetches grow with
+check-ins × dimensions (× distinct expected ratings), not with every rating.
+These tests hold it to the same numbers as the one-date computation and count
+the rows it actually reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import event, func, insert, select
+
+from app.services import Services
+from app.services.demo import create_demo
+from app.store.models import CheckIn, Rating, new_id
+
+TODAY = date(2026, 1, 15)
+SLACK = 10  # the profile, its stages, a framework snapshot: a few rows whatever the history
+
+
+def _finals(services: Services, profile_id: str) -> list[Any]:
+    return [c for c in services.checkins.all(profile_id) if c.status == "final"]
+
+
+def _assert_series_matches_as_of(services: Services, profile_id: str) -> list[float | None]:
+    """over_time gives, for each final check-in, exactly as_of(its date).readiness."""
+    points = services.readiness.over_time(profile_id)
+    finals = _finals(services, profile_id)
+    assert [p.checkin_id for p in points] == [c.id for c in finals]
+    assert len({p.date for p in points}) == len(points)  # one per date, so as_of is that point
+    for point in points:
+        expected = services.readiness.as_of(profile_id, point.date, with_projection=False)
+        assert point.readiness == expected.readiness, point.date
+    return [p.readiness for p in points]
+
+
+def test_over_time_equals_as_of_for_the_demo(services: Services) -> None:
+    """Every final check-in of a two-year demo: the SQL series equals the direct formula."""
+    profile_id = create_demo(
+        services.store, services.frameworks, services.profiles, years=2, today=TODAY
+    )
+    values = _assert_series_matches_as_of(services, profile_id)
+    assert len(values) == 24
+    assert all(value is not None for value in values)
+    assert len(set(values)) > 5  # the demo moves; a constant series would prove little
+
+
+def _two_dims(tmp_path: Path, services: Services) -> str:
+    """Import the worked-example ladder: A 60 / B 40; critical 3, important 2, optional 1."""
+
+    def skill(skill_id: str, dimension: str, criticality: str, junior: int, senior: int) -> Any:
+        return {
+            "id": skill_id,
+            "name": skill_id,
+            "dimension": dimension,
+            "category": "must-have",
+            "criticality": criticality,
+            "expected": {"junior": junior, "senior": senior},
+            "source": "test",
+        }
+
+    data = {
+        "id": "two-dims",
+        "version": "1.0",
+        "name": "Two dimensions",
+        "levels": [{"id": "junior", "name": "Junior"}, {"id": "senior", "name": "Senior"}],
+        "rating_scale": [{"value": v, "label": f"L{v}", "anchor": f"A{v}"} for v in range(5)],
+        "dimensions": [
+            {"id": "a", "name": "A", "weight": 60, "source": "test"},
+            {"id": "b", "name": "B", "weight": 40, "source": "test"},
+        ],
+        "criticalities": [
+            {"id": "critical", "name": "Critical", "weight": 3, "critical": True},
+            {"id": "important", "name": "Important", "weight": 2},
+            {"id": "optional", "name": "Optional", "weight": 1},
+        ],
+        "verdict_bands": [
+            {"id": "not-yet", "name": "Not yet", "from": 0},
+            {"id": "approaching", "name": "Approaching", "from": 70},
+            {"id": "ready", "name": "Ready", "from": 85, "ready": True},
+        ],
+        "skills": [
+            skill("a-critical", "a", "critical", 2, 3),
+            skill("a-optional", "a", "optional", 1, 2),
+            skill("b-important", "b", "important", 1, 2),
+        ],
+    }
+    path = tmp_path / "two-dims.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return services.frameworks.import_file(path)[0].ref
+
+
+def test_over_time_equals_as_of_with_na_and_a_promotion(services: Services, tmp_path: Path) -> None:
+    """n/a in and out, a dimension all n/a, and a promotion mid-way: both paths agree."""
+    ref = _two_dims(tmp_path, services)
+    profile_id = services.profiles.create(
+        name="Alex", framework=ref, level="junior", target="junior", started=date(2025, 1, 1)
+    ).id
+    history: list[tuple[date, dict[str, int | str]]] = [
+        (date(2025, 2, 1), {"a-critical": 1, "a-optional": "n/a", "b-important": 1}),
+        (date(2025, 3, 1), {"a-critical": 2}),
+        (date(2025, 7, 1), {"a-optional": 2}),  # after the promotion, back from n/a
+        (date(2025, 8, 1), {"b-important": "n/a"}),  # B has nothing left: counts fully
+        (date(2025, 9, 1), {"a-critical": 3, "b-important": 2}),
+    ]
+    services.profiles.change_stage(
+        profile_id, effective_from=date(2025, 6, 1), framework=ref, level="senior", target="senior"
+    )
+    for day, ratings in history:
+        draft = services.checkins.start_draft(profile_id, day)
+        for skill_id, value in ratings.items():
+            if isinstance(value, str):
+                services.checkins.set_rating(draft.id, skill_id, None, not_applicable=True)
+            else:
+                services.checkins.set_rating(draft.id, skill_id, value)
+        services.checkins.finalize(draft.id)
+
+    values = _assert_series_matches_as_of(services, profile_id)
+    # junior: A ½ (a-optional n/a) → 30 + B 40 = 70; A met → 100.
+    # senior: A (3·⅔ + 1·1) / 4 = ¾ → 45 + B ½ → 20 = 65; B all n/a → 45 + 40 = 85; all met.
+    assert values == [70, 100, 65, 85, 100]
+    late = services.readiness.as_of(profile_id, date(2025, 8, 1))
+    assert [d.counts_fully for d in late.dimensions] == [False, True]
+
+
+# -- rows fetched ------------------------------------------------------------------------------
+
+
+def _rows_fetched(services: Services, action: Callable[[], object]) -> int:
+    """Rows the SELECTs run during `action` return, re-run on a separate sqlite3 connection.
+
+    `cursor.rowcount` is -1 for a SELECT in sqlite3, so each recorded statement
+    is executed again with its own parameters and its rows are counted.
+    """
+    recorded: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:
+        _conn, _cursor, statement, parameters, _context, _many = args
+        recorded.append((statement, parameters))
+
+    event.listen(services.store.engine, "after_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(services.store.engine, "after_cursor_execute", record)
+    assert recorded, "the listener saw no statement"
+    total = 0
+    with contextlib.closing(sqlite3.connect(services.store.path)) as conn:
+        for statement, parameters in recorded:
+            verb = statement.lstrip().split(None, 1)[0].upper()
+            assert verb in {"SELECT", "WITH"}, statement  # over_time only reads
+            total += len(conn.execute(statement, parameters).fetchall())
+    return total
+
+
+def _rating_rows(services: Services, profile_id: str) -> int:
+    with services.store.session() as session:
+        query = (
+            select(func.count())
+            .select_from(Rating)
+            .join(CheckIn, CheckIn.id == Rating.checkin_id)
+            .where(CheckIn.profile_id == profile_id)
+        )
+        return int(session.scalar(query) or 0)
+
+
+def _groups(services: Services) -> tuple[int, int, int]:
+    """Dimensions, distinct expected ratings > 0 and (dimension, E) pairs at the demo target."""
+    framework = services.frameworks.load("ml-engineer")
+    expected = [(s.dimension, s.expected["ml-engineer"]) for s in framework.skills]
+    pairs = {(d, e) for d, e in expected if e > 0}
+    return len(framework.dimensions), len({e for _d, e in pairs}), len(pairs)
+
+
+def _densify(services: Services, profile_id: str) -> None:
+    """Re-rate every skill in every final check-in at its carried-forward value.
+
+    The readiness series cannot change (each skill's state at each check-in is
+    the same), only the number of rating rows does.
+    """
+    skills = [s.id for s in services.frameworks.load("ml-engineer").skills]
+    state: dict[str, int] = {}
+    rows = []
+    with services.store.session() as session:
+        for checkin in _finals(services, profile_id):
+            query = select(Rating.skill_id, Rating.value).where(Rating.checkin_id == checkin.id)
+            rated: dict[str, int | None] = {
+                row.skill_id: row.value for row in session.execute(query)
+            }
+            state.update({k: v for k, v in rated.items() if v is not None})
+            for skill_id in skills:
+                if skill_id not in rated and skill_id in state:
+                    rows.append(
+                        {
+                            "id": new_id(),
+                            "checkin_id": checkin.id,
+                            "skill_id": skill_id,
+                            "value": state[skill_id],
+                            "not_applicable": False,
+                            "updated_at": checkin.finalized_at,
+                        }
+                    )
+        session.execute(insert(Rating), rows)
+
+
+def test_rows_fetched_do_not_grow_with_every_rating(services: Services) -> None:
+    """The demo, then the same history with every skill re-rated in every check-in.
+
+    About 2.5× the rating rows and the same readiness series; the rows fetched
+    stay within check-ins × dimensions × distinct expected ratings + check-ins
+    + a constant, well below the number of rating rows.
+    """
+    profile_id = create_demo(
+        services.store, services.frameworks, services.profiles, years=2, today=TODAY
+    )
+    readiness = services.readiness
+    sparse_points = readiness.over_time(profile_id)  # warms the framework cache
+    sparse_rows = _rows_fetched(services, lambda: readiness.over_time(profile_id))
+    sparse_ratings = _rating_rows(services, profile_id)
+
+    _densify(services, profile_id)
+    dense_points = readiness.over_time(profile_id)
+    dense_rows = _rows_fetched(services, lambda: readiness.over_time(profile_id))
+    dense_ratings = _rating_rows(services, profile_id)
+
+    checkins = len(_finals(services, profile_id))
+    dimensions, distinct_expected, pairs = _groups(services)
+    assert dense_points == sparse_points
+    assert dense_ratings >= 2.4 * sparse_ratings  # the premise: 792 vs 319 rating rows
+    bound = checkins * dimensions * distinct_expected + checkins + SLACK
+    assert dense_ratings > bound  # so a fetch of every rating could not pass
+    assert sparse_rows <= bound
+    assert dense_rows <= bound
+    # Tighter: one row per check-in per (dimension, E) pair it touches, one per check-in.
+    assert dense_rows <= checkins * pairs + checkins + SLACK
+    assert dense_rows - sparse_rows <= checkins * pairs
+    assert dense_rows - sparse_rows < (dense_ratings - sparse_ratings) / 2
+
+
+def _bulk_history(services: Services, profile_id: str, days: list[date], skills: list[str]) -> None:
+    """Final check-ins on `days`, each rating `skills` (values varying), in one transaction."""
+    checkins, ratings = [], []
+    for index, day in enumerate(days):
+        checkin_id = new_id()
+        at = datetime.combine(day, time(18))
+        checkins.append(
+            {
+                "id": checkin_id,
+                "profile_id": profile_id,
+                "date": day,
+                "status": "final",
+                "finalized_at": at,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+        for position, skill_id in enumerate(skills):
+            ratings.append(
+                {
+                    "id": new_id(),
+                    "checkin_id": checkin_id,
+                    "skill_id": skill_id,
+                    "value": (index + position) % 5,
+                    "not_applicable": False,
+                    "updated_at": at,
+                }
+            )
+    with services.store.session() as session:
+        session.execute(insert(CheckIn), checkins)
+        session.execute(insert(Rating), ratings)
+
+
+def test_rows_fetched_are_per_group_not_per_rating(services: Services) -> None:
+    """Same check-ins, one skill per (dimension, E) pair vs every skill: the same rows fetched.
+
+    Both histories change every (dimension, E) sum at every check-in, so the
+    running sums return the same number of rows, though one has ~2.8× the ratings.
+    """
+    framework = services.frameworks.load("ml-engineer")
+    representatives: dict[tuple[str, int], str] = {}
+    for skill in framework.skills:
+        key = (skill.dimension, skill.expected["ml-engineer"])
+        if key[1] > 0:
+            representatives.setdefault(key, skill.id)
+    days = [date(2024, 1, 1) + timedelta(days=30 * i) for i in range(24)]
+    profiles = {}
+    for name, skills in (
+        ("few", list(representatives.values())),
+        ("all", [s.id for s in framework.skills]),
+    ):
+        profile_id = services.profiles.create(
+            name=name,
+            framework="ml-engineer",
+            level="junior-ml-engineer",
+            target="ml-engineer",
+            started=date(2023, 12, 1),
+        ).id
+        _bulk_history(services, profile_id, days, skills)
+        profiles[name] = profile_id
+
+    readiness = services.readiness
+    fetched = {}
+    for name, profile_id in profiles.items():
+        readiness.over_time(profile_id)
+        fetched[name] = _rows_fetched(services, lambda p=profile_id: readiness.over_time(p))
+    few_ratings = _rating_rows(services, profiles["few"])
+    all_ratings = _rating_rows(services, profiles["all"])
+
+    assert all_ratings >= 2.5 * few_ratings
+    assert fetched["all"] == fetched["few"]
+    assert fetched["all"] <= len(days) * len(representatives) + len(days) + SLACK
+    assert fetched["all"] < all_ratings / 2
+    # Rows grow with check-ins: the first half of the history fetches about half as many.
+    half = services.profiles.create(
+        name="half",
+        framework="ml-engineer",
+        level="junior-ml-engineer",
+        target="ml-engineer",
+        started=date(2023, 12, 1),
+    ).id
+    _bulk_history(services, half, days[:12], [s.id for s in framework.skills])
+    readiness.over_time(half)
+    half_rows = _rows_fetched(services, lambda: readiness.over_time(half))
+    assert half_rows <= fetched["all"] / 2 + SLACK
