@@ -14,10 +14,10 @@ line through readiness over time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 from typing import Literal
@@ -65,6 +65,9 @@ class Projection(BaseModel):
     date: dt.date | None = None
     threshold: float
     slope_per_month: float | None = None  # readiness points per 30 days
+    # The fitted line at the first point, so charts can draw it to `date`.
+    line_start: dt.date | None = None
+    line_start_value: float | None = None
 
 
 class Point(BaseModel):
@@ -294,4 +297,6 @@ def project(framework: Framework, points: Sequence[Point]) -> Projection:
         date=origin + timedelta(days=whole_days),
         threshold=float(threshold),
         slope_per_month=float(slope * 30),
+        line_start=origin,
+        line_start_value=float(intercept),
     )

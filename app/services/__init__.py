@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.paths import DATABASE_NAME
+from app.services.charts import ChartService
 from app.services.checkins import CheckInService
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService
@@ -20,6 +21,7 @@ class Services:
     profiles: ProfileService
     checkins: CheckInService
     readiness: ReadinessService
+    charts: ChartService
 
     @classmethod
     def on(cls, store: Store) -> Services:
@@ -28,7 +30,8 @@ class Services:
         profiles = ProfileService(store, frameworks)
         checkins = CheckInService(store, frameworks, profiles)
         readiness = ReadinessService(store, frameworks, profiles, checkins)
-        return cls(store, frameworks, profiles, checkins, readiness)
+        charts = ChartService(store, profiles, checkins, readiness, frameworks)
+        return cls(store, frameworks, profiles, checkins, readiness, charts)
 
     def close(self) -> None:
         self.store.close()

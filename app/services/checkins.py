@@ -216,6 +216,42 @@ class CheckInService:
         )
         return {r.key: (r.value, r.date) for r in rows}
 
+    def kpi_history(self, profile_id: str, kpi_id: str) -> list[tuple[date, float]]:
+        """A KPI's values in final check-ins, oldest first."""
+        query = (
+            select(CheckIn.date, KpiValue.value)
+            .join(CheckIn, CheckIn.id == KpiValue.checkin_id)
+            .where(
+                CheckIn.profile_id == profile_id,
+                CheckIn.status == "final",
+                KpiValue.kpi_id == kpi_id,
+            )
+            .order_by(CheckIn.date, CheckIn.finalized_at)
+        )
+        with self._store.session() as session:
+            return [(day, value) for day, value in session.execute(query)]
+
+    def rating_history(
+        self, profile_id: str, skill_ids: list[str]
+    ) -> dict[str, list[tuple[date, int | None]]]:
+        """Each skill's ratings in final check-ins, oldest first (None: not applicable)."""
+        query = (
+            select(Rating.skill_id, CheckIn.date, Rating.value, Rating.not_applicable)
+            .join(CheckIn, CheckIn.id == Rating.checkin_id)
+            .where(
+                CheckIn.profile_id == profile_id,
+                CheckIn.status == "final",
+                Rating.skill_id.in_(skill_ids),
+                or_(Rating.value.is_not(None), Rating.not_applicable),
+            )
+            .order_by(CheckIn.date, CheckIn.finalized_at)
+        )
+        history: dict[str, list[tuple[date, int | None]]] = {skill: [] for skill in skill_ids}
+        with self._store.session() as session:
+            for skill_id, day, value, not_applicable in session.execute(query):
+                history[skill_id].append((day, None if not_applicable else value))
+        return history
+
     def detail(self, checkin_id: str) -> CheckInDetail:
         with self._store.session() as session:
             row = session.get(CheckIn, checkin_id)

@@ -34,7 +34,7 @@ _SERIES_SQL = """
 WITH skills(skill_id, dimension, weight, expected) AS (VALUES {values}),
 rated AS (
     SELECT r.skill_id, c.id AS checkin_id, c.date, c.finalized_at, s.dimension, s.expected,
-           CASE WHEN r.not_applicable THEN 0 ELSE s.weight * MIN(r.value, s.expected) END AS num,
+           CASE WHEN r.not_applicable THEN 0 ELSE {numerator} END AS num,
            CASE WHEN r.not_applicable THEN s.weight ELSE 0 END AS na
     FROM ratings r
     JOIN checkins c ON c.id = r.checkin_id
@@ -125,9 +125,7 @@ class ReadinessService:
             points.append(Point(checkin_id=checkin.id, date=checkin.date, readiness=readiness))
         return points
 
-    def _running_sums(
-        self, profile_id: str, stage: StageInfo
-    ) -> dict[str, dict[tuple[str, int], tuple[int, int]]]:
+    def _running_sums(self, profile_id: str, stage: StageInfo) -> RunningSums:
         """Per check-in that changed something: (dimension, E) → (Σ w·min(R, E), Σ w of n/a)."""
         framework = self._framework(stage)
         weights = {c.id: c.weight for c in framework.criticalities}
@@ -136,21 +134,35 @@ class ReadinessService:
             for s in framework.skills
             if s.expected.get(stage.target, 0) > 0
         ]
-        if not rows:
-            return {}
-        params: dict[str, object] = {"profile": profile_id}
-        values = []
-        for index, row in enumerate(rows):
-            values.append(f"(:s{index}, :d{index}, :w{index}, :e{index})")
-            params.update(
-                zip((f"s{index}", f"d{index}", f"w{index}", f"e{index}"), row, strict=True)
-            )
-        query = text(_SERIES_SQL.format(values=", ".join(values)))
-        changes: dict[str, dict[tuple[str, int], tuple[int, int]]] = defaultdict(dict)
-        with self._store.session() as session:
-            for checkin_id, dimension, expected, num, na in session.execute(query, params):
-                changes[checkin_id][(dimension, expected)] = (num, na)
-        return changes
+        return running_sums(self._store, profile_id, rows, capped=True)
+
+
+RunningSums = dict[str, dict[tuple[str, int], tuple[int, int]]]
+
+
+def running_sums(
+    store: Store, profile_id: str, skills: list[tuple[str, str, int, int]], *, capped: bool
+) -> RunningSums:
+    """Accumulated weighted sums per check-in, (dimension, E) → (numerator, n/a weight).
+
+    `skills` rows are (skill id, dimension, weight, expected rating E). With
+    `capped` the numerator is Σ w·min(R, E) (attainment); without, Σ w·R (plain
+    ratings, for growth charts). Only check-ins that change a sum are returned.
+    """
+    if not skills:
+        return {}
+    params: dict[str, object] = {"profile": profile_id}
+    values = []
+    for index, row in enumerate(skills):
+        values.append(f"(:s{index}, :d{index}, :w{index}, :e{index})")
+        params.update(zip((f"s{index}", f"d{index}", f"w{index}", f"e{index}"), row, strict=True))
+    numerator = "s.weight * MIN(r.value, s.expected)" if capped else "s.weight * r.value"
+    query = text(_SERIES_SQL.format(values=", ".join(values), numerator=numerator))
+    changes: RunningSums = defaultdict(dict)
+    with store.session() as session:
+        for checkin_id, dimension, expected, num, na in session.execute(query, params):
+            changes[checkin_id][(dimension, expected)] = (num, na)
+    return changes
 
 
 def _readiness(
