@@ -1,21 +1,41 @@
-"""The Dashboard: who, which ladder, the last check-in, the next one due, a waiting draft."""
+"""The Dashboard: who, the schedule, readiness with its gates and gaps, and the charts.
+
+Everything is loaded in one job off the GUI thread (readiness and the data of
+every chart, including each drill-down); chart views are built when their tab
+is first shown.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.charts import BarChart, RadarChart, TimeChart
+from app.readiness import Readiness
 from app.services import Services
 from app.services.checkins import Schedule
 from app.services.profiles import ProfileInfo
+from ui import charts
+
+ALL_DIMENSIONS = ""
 
 
 @dataclass(frozen=True)
 class DashboardData:
-    """Everything the Dashboard shows, loaded in one job off the GUI thread."""
+    """Everything the Dashboard shows."""
 
     profile: ProfileInfo
     framework_name: str
@@ -23,11 +43,22 @@ class DashboardData:
     target_name: str
     schedule: Schedule
     checkins: int
+    readiness: Readiness
+    readiness_chart: TimeChart
+    radar: RadarChart
+    growth: dict[str, TimeChart]  # ALL_DIMENSIONS, then one per dimension id (drill-down)
+    milestones: BarChart
+    kpis: dict[str, TimeChart]  # by KPI id, in framework order
 
 
-def load_dashboard(services: Services, profile_id: str) -> DashboardData:
+def load_dashboard(services: Services, profile_id: str, today: date | None = None) -> DashboardData:
+    today = today or date.today()
     profile = services.profiles.get(profile_id)
     framework = services.frameworks.get(profile.framework, profile.framework_version)
+    finals = [c for c in services.checkins.all(profile.id) if c.status == "final"]
+    chart = services.charts
+    growth = {ALL_DIMENSIONS: chart.growth_chart(profile_id)}
+    growth.update({d.id: chart.growth_chart(profile_id, d.id) for d in framework.dimensions})
     return DashboardData(
         profile=profile,
         framework_name=f"{framework.name} ({framework.ref})",
@@ -36,7 +67,13 @@ def load_dashboard(services: Services, profile_id: str) -> DashboardData:
         schedule=services.checkins.schedule(
             profile.id, profile.checkin_interval_days, profile.role_start
         ),
-        checkins=sum(1 for c in services.checkins.all(profile.id) if c.status == "final"),
+        checkins=len(finals),
+        readiness=services.readiness.as_of(profile_id, today),
+        readiness_chart=chart.readiness_chart(profile_id),
+        radar=chart.radar_chart(profile_id, today),
+        growth=growth,
+        milestones=chart.milestone_chart(profile_id, today),
+        kpis={k.id: chart.kpi_chart(profile_id, k.id) for k in framework.kpis},
     )
 
 
@@ -49,6 +86,57 @@ def _plain_label(parent: QWidget, name: str) -> QLabel:
     return label
 
 
+def _when(days: int) -> str:
+    if days > 1:
+        return f"in {days} days"
+    if days == 1:
+        return "tomorrow"
+    if days == 0:
+        return "today"
+    return f"overdue by {-days} day{'s' if days != -1 else ''}"
+
+
+def readiness_text(readiness: Readiness) -> str:
+    """One line: the score, the verdict, and why it is held back."""
+    if readiness.readiness is None:
+        return "Not assessable yet: finalise a check-in to see your readiness."
+    text = f"{readiness.readiness:.0f} / 100 — {readiness.verdict}"
+    if readiness.held_back:
+        gates = len(readiness.gates)
+        text += f" (the score reaches {readiness.band}; held back by {gates} gate"
+        text += "s)" if gates != 1 else ")"
+    return text
+
+
+class _ChartTab(QWidget):
+    """A tab that builds its chart view when first shown, with an optional picker."""
+
+    def __init__(self, parent: QWidget, picker_name: str | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 6, 0, 0)
+        self.picker: QComboBox | None = None
+        if picker_name:
+            row = QHBoxLayout()
+            label = QLabel(f"{picker_name}:", self)
+            self.picker = QComboBox(self)
+            self.picker.setAccessibleName(picker_name)
+            label.setBuddy(self.picker)
+            row.addWidget(label)
+            row.addWidget(self.picker, 1)
+            self._layout.addLayout(row)
+        self.view: QWidget | None = None
+
+    def show_view(self, view: QWidget) -> None:
+        if self.view is not None:
+            self._layout.removeWidget(self.view)
+            self.view.hide()  # deleted later, but gone from the screen now
+            self.view.deleteLater()
+        self.view = view
+        self._layout.addWidget(view, 1)
+        view.show()
+
+
 class Dashboard(QWidget):
     """Signals:
     start_checkin(): the user wants to start or continue a check-in.
@@ -58,6 +146,7 @@ class Dashboard(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.data: DashboardData | None = None
         layout = QVBoxLayout(self)
         self.title = _plain_label(self, "Profile name")
         font = self.title.font()
@@ -65,6 +154,7 @@ class Dashboard(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         layout.addWidget(self.title)
+        top = QHBoxLayout()
         form = QFormLayout()
         self.framework = _plain_label(self, "Framework")
         self.levels = _plain_label(self, "Levels")
@@ -79,14 +169,55 @@ class Dashboard(QWidget):
             ("Draft:", self.draft),
         ):
             form.addRow(text, label)
-        layout.addLayout(form)
+        top.addLayout(form, 1)
+        verdict = QVBoxLayout()
+        self.readiness = _plain_label(self, "Readiness")
+        bold = self.readiness.font()
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.2)
+        self.readiness.setFont(bold)
+        self.gates = _plain_label(self, "Gates")
+        self.gaps = _plain_label(self, "Largest gaps")
+        self.projection = _plain_label(self, "Projection")
+        for label in (self.readiness, self.gates, self.gaps, self.projection):
+            verdict.addWidget(label)
+        verdict.addStretch(1)
+        top.addLayout(verdict, 1)
+        layout.addLayout(top)
         self.action = QPushButton("&Start a check-in", self)
         self.action.clicked.connect(self.start_checkin)
         layout.addWidget(self.action, alignment=Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Charts")
+        self.chart_tabs: dict[str, _ChartTab] = {}
+        for key, title, picker in (
+            ("readiness", "&Readiness", None),
+            ("radar", "Rad&ar", None),
+            ("growth", "&Growth", "Dimension"),
+            ("milestones", "&Milestones", None),
+            ("kpis", "&KPIs", "KPI"),
+        ):
+            tab = _ChartTab(self.tabs, picker)
+            self.chart_tabs[key] = tab
+            self.tabs.addTab(tab, title)
+            if tab.picker is not None:
+                tab.picker.currentIndexChanged.connect(lambda _i, k=key: self._draw(k))
+        self.tabs.currentChanged.connect(lambda _i: self._draw(self._current_key()))
+        layout.addWidget(self.tabs, 1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Charts take their colours from the palette: redraw the visible one on a change."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.data is not None:
+            self._draw(self._current_key())
+
+    def _current_key(self) -> str:
+        return list(self.chart_tabs)[self.tabs.currentIndex()]
 
     def show_data(self, data: DashboardData, today: date | None = None) -> None:
         today = today or date.today()
+        self.data = data
         schedule = data.schedule
         self.title.setText(data.profile.name)
         self.framework.setText(data.framework_name)
@@ -96,20 +227,91 @@ class Dashboard(QWidget):
         else:
             count = f"{data.checkins} check-in{'s' if data.checkins != 1 else ''} in all"
             self.last.setText(f"{schedule.last.isoformat()} ({count})")
-        days = (schedule.next_due - today).days
-        when = (
-            f"in {days} days"
-            if days > 1
-            else "tomorrow"
-            if days == 1
-            else "today"
-            if days == 0
-            else f"overdue by {-days} day{'s' if days != -1 else ''}"
+        self.next_due.setText(
+            f"{schedule.next_due.isoformat()} ({_when((schedule.next_due - today).days)})"
         )
-        self.next_due.setText(f"{schedule.next_due.isoformat()} ({when})")
         if schedule.draft is None:
             self.draft.setText("No draft waiting")
             self.action.setText("&Start a check-in")
         else:
             self.draft.setText(f"A draft for {schedule.draft.isoformat()} is waiting")
             self.action.setText("&Continue the check-in")
+        self._show_readiness(data.readiness)
+        self._fill_picker(
+            "growth",
+            [(ALL_DIMENSIONS, "All dimensions")]
+            + [
+                (key, chart.title.removeprefix("Growth: "))
+                for key, chart in data.growth.items()
+                if key != ALL_DIMENSIONS
+            ],
+        )
+        self._fill_picker("kpis", [(key, chart.title) for key, chart in data.kpis.items()])
+        for tab in self.chart_tabs.values():
+            tab.show_view(QWidget(tab))  # drop the old profile's charts
+        self._draw(self._current_key())
+
+    def _show_readiness(self, readiness: Readiness) -> None:
+        self.readiness.setText(f"Readiness: {readiness_text(readiness)}")
+        self.gates.setText(
+            "Held back by: "
+            + "; ".join(f"{g.name} ({g.detail})" for g in readiness.gates[:4])
+            + (f"; and {len(readiness.gates) - 4} more" if len(readiness.gates) > 4 else "")
+            if readiness.gates
+            else "No gates hold the verdict back."
+        )
+        self.gaps.setText(
+            "Largest gaps: " + "; ".join(f"{g.name} (−{g.points_lost:.1f})" for g in readiness.gaps)
+            if readiness.gaps
+            else "No gaps to the target level."
+        )
+        projection = readiness.projection
+        texts = {
+            "reached": "The Ready threshold is reached.",
+            "not-projected": "Not projected: readiness is not rising.",
+            "too-few-points": "Not projected yet: it needs check-ins on three dates.",
+        }
+        if projection is None:
+            self.projection.setText("")
+        elif projection.status == "projected" and projection.date:
+            when = projection.date.isoformat()
+            self.projection.setText(
+                f"At this pace, Ready around {when}."
+                if projection.date > readiness.as_of
+                else f"Your trend line crossed Ready on {when}; your latest readiness is below it."
+            )
+        else:
+            self.projection.setText(texts.get(projection.status, ""))
+
+    def _fill_picker(self, key: str, items: list[tuple[str, str]]) -> None:
+        picker = self.chart_tabs[key].picker
+        assert picker is not None
+        picker.blockSignals(True)
+        picker.clear()
+        for value, text in items:
+            picker.addItem(text, value)
+        picker.blockSignals(False)
+
+    def _draw(self, key: str) -> None:
+        """Build the chart of a tab (again when its picker changed)."""
+        data = self.data
+        if data is None:
+            return
+        tab = self.chart_tabs[key]
+        builders: dict[str, Callable[[], QWidget]] = {
+            "readiness": lambda: charts.time_chart(data.readiness_chart, tab),
+            "radar": lambda: charts.radar_chart(data.radar, tab),
+            "growth": lambda: charts.time_chart(data.growth[self._picked("growth")], tab),
+            "milestones": lambda: charts.bar_chart(data.milestones, tab),
+            "kpis": lambda: (
+                charts.time_chart(data.kpis[self._picked("kpis")], tab)
+                if data.kpis
+                else QLabel("This framework has no KPIs.", tab)
+            ),
+        }
+        tab.show_view(builders[key]())
+
+    def _picked(self, key: str) -> str:
+        picker = self.chart_tabs[key].picker
+        assert picker is not None
+        return str(picker.currentData() or "") if picker.count() else ""

@@ -15,7 +15,6 @@ from app.charts import (
     TimeSeries,
 )
 from app.framework.model import HORIZONS, Framework, RangeTarget, ThresholdTarget
-from app.milestones import due_date
 from app.readiness import project
 from app.services.checkins import CheckInService
 from app.services.frameworks import FrameworkService
@@ -191,6 +190,10 @@ class ChartService:
     def _skill_growth(self, profile_id: str, framework: Framework, dimension_id: str) -> TimeChart:
         skills = [s for s in framework.skills if s.dimension == dimension_id]
         history = self._checkins.rating_history(profile_id, [s.id for s in skills])
+        finals = [c.date for c in self._checkins.all(profile_id) if c.status == "final"]
+        for ratings in history.values():  # a rating holds until the last check-in
+            if ratings and finals and ratings[-1][0] < finals[-1]:
+                ratings.append((finals[-1], ratings[-1][1]))
         series = [
             TimeSeries(
                 name=skill.name,
@@ -214,7 +217,6 @@ class ChartService:
 
     def milestone_chart(self, profile_id: str, as_of: date) -> BarChart:
         """Milestone statuses by horizon, as of a date."""
-        profile = self._profiles.get(profile_id)
         framework, _level, _target = self._framework_on(profile_id, as_of)
         states = self._checkins.current_milestones(profile_id, as_of)
         categories: list[str] = []
@@ -223,8 +225,7 @@ class ChartService:
             milestones = [m for m in framework.milestones if m.horizon == horizon]
             if not milestones:
                 continue
-            due = due_date(profile.role_start, horizon)
-            categories.append(f"{HORIZON_NAMES[horizon]} (due {due.isoformat()})")
+            categories.append(HORIZON_NAMES[horizon])
             statuses = [
                 states[m.id].status if m.id in states else "not-started" for m in milestones
             ]
