@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import __version__
-from app.errors import RungError, UsageError
+from app.errors import DatabaseError, NotFoundError, RungError, UsageError
 from app.paths import DATABASE_NAME, default_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
@@ -162,8 +162,13 @@ def _frameworks_validate(args: argparse.Namespace) -> int:
 def _frameworks_import(args: argparse.Namespace) -> int:
     from app.framework.loader import load_framework_file
 
-    load_framework_file(Path(args.file))  # validate before the data folder is touched
+    framework = load_framework_file(Path(args.file))  # validated before anything changes
+    existed = (_data_dir(args) / DATABASE_NAME).exists()  # a new, empty one needs no backup
     with _services(args) as services:
+        # `is_new` refuses a changed ladder under a stored version before any backup is made.
+        new = services.frameworks.is_new(framework)
+        if new and existed and services.store.backups is not None:
+            services.store.backups.create("before-import")
         info, created = services.frameworks.import_file(Path(args.file))
     _out(f"Imported {info.ref}." if created else f"{info.ref} is already stored; nothing changed.")
     return 0
@@ -229,13 +234,112 @@ def _profiles_create(args: argparse.Namespace) -> int:
 
 
 def _profiles_delete(args: argparse.Namespace) -> int:
+    from app.services.erase import erase_profile
+
     if not args.yes:
-        raise UsageError("Deleting a profile erases all of its check-ins; add --yes to confirm.")
+        raise UsageError(
+            "Deleting a profile erases its check-ins, evidence and plan from the database "
+            "and from every backup; add --yes to confirm."
+        )
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
     with _services(args) as services:
-        services.profiles.delete(profile.id)
-    _out(f"Deleted the profile {profile.name} ({profile.id}).")
+        report = erase_profile(services.store, _data_dir(args), profile.id)
+    _out(f"Erased the profile {profile.name} ({profile.id}): {report.sentence()}.")
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from app.errors import DamagedDatabaseError
+    from app.services.erase import erase_all
+
+    if not (args.all and args.yes):
+        raise UsageError(
+            "'rung erase --all --yes' erases every profile from the database and deletes "
+            "every backup; both flags are needed."
+        )
+    folder = _data_dir(args)
+    if not folder.is_dir():
+        _out(f"There is nothing to erase in {folder}.")
+        return 0
+    if not (folder / DATABASE_NAME).exists():
+        report = erase_all(None, folder)  # backups and set-aside files may still be there
+    else:
+        try:
+            with _services(args) as services:
+                report = erase_all(services.store, folder)
+        except DamagedDatabaseError:  # moved aside just now: it goes with the rest
+            report = erase_all(None, folder)
+    _out(f"Erased every profile: {report.sentence()}.")
+    return 0
+
+
+def _backup_create(args: argparse.Namespace) -> int:
+    from app.services.backups import backups_of
+
+    if not (_data_dir(args) / DATABASE_NAME).exists():
+        raise NotFoundError(f"There is no database in {_data_dir(args)} to back up.")
+    with _services(args):  # opening checks the file and migrates it if needed
+        pass
+    info = backups_of(_data_dir(args)).create()
+    _out(f"Backed up to {info.path}.")
+    return 0
+
+
+def _backup_list(args: argparse.Namespace) -> int:
+    from app.services.backups import backups_of
+
+    backups = backups_of(_data_dir(args)).all()
+    if args.json:
+        _json_out(
+            [
+                {
+                    "name": b.name,
+                    "created": b.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "reason": b.reason,
+                    "size": b.size,
+                }
+                for b in backups
+            ]
+        )
+    elif not backups:
+        _out("No backups yet.")
+    else:
+        for b in backups:
+            created = b.created.astimezone().strftime("%Y-%m-%d %H:%M")
+            _out(f"{b.name}  {created}  {b.size / 1024:,.0f} KiB  {b.reason}")
+    return 0
+
+
+def _backup_restore(args: argparse.Namespace) -> int:
+    from app.services.backups import backups_of, restore
+
+    source, before = restore(_data_dir(args), args.source)
+    in_backups = source.parent == backups_of(_data_dir(args)).folder
+    shown = source.name if in_backups else str(source)
+    undo = (
+        f" The state it replaced was saved as {before.name}; restore that to undo this."
+        if before
+        else ""
+    )
+    _out(f"Restored the database from {shown}.{undo}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    if not (_data_dir(args) / DATABASE_NAME).exists():
+        raise NotFoundError(f"There is no database in {_data_dir(args)} to check.")
+    with _services(args, read_only=True) as services:
+        path = services.store.path
+        problems = services.store.integrity_problems(full=True)
+        # Opening already lists foreign-key problems among its warnings: report them once.
+        warnings = [w for w in services.store.warnings if w not in problems]
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise DatabaseError(f"The database {path} has problems: {'; '.join(problems[:5])}{more}.")
+    for warning in warnings:
+        sys.stderr.write(f"rung: warning: {warning}\n")
+    _out(f"The database {path} passed the full integrity check.")
     return 0
 
 
@@ -357,6 +461,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("profile", metavar="P")
     sub.add_argument("--yes", action="store_true", help="confirm the deletion")
 
+    sub = command(commands, "erase", _erase, "erase every profile, from the database and backups")
+    sub.add_argument("--all", action="store_true", help="every profile")
+    sub.add_argument("--yes", action="store_true", help="confirm")
+    command(commands, "check", _check, "full integrity check of the database")
+
+    backup = group("backup", "backups of the database")
+    command(backup, "create", _backup_create, "back the database up now")
+    sub = command(backup, "list", _backup_list, "list backups, newest first")
+    sub.add_argument("--json", action="store_true")
+    sub = command(backup, "restore", _backup_restore, "restore a backup (or any Rung database)")
+    sub.add_argument("source", metavar="NAME|FILE")
+
     checkins = group("checkins", "assessments")
     sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")
     sub.add_argument("--profile", required=True, metavar="P")
@@ -379,6 +495,7 @@ def _plain(exc: BaseException) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # everything Rung creates (settings, locks, exports) is the owner's only
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -3,6 +3,8 @@
 Anything that is not a `RungError` is a bug and is reported as one.
 """
 
+from pathlib import Path
+
 
 class RungError(Exception):
     """A known failure the user can act on; `str()` is the sentence to show."""
@@ -29,7 +31,14 @@ class DatabaseError(RungError):
 
 
 class DamagedDatabaseError(DatabaseError):
-    """The database file is not a readable SQLite database."""
+    """The database file is not a readable SQLite database.
+
+    When the file was moved aside, `moved_to` says where.
+    """
+
+    def __init__(self, message: str, *, moved_to: Path | None = None) -> None:
+        super().__init__(message)
+        self.moved_to = moved_to
 
 
 class NewerDatabaseError(DatabaseError):

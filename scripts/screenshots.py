@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR]
 
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
-of the check-in wizard, History and the first-run form, in Light and Dark, on
+of the check-in wizard, History, Backups and the first-run form, in Light and Dark, on
 a throwaway data folder seeded with the demo.
 """
 
@@ -19,6 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from app.services import open_services
+from app.services.backups import backups_of
 from app.services.demo import create_demo
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -55,6 +56,8 @@ def main() -> int:
             shoot("first-run")
         profile_id = create_demo(services.store, services.frameworks, services.profiles, years=2)
         window.reload_profiles(profile_id)
+        for reason in ("daily", "before-import", "manual"):
+            backups_of(data_dir).create(reason)
         window.show_section("checkin")
         runner.drain()
         window.checkin.start_button.click()
@@ -70,6 +73,8 @@ def main() -> int:
                 shoot(f"checkin-{index + 1:02d}")
             window.show_section("history")
             shoot("history")
+            window.show_section("backups")
+            shoot("backups")
         runner.shutdown()
         services.close()
     for path in shots:

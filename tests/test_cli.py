@@ -381,7 +381,8 @@ def test_profiles_delete_removes_only_that_profile(rung: Run, data: Path) -> Non
     gone = demo.out.strip()
     result = rung("--data-dir", data, "profiles", "delete", DEMO_NAME, "--yes")
     assert_ok(result)
-    assert result.out == f"Deleted the profile {DEMO_NAME} ({gone}).\n"
+    assert result.out.startswith(f"Erased the profile {DEMO_NAME} ({gone}): ")
+    assert result.out.count("\n") == 1
     assert [p["id"] for p in profiles_json(rung, data)] == [keep]
     assert_failed(rung("--data-dir", data, "checkins", "list", "--profile", gone), 1, gone)
 
@@ -738,13 +739,18 @@ def test_failure_changes_nothing(
     ids=lambda args: " ".join(args),
 )
 @pytest.mark.parametrize("content", [b"", b"not a database at all\n" * 50], ids=["empty", "junk"])
-def test_damaged_database_is_refused_untouched(
+def test_damaged_database_is_moved_aside_with_its_bytes(
     rung: Run, data: Path, args: list[str], content: bytes
 ) -> None:
-    """A database file that is not SQLite is reported in one line and left as it is."""
+    """A database file that is not SQLite is set aside whole and reported in one line."""
     data.mkdir()
     (data / DATABASE_NAME).write_bytes(content)
-    before = folder_digest(data)
-    assert_failed(rung("--data-dir", data, *args), 1, DATABASE_NAME)
-    assert folder_digest(data) == before
-    assert tree(data) == [DATABASE_NAME]
+    result = rung("--data-dir", data, *args)
+    (moved,) = data.glob(f"{DATABASE_NAME}.corrupt-*")
+    assert_failed(result, 1, moved.name)
+    assert "moved aside" in result.err
+    assert moved.read_bytes() == content
+    assert tree(data) == [moved.name]  # nothing written in its place by the failed command
+    create_profile(rung, data, "Ada")  # the next start is on a fresh database
+    assert [p["name"] for p in profiles_json(rung, data)] == ["Ada"]
+    assert moved.read_bytes() == content

@@ -20,21 +20,17 @@ from sqlalchemy import create_engine
 from app.errors import DamagedDatabaseError, DatabaseError, InvalidInputError, NewerDatabaseError
 from app.paths import DATABASE_NAME
 from app.services import Services, open_services
-from app.store.db import (
-    HEAD_REVISION,
-    KNOWN_REVISIONS,
-    MIGRATIONS_DIR,
-    migrate_with_backup,
-    open_store,
-)
+from app.store.backup import Backups
+from app.store.db import MIGRATIONS_DIR, migrate_with_backup, open_store
 from app.store.models import Base
+from app.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
 START = date(2026, 1, 5)
 
 
 def _revision(path: Path) -> str:
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
 
 
 def _profile(services: Services, name: str = "Ada") -> str:
@@ -96,15 +92,19 @@ def test_a_database_from_a_newer_version_is_refused_and_left_unchanged(data_dir:
 
 
 @pytest.mark.parametrize(("content", "message"), [(b"", "is empty"), (b"hello" * 100, "not an")])
-def test_a_damaged_database_file_is_refused_untouched(
+def test_a_damaged_database_file_is_moved_aside_whole(
     data_dir: Path, content: bytes, message: str
 ) -> None:
     data_dir.mkdir(parents=True)
     path = data_dir / DATABASE_NAME
     path.write_bytes(content)
-    with pytest.raises(DamagedDatabaseError, match=message):
+    with pytest.raises(DamagedDatabaseError, match=message) as raised:
         open_store(data_dir)
-    assert path.read_bytes() == content
+    (moved,) = data_dir.glob(f"{DATABASE_NAME}.corrupt-*")
+    assert raised.value.moved_to == moved
+    assert moved.name in str(raised.value)
+    assert moved.read_bytes() == content
+    assert not path.exists()
 
 
 def test_a_failed_migration_is_rolled_back_from_its_backup(data_dir: Path, tmp_path: Path) -> None:
@@ -125,15 +125,23 @@ def test_a_failed_migration_is_rolled_back_from_its_backup(data_dir: Path, tmp_p
         "def downgrade() -> None:\n    pass\n"
     )
     path = data_dir / DATABASE_NAME
-    with pytest.raises(DatabaseError, match="restored from"):
-        migrate_with_backup(path, data_dir / "backups", "0001", scripts)
+    backups = Backups(data_dir, path)
+    with pytest.raises(DatabaseError, match="restored from") as raised:
+        migrate_with_backup(path, backups, "0001", scripts)
     with contextlib.closing(sqlite3.connect(path)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         names = [row[0] for row in conn.execute("SELECT name FROM profiles")]
     assert "half_done" not in tables
     assert names == ["Before the migration"]
     assert _revision(path) == "0001"
-    assert len(list((data_dir / "backups").glob("rung-before-migration-from-0001-*"))) == 1
+    (copy,) = [b for b in backups.all() if b.reason == "before-migration-from-0001"]
+    assert copy.path.parent == data_dir / "backups"
+    assert copy.name in str(raised.value)
+    with contextlib.closing(sqlite3.connect(copy.path)) as conn:  # the copy is the old state
+        assert [row[0] for row in conn.execute("SELECT name FROM profiles")] == names
+    reopened = open_services(data_dir)  # and the restored file opens as it was
+    assert [p.name for p in reopened.profiles.all()] == ["Before the migration"]
+    reopened.close()
 
 
 def test_a_check_in_round_trips_exactly(services: Services) -> None:

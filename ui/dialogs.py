@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
@@ -15,8 +18,36 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
     return box.clickedButton() is yes
 
 
+def ask(parent: QWidget | None, title: str, text: str, yes_text: str, no_text: str) -> bool:
+    """A question with two named answers; True for `yes_text` (the default)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(no_text, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def open_file(parent: QWidget | None, title: str, file_filter: str) -> Path | None:
+    """Choose an existing file; None if the user cancelled."""
+    name, _filter = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return Path(name) if name else None
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def notice(parent: QWidget, title: str, text: str) -> None:
+    """Information that needs no answer, over `parent`; returns at once, without waiting.
+
+    Nothing waits in a nested event loop, so the app goes on starting (and can
+    still be closed by a signal) while it is shown.
+    """
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:

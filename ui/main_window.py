@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPalette
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from app.errors import RungError
 from app.services import Services
+from app.services.erase import EraseReport, erase_all, erase_profile
 from ui import dialogs
 from ui.about import AboutDialog
+from ui.backups import BackupsPanel
 from ui.checkin import CheckInPanel
 from ui.dashboard import Dashboard, DashboardData, load_dashboard
 from ui.history import HistoryPanel
@@ -47,7 +51,6 @@ _PLACEHOLDERS = {
     "plan": "The growth plan is coming: goals from your largest gaps, learning items.",
     "frameworks": "Browsing frameworks and comparing levels is coming.",
     "reports": "The promotion-readiness PDF report is coming.",
-    "backups": "Backups and restore are coming.",
 }
 
 
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(self)
         self.checkin = CheckInPanel(services, runner, self)
         self.history = HistoryPanel(services, runner, self)
+        self.backups = BackupsPanel(services, runner, data_dir, self)
         for key, title, _icon in SECTIONS:
             item = QListWidgetItem(title, self.sidebar)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -102,6 +106,7 @@ class MainWindow(QMainWindow):
                 "dashboard": self.dashboard,
                 "checkin": self.checkin,
                 "history": self.history,
+                "backups": self.backups,
             }.get(key) or _placeholder(_PLACEHOLDERS[key])
             self.pages.addWidget(widget)
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
@@ -110,6 +115,8 @@ class MainWindow(QMainWindow):
         self.checkin.draft_changed.connect(self.refresh_dashboard)
         self.history.amend_requested.connect(self._on_amend_requested)
         self.history.changed.connect(self.refresh_dashboard)
+        self.backups.restoring.connect(self.checkin.flush)
+        self.backups.restored.connect(self._on_restored)
 
         self.sections = QWidget(self)
         row = QHBoxLayout(self.sections)
@@ -164,6 +171,11 @@ class MainWindow(QMainWindow):
         self.edit_profile_action.triggered.connect(self._on_edit_profile)
         self.delete_profile_action = file_menu.addAction("&Delete profile…")
         self.delete_profile_action.triggered.connect(self._on_delete_profile)
+        file_menu.addSeparator()
+        self.check_action = file_menu.addAction("Chec&k the database")
+        self.check_action.triggered.connect(self._on_check_database)
+        self.erase_all_action = file_menu.addAction("Erase &all data…")
+        self.erase_all_action.triggered.connect(self._on_erase_all)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -282,15 +294,117 @@ class MainWindow(QMainWindow):
         if self.profile_id is None:
             return
         profile = self._services.profiles.get(self.profile_id)
-        if dialogs.confirm(
+        if not dialogs.confirm(
             self,
             "Delete profile",
-            f"Delete the profile “{profile.name}” with all of its check-ins? "
-            "This cannot be undone.",
+            f"Delete the profile “{profile.name}” with all of its check-ins, evidence and "
+            "plan? It is also removed from every backup, so this cannot be undone.",
             "Delete",
         ):
-            self._services.profiles.delete(profile.id)
+            return
+        store, data_dir, name = self._services.store, self._data_dir, profile.name
+
+        def done(report: EraseReport) -> None:
             self.reload_profiles()
+            self.backups.reload()
+            self.statusBar().showMessage(
+                f"Deleted the profile {name}: {report.sentence()}.", 15_000
+            )
+
+        self._run_exclusive(
+            f"Deleting the profile {name}…",
+            lambda: erase_profile(store, data_dir, profile.id),
+            done,
+        )
+
+    def _on_erase_all(self) -> None:
+        if not dialogs.confirm(
+            self,
+            "Erase all data",
+            "Erase all of Rung's data? This deletes every profile from the database and every "
+            "backup of it. It cannot be undone.",
+            "Erase everything",
+        ):
+            return
+        store, data_dir = self._services.store, self._data_dir
+
+        def done(report: EraseReport) -> None:
+            self.reload_profiles()
+            self.backups.reload()
+            self.statusBar().showMessage(f"Erased every profile: {report.sentence()}.", 15_000)
+
+        self._run_exclusive("Erasing all data…", lambda: erase_all(store, data_dir), done)
+
+    def _run_exclusive(
+        self, message: str, job: Callable[[], Any], on_done: Callable[[Any], None]
+    ) -> None:
+        """Run a job that rewrites the whole database on the worker, and wait for it.
+
+        The window keeps painting but takes no input meanwhile, so nothing reads
+        what is being erased. The wait ends with the job (or after the runner's
+        drain timeout, when the callbacks still arrive as usual).
+        """
+        self.checkin.flush()
+        self._set_waiting(True)
+        self.statusBar().showMessage(message)
+
+        def done(result: Any) -> None:
+            self._set_waiting(False)
+            self.statusBar().clearMessage()
+            on_done(result)
+
+        def failed(error: str) -> None:
+            self._set_waiting(False)
+            self.statusBar().clearMessage()
+            self.reload_profiles(self.profile_id)
+            self._on_task_failed(error)
+
+        self._runner.submit(job, done, failed)
+        self._runner.drain()
+
+    def _set_waiting(self, waiting: bool) -> None:
+        for widget in (self.central, self.menuBar(), self.toolbar):
+            widget.setEnabled(not waiting)
+        if waiting:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def _on_restored(self) -> None:
+        """The database was replaced under the window: show everything afresh."""
+        self.reload_profiles(self.profile_id)
+
+    def _on_check_database(self) -> None:
+        self.check_action.setEnabled(False)
+        self.statusBar().showMessage("Checking the database…")
+        store = self._services.store
+        self._runner.submit(
+            lambda: (store.path, store.integrity_problems(full=True)),
+            self._on_database_checked,
+            self._on_check_failed,
+        )
+
+    def _on_database_checked(self, result: tuple[Path, list[str]]) -> None:
+        path, problems = result
+        self.check_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        if not problems:
+            dialogs.inform(
+                self, "Check the database", f"The database {path} passed the full integrity check."
+            )
+            return
+        shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+        dialogs.error(
+            self,
+            "Check the database",
+            f"The database {path} has problems: {shown}. Restore a good backup from the "
+            "Backups section; the current state is backed up first.",
+        )
+
+    def _on_check_failed(self, message: str) -> None:
+        self.check_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        self._on_task_failed(message)
 
     # -- sections --------------------------------------------------------------
 

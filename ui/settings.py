@@ -1,4 +1,4 @@
-"""Window geometry, last section, last profile and appearance, kept beside the database.
+"""Window geometry, last section and profile, appearance, and the warnings already shown.
 
 They live in the data folder's `settings.ini` (not in the database and not in
 the platform's registry), so each data folder remembers its own.
@@ -6,6 +6,7 @@ the platform's registry), so each data folder remembers its own.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -57,5 +58,22 @@ class Settings:
     def geometry(self, value: QByteArray) -> None:
         self._qsettings.setValue("geometry", value)
 
+    def warning_shown(self, text: str) -> bool:
+        """Whether a one-time warning was already shown for this data folder."""
+        return _digest(text) in self._shown_warnings()
+
+    def mark_warning_shown(self, text: str) -> None:
+        shown = self._shown_warnings()
+        if _digest(text) not in shown:
+            self._qsettings.setValue("shown_warnings", " ".join([*shown, _digest(text)]))
+
+    def _shown_warnings(self) -> list[str]:
+        # Digests, not the texts: INI values with commas come back as lists.
+        return (self._text("shown_warnings") or "").split()
+
     def sync(self) -> None:
         self._qsettings.sync()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

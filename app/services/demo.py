@@ -131,10 +131,14 @@ def create_demo(
     for index in range(count):
         plan.check_in(started + timedelta(days=14) + step * (index + 1), first=index == 0)
     plan.extras(today)
-    with store.session() as session:
-        for model, rows in plan.rows.items():
-            if rows:
-                session.execute(insert(model), rows)
+    try:
+        with store.session() as session:
+            for model, rows in plan.rows.items():
+                if rows:
+                    session.execute(insert(model), rows)
+    except BaseException:
+        profiles.delete(profile.id)  # a failed demo leaves no half-made profile behind
+        raise
     return profile.id
 
 

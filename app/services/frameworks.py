@@ -136,6 +136,16 @@ class FrameworkService:
         info = self.resolve(ref)
         return self.get(info.id, info.version)
 
+    def is_new(self, framework: Framework) -> bool:
+        """Whether importing stores anything; a changed ladder under a stored version is refused."""
+        stored = [i for i in self.all() if (i.id, i.version) == (framework.id, framework.version)]
+        if stored and stored[0].hash != framework_hash(framework):
+            raise FrameworkError(
+                f"A different framework {framework.ref} is already stored; "
+                "bump the version to import this one."
+            )
+        return not stored
+
     def import_file(self, path: Path) -> tuple[FrameworkInfo, bool]:
         """Validate and store a framework file; returns its info and whether it was new."""
         framework = load_framework_file(path)

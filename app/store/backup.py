@@ -1,0 +1,220 @@
+"""Backups in the data folder's `backups/`: made with the SQLite backup API, pruned by age.
+
+Automatic backups are taken on the first change of each day and before any
+risky step (a migration, an import, a restore); a retention policy keeps 7
+daily, 4 weekly and 12 monthly ones. Each backup is written to a temporary
+file, synced and renamed, and switched to rollback-journal mode so that it is
+one self-contained file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from app.errors import DamagedDatabaseError, DatabaseError, NewerDatabaseError, NotFoundError
+from app.files import create_private_file, make_private_dir, timestamp
+from app.store.revisions import KNOWN_REVISIONS, SQLITE_HEADER
+
+FOLDER = "backups"
+DAILY = "daily"
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+KEEP_EVENTS = 10  # before-migration / -import / -restore copies
+MANUAL = "manual"
+# `reason` may hold digits: `before-migration-from-0001`.
+_NAME = re.compile(r"^rung-(\d{8}T\d{6}\d{6}Z)-([a-z0-9-]+)\.sqlite3$")
+_COMPANIONS = ("-journal", "-wal", "-shm")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    name: str
+    path: Path
+    created: datetime  # UTC
+    reason: str
+    size: int
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return (
+        "disk is full" in text
+        or "disk full" in text
+        or getattr(exc, "errno", None)
+        in {
+            28,  # ENOSPC
+            27,  # EFBIG: a file-size limit
+        }
+    )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX); a no-op where folders cannot be opened."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def remove_with_companions(path: Path) -> None:
+    """Delete an SQLite file and any -journal, -wal or -shm file beside it."""
+    for suffix in ("", *_COMPANIONS):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def copy_database(source: Path, destination: Path) -> None:
+    """Copy an SQLite database with the backup API into a new self-contained file.
+
+    The copy is written beside `destination`, synced and renamed into place, so
+    an interruption leaves no half-written file and never clobbers an old one.
+    """
+    if not source.is_file():  # connecting would create an empty database and copy that
+        raise NotFoundError(f"There is no database at {source} to copy.")
+    temporary = destination.with_name(f".{destination.name}.tmp")
+    remove_with_companions(temporary)
+    create_private_file(temporary)
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(source)) as src,
+            contextlib.closing(sqlite3.connect(temporary)) as dst,
+        ):
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+        with temporary.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, destination)
+        _sync_folder(destination.parent)
+    except (sqlite3.Error, OSError) as exc:
+        remove_with_companions(temporary)
+        if _is_disk_full(exc):
+            raise DatabaseError(
+                f"There is not enough disk space to write {destination.name}; nothing was changed."
+            ) from None
+        raise DatabaseError(f"Copying the database to {destination} failed ({exc}).") from None
+
+
+def check_database_file(path: Path) -> str:
+    """Verify a file is a whole Rung database; returns its schema revision.
+
+    Opened read-only; note that SQLite still creates `-wal`/`-shm` files beside a
+    WAL-mode file (copy such a file somewhere private before checking it).
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise NotFoundError(f"{path} cannot be read ({exc.strerror}).") from None
+    if header != SQLITE_HEADER:
+        raise DamagedDatabaseError(f"{path.name} is not an SQLite database.")
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise DamagedDatabaseError(f"{path.name} is damaged ({result}).")
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDatabaseError(
+            f"{path.name} is not a readable Rung database ({exc})."
+        ) from None
+    if row is None:
+        raise DamagedDatabaseError(f"{path.name} holds no Rung data (it has no schema revision).")
+    revision = str(row[0])
+    if revision not in KNOWN_REVISIONS:
+        raise NewerDatabaseError(
+            f"{path.name} was written by a newer version of Rung (schema {revision}); "
+            "update Rung to use it."
+        )
+    return revision
+
+
+def _parse(path: Path) -> BackupInfo | None:
+    match = _NAME.match(path.name)
+    if not match:
+        return None
+    try:
+        created = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        size = path.stat().st_size
+    except (ValueError, OSError):  # not a real time stamp, or deleted meanwhile
+        return None
+    return BackupInfo(path.name, path, created, match.group(2), size)
+
+
+class Backups:
+    """The backups of one data folder."""
+
+    def __init__(self, data_dir: Path, database: Path) -> None:
+        self.folder = data_dir / FOLDER
+        self.database = database
+
+    def all(self) -> list[BackupInfo]:
+        """Every backup, newest first."""
+        if not self.folder.is_dir():
+            return []
+        found = (_parse(path) for path in self.folder.glob("rung-*.sqlite3"))
+        return sorted((b for b in found if b is not None), key=lambda b: b.created, reverse=True)
+
+    def create(self, reason: str = MANUAL, *, prune: bool = True) -> BackupInfo:
+        """Back the database up now; `prune=False` leaves older backups alone for the moment."""
+        # The reason is part of the name: keep it to what `_NAME` reads back (e.g. a
+        # future revision id `0002_Add` becomes `0002-add`) rather than fail a migration.
+        reason = "-".join(re.findall(r"[a-z0-9]+", reason.lower())) or MANUAL
+        make_private_dir(self.folder)
+        path = self.folder / f"rung-{timestamp()}-{reason}.sqlite3"
+        copy_database(self.database, path)
+        info = _parse(path)
+        assert info is not None
+        if prune:
+            self.prune()
+        return info
+
+    def taken_today(self, today: date | None = None) -> bool:
+        """Whether today's daily backup exists (other kinds are retained by other rules)."""
+        today = today or date.today()
+        return any(b.reason == DAILY and b.created.astimezone().date() == today for b in self.all())
+
+    def prune(self) -> list[Path]:
+        """Apply the retention policy; manual backups are kept until the user deletes them."""
+        keep: set[Path] = set()
+        daily = [b for b in self.all() if b.reason == DAILY]
+        for key, count in (
+            (lambda b: b.created.astimezone().date(), KEEP_DAILY),
+            (lambda b: b.created.astimezone().isocalendar()[:2], KEEP_WEEKLY),
+            (lambda b: (b.created.astimezone().year, b.created.astimezone().month), KEEP_MONTHLY),
+        ):
+            periods: dict[object, BackupInfo] = {}
+            for backup in daily:  # newest first: the first of each period is its newest
+                periods.setdefault(key(backup), backup)
+            keep.update(b.path for b in list(periods.values())[:count])
+        events = [b for b in self.all() if b.reason not in {DAILY, MANUAL}]
+        keep.update(b.path for b in events[:KEEP_EVENTS])
+        removed = [b.path for b in self.all() if b.reason != MANUAL and b.path not in keep]
+        for path in removed:
+            remove_with_companions(path)
+        return removed
+
+    def find(self, name_or_path: str) -> Path:
+        """A backup by its name in `backups/`, or any database file by its path."""
+        candidate = self.folder / name_or_path
+        if "/" not in name_or_path and os.sep not in name_or_path and candidate.is_file():
+            return candidate
+        path = Path(name_or_path).expanduser()
+        if path.is_file():
+            return path
+        names = ", ".join(b.name for b in self.all()[:5]) or "there are none yet"
+        raise NotFoundError(f"No backup or file '{name_or_path}' (newest backups: {names}).")
+
+    def newest_good(self) -> BackupInfo | None:
+        for backup in self.all():
+            with contextlib.suppress(DatabaseError, NotFoundError):
+                check_database_file(backup.path)
+                return backup
+        return None

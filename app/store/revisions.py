@@ -1,0 +1,8 @@
+"""What a Rung database file looks like, without importing SQLAlchemy or Alembic."""
+
+# The newest schema revision this version of Rung knows, and every older one. A
+# test checks these against the migration scripts, so opening needs no Alembic.
+HEAD_REVISION = "0001"
+KNOWN_REVISIONS = frozenset({"0001"})
+
+SQLITE_HEADER = b"SQLite format 3\x00"

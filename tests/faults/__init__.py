@@ -1,0 +1,1 @@
+"""Helper scripts that `tests/test_faults.py` runs in subprocesses."""
