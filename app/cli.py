@@ -367,6 +367,32 @@ def _checkins_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _readiness(args: argparse.Namespace) -> int:
+    from app.readiness import projection_text, readiness_text
+
+    day = args.on or date.today()
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+        result = services.readiness.as_of(profile.id, day)
+    if args.json:
+        _out(result.model_dump_json(indent=2))
+        return 0
+    _out(f"{profile.name}: readiness {readiness_text(result)} (as of {day.isoformat()}).")
+    for dimension in result.dimensions:
+        note = " (nothing left to assess: counts fully)" if dimension.counts_fully else ""
+        _out(
+            f"  {dimension.name}: score {dimension.score:.0%} × weight {dimension.weight} "
+            f"= {dimension.contribution:.1f} points{note}"
+        )
+    for gate in result.gates:
+        _out(f"  gate: {gate.name} — {gate.detail}")
+    for gap in result.gaps:
+        _out(f"  gap: {gap.name} loses {gap.points_lost:.1f} points")
+    if result.projection is not None:
+        _out(f"  {projection_text(result)}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from app.services.demo import create_demo
 
@@ -472,6 +498,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true")
     sub = command(backup, "restore", _backup_restore, "restore a backup (or any Rung database)")
     sub.add_argument("source", metavar="NAME|FILE")
+
+    sub = command(commands, "readiness", _readiness, "promotion readiness and its arithmetic")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--on", type=_iso_date, metavar="DATE", help="as of this date (default today)")
+    sub.add_argument("--json", action="store_true")
 
     checkins = group("checkins", "assessments")
     sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")

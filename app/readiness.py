@@ -300,3 +300,38 @@ def project(framework: Framework, points: Sequence[Point]) -> Projection:
         line_start=origin,
         line_start_value=float(intercept),
     )
+
+
+def format_score(value: float) -> str:
+    """Readiness for display: one decimal, truncated, so 69.96 never shows as 70 (a band edge)."""
+    shown = math.floor(value * 10) / 10
+    return f"{shown:.0f}" if shown == int(shown) else f"{shown:.1f}"
+
+
+def readiness_text(readiness: Readiness) -> str:
+    """One line: the score, the verdict, and why it is held back."""
+    if readiness.readiness is None:
+        return "not assessable yet: finalise a check-in to see it"
+    text = f"{format_score(readiness.readiness)} / 100 — {readiness.verdict}"
+    if readiness.held_back:
+        gates = len(readiness.gates)
+        text += f" (the score reaches {readiness.band}; held back by {gates} gate"
+        text += "s)" if gates != 1 else ")"
+    return text
+
+
+def projection_text(readiness: Readiness) -> str:
+    """The projection in words (empty when there is none)."""
+    projection = readiness.projection
+    if projection is None:
+        return ""
+    if projection.status == "projected" and projection.date:
+        when = projection.date.isoformat()
+        if projection.date > readiness.as_of:
+            return f"At this pace, Ready around {when}."
+        return f"Your trend line crossed Ready on {when}; your latest readiness is below it."
+    return {
+        "reached": "The Ready threshold is reached.",
+        "not-projected": "Not projected: readiness is not rising.",
+        "too-few-points": "Not projected yet: it needs check-ins on three dates.",
+    }[projection.status]

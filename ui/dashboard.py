@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.charts import BarChart, RadarChart, TimeChart
-from app.readiness import Readiness
+from app.readiness import Readiness, projection_text, readiness_text
 from app.services import Services
 from app.services.checkins import Schedule
 from app.services.profiles import ProfileInfo
@@ -94,18 +94,6 @@ def _when(days: int) -> str:
     if days == 0:
         return "today"
     return f"overdue by {-days} day{'s' if days != -1 else ''}"
-
-
-def readiness_text(readiness: Readiness) -> str:
-    """One line: the score, the verdict, and why it is held back."""
-    if readiness.readiness is None:
-        return "Not assessable yet: finalise a check-in to see your readiness."
-    text = f"{readiness.readiness:.0f} / 100 — {readiness.verdict}"
-    if readiness.held_back:
-        gates = len(readiness.gates)
-        text += f" (the score reaches {readiness.band}; held back by {gates} gate"
-        text += "s)" if gates != 1 else ")"
-    return text
 
 
 class _ChartTab(QWidget):
@@ -265,23 +253,7 @@ class Dashboard(QWidget):
             if readiness.gaps
             else "No gaps to the target level."
         )
-        projection = readiness.projection
-        texts = {
-            "reached": "The Ready threshold is reached.",
-            "not-projected": "Not projected: readiness is not rising.",
-            "too-few-points": "Not projected yet: it needs check-ins on three dates.",
-        }
-        if projection is None:
-            self.projection.setText("")
-        elif projection.status == "projected" and projection.date:
-            when = projection.date.isoformat()
-            self.projection.setText(
-                f"At this pace, Ready around {when}."
-                if projection.date > readiness.as_of
-                else f"Your trend line crossed Ready on {when}; your latest readiness is below it."
-            )
-        else:
-            self.projection.setText(texts.get(projection.status, ""))
+        self.projection.setText(projection_text(readiness))
 
     def _fill_picker(self, key: str, items: list[tuple[str, str]]) -> None:
         picker = self.chart_tabs[key].picker

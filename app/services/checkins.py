@@ -114,6 +114,20 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """Two check-ins compared: every skill old → new, and milestones completed between."""
+
+    first: CheckInInfo
+    second: CheckInInfo
+    skills: list[Change]
+    completed: list[str]  # milestone ids
+
+    @property
+    def changed(self) -> list[Change]:
+        return [c for c in self.skills if c.before != c.after]
+
+
+@dataclass(frozen=True)
 class Schedule:
     """Where a profile stands: its last final check-in, the next one due, any draft."""
 
@@ -304,6 +318,37 @@ class CheckInService:
                     Change("milestone", milestone_id, before, m_entry.status, 1 if done else 0)
                 )
         return changes
+
+    def compare(self, first_id: str, second_id: str) -> Comparison:
+        """Two final check-ins side by side: each skill's state as of each, and milestones
+        completed between them (states are read by date, as of the end of each day)."""
+        first, second = sorted(
+            (self.detail(first_id).info, self.detail(second_id).info),
+            key=lambda c: (c.date, c.finalized_at or datetime.max),
+        )
+        if first.profile_id != second.profile_id:
+            raise InvalidInputError("Only check-ins of the same profile can be compared.")
+        before = self.current_ratings(first.profile_id, first.date)
+        after = self.current_ratings(first.profile_id, second.date)
+        skills = []
+        for skill_id in sorted(set(before) | set(after)):
+            old, new = before.get(skill_id), after.get(skill_id)
+            old_text = "n/a" if old and old.not_applicable else str(old.value if old else 0)
+            new_text = "n/a" if new and new.not_applicable else str(new.value if new else 0)
+            direction = 0
+            if "n/a" not in (old_text, new_text):
+                direction = (int(new_text) > int(old_text)) - (int(new_text) < int(old_text))
+            skills.append(Change("rating", skill_id, old_text, new_text, direction))
+        milestones_before = self.current_milestones(first.profile_id, first.date)
+        milestones_after = self.current_milestones(first.profile_id, second.date)
+        completed = [
+            milestone_id
+            for milestone_id, state in milestones_after.items()
+            if state.status == "done"
+            and milestones_before.get(milestone_id, CurrentMilestone("", state.since)).status
+            != "done"
+        ]
+        return Comparison(first, second, skills, sorted(completed))
 
     def schedule(self, profile_id: str, interval_days: int, role_start: date) -> Schedule:
         checkins = self.all(profile_id)
