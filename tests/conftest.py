@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from app.cli import main
 from app.services import Services, open_services
+from tests.helpers import Result, Run
 
 settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True)
 settings.load_profile("ci")
@@ -30,6 +32,25 @@ def services(data_dir: Path) -> Iterator[Services]:
     opened = open_services(data_dir)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def rung(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run `rung ARGS...` in-process and capture its exit status, stdout and stderr."""
+
+    def run(*args: str | Path) -> Result:
+        capsys.readouterr()
+        code = main([str(arg) for arg in args])
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A data folder that does not exist yet, passed explicitly with --data-dir."""
+    return tmp_path / "rung-data"
 
 
 def folder_digest(folder: Path) -> dict[str, str]:

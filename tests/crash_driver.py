@@ -23,18 +23,12 @@ from pathlib import Path
 if __name__ == "__main__":  # started as a script: tests/ is on the path, the checkout is not
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QDeadlineTimer, QEvent, QEventLoop, QPoint, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (
-    QApplication,
-    QPlainTextEdit,
-    QRadioButton,
-    QScrollArea,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from app.paths import DATABASE_NAME
+from tests.helpers import click, type_char, type_text
 
 RATING = 3
 FIRST_NOTE = "<b>Zoë</b> & 李雷 🚀"
@@ -58,34 +52,6 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
         loop = QEventLoop()
         QTimer.singleShot(20, loop.quit)
         loop.exec()
-
-
-def click(widget: QWidget) -> None:
-    scroll = widget.parentWidget()
-    while scroll is not None and not isinstance(scroll, QScrollArea):
-        scroll = scroll.parentWidget()
-    if scroll is not None:
-        scroll.ensureWidgetVisible(widget)
-    # A radio button reacts on its indicator and text, not on the empty space beside them.
-    pos = QPoint(8, widget.height() // 2) if isinstance(widget, QRadioButton) else None
-    QTest.mouseClick(
-        widget,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-        pos or widget.rect().center(),
-    )
-
-
-def type_char(widget: QWidget, char: str) -> None:
-    """One key press and release; non-ASCII arrives as key events carrying their text."""
-    target = widget.focusProxy() or widget
-    if char.isascii():
-        QTest.keyClick(target, char)
-        return
-    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        QApplication.sendEvent(
-            target, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
-        )
 
 
 def stored_note(data_dir: Path, skill_id: str) -> str | None:
@@ -145,8 +111,7 @@ class Driver:
         click(first.choices.button(RATING))
         assert first.choices.checkedId() == RATING
         click(first.note)
-        for char in FIRST_NOTE:
-            type_char(first.note, char)
+        type_text(first.note, FIRST_NOTE)
         assert first.note.toPlainText() == FIRST_NOTE
         # The user pauses; the delayed save takes the note to the database.
         wait_until(lambda: stored_note(self.data_dir, first.skill.id) == FIRST_NOTE, "the save")

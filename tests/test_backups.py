@@ -15,37 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.paths import DATABASE_NAME
 from app.services import open_services
 from app.store.backup import Backups
 from tests.conftest import folder_digest
-from tests.test_cli import (
-    Result,
+from tests.helpers import (
     Run,
     assert_failed,
     assert_ok,
     builtin_text,
     create_profile,
+    mark_as_newer,
     tree,
     with_version,
 )
-
-
-@pytest.fixture
-def rung(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str | Path) -> Result:
-        capsys.readouterr()
-        code = main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "rung-data"
 
 
 def names(rung: Run, data: Path) -> list[str]:
@@ -217,9 +200,7 @@ def test_restore_an_older_backup_when_many_event_backups_exist(rung: Run, data: 
 
 def _newer(source: Path, target: Path) -> Path:
     shutil.copyfile(source, target)
-    with contextlib.closing(sqlite3.connect(target)) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-        conn.commit()
+    mark_as_newer(target)
     return target
 
 

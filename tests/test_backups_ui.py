@@ -3,7 +3,6 @@ at startup."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.services import Services, open_services
 from app.services.backups import backups_of
 from app.services.demo import create_demo
+from tests.helpers import mark_as_newer
 from ui import dialogs
 from ui.app import open_or_recover, show_new_warnings
 from ui.backups import EMPTY_TEXT, BackupTableModel, reason_text, size_text
@@ -400,9 +400,7 @@ def test_a_database_from_a_newer_rung_is_refused_and_left_alone(
 ) -> None:
     open_services(data_dir).close()
     database = data_dir / "rung.sqlite3"
-    with sqlite3.connect(database) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.close()
+    mark_as_newer(database)
     before = database.read_bytes()
     errors = _answer(monkeypatch, "error", None)
     assert open_or_recover(data_dir) is None

@@ -12,20 +12,18 @@ import sqlite3
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
-    QScrollArea,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
+from tests.helpers import click, type_text
 from ui.checkin import NOT_APPLICABLE, SkillRater
 
 pytestmark = pytest.mark.gui
@@ -34,31 +32,9 @@ TEXT = "<b>Zoë</b> & 李雷 🚀"
 
 
 def _type(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Click into a field and type, as a user would: one key event per character.
-
-    QTest only synthesises ASCII keys, so other characters arrive as key events
-    that carry their text, as a keyboard layout or input method delivers them.
-    """
+    """Click into a field and type, as a user would: one key event per character."""
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-    target = widget.focusProxy() or widget
-    for char in text:
-        if char.isascii():
-            qtbot.keyClick(target, char)
-            continue
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
-            QApplication.sendEvent(target, event)
-
-
-def _click(qtbot: QtBot, widget: QWidget) -> None:
-    scroll = widget.parentWidget()
-    while scroll is not None and not isinstance(scroll, QScrollArea):
-        scroll = scroll.parentWidget()
-    if scroll is not None:
-        scroll.ensureWidgetVisible(widget)
-    # A radio button reacts on its indicator and text, not on the empty space beside them.
-    pos = QPoint(8, widget.height() // 2) if isinstance(widget, QRadioButton) else None
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos or widget.rect().center())
+    type_text(widget, text)
 
 
 def _rows(services: Services, sql: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -75,6 +51,16 @@ def _create_profile(qtbot: QtBot, window: Any) -> None:
     assert window.central.currentWidget() is window.sections
 
 
+def _start_checkin(qtbot: QtBot, window: Any, runner: Any) -> Any:
+    """Open the Check-in section and start a check-in; the panel, on its first page."""
+    window.show_section("checkin")
+    panel = window.checkin
+    runner.drain()
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._state is not None)
+    return panel
+
+
 def test_first_run_profile_full_checkin_finalise_and_amend(
     qtbot: QtBot, main_window: Any, services: Services, runner: Any
 ) -> None:
@@ -84,11 +70,7 @@ def test_first_run_profile_full_checkin_finalise_and_amend(
     assert profile.name == TEXT
     assert (profile.level, profile.target) == ("junior-ml-engineer", "ml-engineer")
 
-    window.show_section("checkin")
-    panel = window.checkin
-    runner.drain()
-    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel._state is not None)
+    panel = _start_checkin(qtbot, window, runner)
     framework = panel._state.framework
     dimensions = len(framework.dimensions)
     assert panel.steps.count() == dimensions + 4
@@ -101,11 +83,11 @@ def test_first_run_profile_full_checkin_finalise_and_amend(
         for number, rater in enumerate(raters):
             skill = rater.skill
             if not framework.is_critical(skill) and number == 1:
-                _click(qtbot, rater.choices.button(NOT_APPLICABLE))
+                click(rater.choices.button(NOT_APPLICABLE))
                 value, na = None, True
             else:
                 value = (number + page) % (framework.max_rating + 1)
-                _click(qtbot, rater.choices.button(value))
+                click(rater.choices.button(value))
                 na = False
             note = f"{TEXT} {skill.id}"
             _type(qtbot, rater.note, note)
@@ -175,7 +157,7 @@ def test_first_run_profile_full_checkin_finalise_and_amend(
     rater = panel.steps.currentWidget().findChildren(SkillRater)[0]
     old_value = expected_ratings[rater.skill.id][0]
     new_value = (old_value or 0) + 1
-    _click(qtbot, rater.choices.button(new_value))
+    click(rater.choices.button(new_value))
     runner.drain()
     log = _rows(services, "SELECT field, old, new FROM amendments")
     assert log == [(f"rating:{rater.skill.id}.value", str(old_value), str(new_value))]
@@ -185,13 +167,9 @@ def test_draft_survives_switching_away_and_reopens_where_it_was(
     qtbot: QtBot, main_window: Any, services: Services, runner: Any
 ) -> None:
     _create_profile(qtbot, main_window)
-    panel = main_window.checkin
-    main_window.show_section("checkin")
-    runner.drain()
-    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel._state is not None)
+    panel = _start_checkin(qtbot, main_window, runner)
     rater = panel.steps.currentWidget().findChildren(SkillRater)[0]
-    _click(qtbot, rater.choices.button(3))
+    click(rater.choices.button(3))
     _type(qtbot, rater.note, TEXT)
     main_window.close()  # flushes the note being typed
     runner.drain()
@@ -207,11 +185,7 @@ def test_draft_survives_switching_away_and_reopens_where_it_was(
 
 def test_radio_buttons_carry_the_scale_words(qtbot: QtBot, main_window: Any, runner: Any) -> None:
     _create_profile(qtbot, main_window)
-    panel = main_window.checkin
-    main_window.show_section("checkin")
-    runner.drain()
-    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel._state is not None)
+    panel = _start_checkin(qtbot, main_window, runner)
     rater = panel.steps.currentWidget().findChildren(SkillRater)[0]
     texts = [b.text() for b in rater.findChildren(QRadioButton)]
     scale = panel._state.framework.rating_scale

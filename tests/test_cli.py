@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +18,23 @@ import pytest
 
 import app
 from app.cli import main
-from app.paths import DATABASE_NAME, builtin_framework_files
+from app.paths import DATABASE_NAME
 from tests.conftest import folder_digest
+from tests.helpers import (
+    BUILTIN,
+    JUNIOR,
+    MID,
+    Run,
+    assert_failed,
+    assert_ok,
+    builtin_text,
+    create_args,
+    create_profile,
+    tree,
+    with_version,
+)
 
-BUILTIN = "ml-engineer"
-JUNIOR = "junior-ml-engineer"
-MID = "ml-engineer"
 DEMO_NAME = "Sam Rivera (demo)"
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture(autouse=True)
@@ -48,76 +44,6 @@ def stray_env_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setenv("RUNG_DATA_DIR", str(stray))
     yield
     assert not stray.exists(), "a command ignored --data-dir and used RUNG_DATA_DIR"
-
-
-@pytest.fixture
-def rung(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run `rung ARGS...` in-process and capture its exit status, stdout and stderr."""
-
-    def run(*args: str | Path) -> Result:
-        capsys.readouterr()
-        code = main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    """A data folder that does not exist yet, passed explicitly with --data-dir."""
-    return tmp_path / "rung-data"
-
-
-def builtin_text() -> str:
-    (path,) = [p for p in builtin_framework_files() if p.stem == BUILTIN]
-    return path.read_text(encoding="utf-8")
-
-
-def with_version(text: str, version: str) -> str:
-    old = 'version: "1.0"'
-    assert text.count(old) == 1
-    return text.replace(old, f'version: "{version}"')
-
-
-def assert_ok(result: Result) -> None:
-    assert (result.code, result.err) == (0, ""), result.err
-
-
-def assert_failed(result: Result, code: int, fragment: str) -> None:
-    """Exit `code`, nothing on stdout, one plain 'rung: ' line on stderr naming the problem."""
-    assert result.code == code, result
-    assert result.out == ""
-    assert result.err.startswith("rung: ")
-    assert result.err.endswith("\n")
-    assert result.err.count("\n") == 1, result.err
-    assert "Traceback" not in result.err
-    assert fragment in result.err
-
-
-def tree(folder: Path) -> list[str]:
-    """Every file and folder under `folder`, so leftover empty folders count as changes."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
-
-
-def create_profile(rung: Run, data: Path, name: str, *extra: str) -> str:
-    result = rung(
-        "--data-dir",
-        data,
-        "profiles",
-        "create",
-        "--name",
-        name,
-        "--framework",
-        BUILTIN,
-        "--level",
-        JUNIOR,
-        "--target",
-        MID,
-        *extra,
-    )
-    assert_ok(result)
-    return result.out.strip()
 
 
 def profiles_json(rung: Run, data: Path) -> list[dict[str, Any]]:
@@ -150,18 +76,7 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
 def test_rung_data_dir_env_selects_the_data_folder(rung: Run, data_dir: Path) -> None:
     """Without --data-dir, RUNG_DATA_DIR (set by the `data_dir` fixture) is the data folder."""
     assert not data_dir.exists()
-    result = rung(
-        "profiles",
-        "create",
-        "--name",
-        "Env",
-        "--framework",
-        BUILTIN,
-        "--level",
-        JUNIOR,
-        "--target",
-        MID,
-    )
+    result = rung(*create_args("Env"))
     assert_ok(result)
     assert (data_dir / DATABASE_NAME).is_file()
     listed = rung("profiles", "list", "--json")
@@ -178,21 +93,7 @@ def test_data_dir_option_wins_over_env_in_any_position(
     def at(position: int, *args: str) -> list[str]:
         return [*args[:position], "--data-dir", str(other), *args[position:]]
 
-    created = rung(
-        *at(
-            position,
-            "profiles",
-            "create",
-            "--name",
-            "Here",
-            "--framework",
-            BUILTIN,
-            "--level",
-            JUNIOR,
-            "--target",
-            MID,
-        )
-    )
+    created = rung(*at(position, *create_args("Here")))
     assert_ok(created)
     assert (other / DATABASE_NAME).is_file()
     listed = rung(*at(position, "profiles", "list", "--json"))

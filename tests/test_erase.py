@@ -17,30 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.paths import DATABASE_NAME
 from app.services import Services, open_services
 from app.services.erase import erase_profile
 from tests.conftest import folder_digest
-from tests.test_cli import Result, Run, assert_failed, assert_ok, builtin_text, tree, with_version
+from tests.helpers import Run, assert_failed, assert_ok, builtin_text, tree, with_version
 
 SET_ASIDE = f"{DATABASE_NAME}.corrupt-20260101T000000000000Z"
-
-
-@pytest.fixture
-def rung(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str | Path) -> Result:
-        capsys.readouterr()
-        code = main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "rung-data"
 
 
 @dataclass(frozen=True)

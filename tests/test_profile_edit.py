@@ -26,20 +26,29 @@ def _profile(services: Services) -> Any:
     )
 
 
+def _open_dialog(qtbot: QtBot, services: Services, profile: Any) -> ProfileDialog:
+    dialog = ProfileDialog(services, profile, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _click_save(qtbot: QtBot, dialog: ProfileDialog) -> None:
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+
 def test_a_promotion_adds_a_stage_and_keeps_the_old_one_for_past_dates(
     qtbot: QtBot, services: Services
 ) -> None:
     profile = _profile(services)
-    dialog = ProfileDialog(services, profile, None)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = _open_dialog(qtbot, services, profile)
     dialog.name.selectAll()
     qtbot.keyClicks(dialog.name, "Ada L.")
     dialog.picker.level.setFocus()
     qtbot.keyClick(dialog.picker.level, Qt.Key.Key_Down)  # Junior → ML Engineer
     dialog.effective.setDate(to_qdate(date(2026, 6, 1)))
-    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
-    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    _click_save(qtbot, dialog)
     assert dialog.result() == dialog.DialogCode.Accepted
 
     updated = services.profiles.get(profile.id)
@@ -56,12 +65,9 @@ def test_a_bad_edit_is_refused_with_a_message_and_changes_nothing(
     qtbot: QtBot, services: Services
 ) -> None:
     profile = _profile(services)
-    dialog = ProfileDialog(services, profile, None)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = _open_dialog(qtbot, services, profile)
     dialog.name.clear()
-    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
-    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    _click_save(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.message.text() == "The name is empty."
     assert services.profiles.get(profile.id) == profile

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import update
@@ -33,6 +32,7 @@ from app.readiness import (
 )
 from app.services import Services
 from app.store.models import CheckIn
+from tests.helpers import WORKED_SKILLS, import_framework, two_dims_data, two_dims_skill
 
 Rated = int | str | None  # a value, "n/a", or None (a rating row without a value)
 
@@ -42,70 +42,10 @@ TODAY = date(2026, 3, 15)
 # -- building frameworks and ratings ---------------------------------------------------------
 
 
-def _skill(
-    skill_id: str, dimension: str, criticality: str, junior: int, senior: int
-) -> dict[str, Any]:
-    return {
-        "id": skill_id,
-        "name": skill_id.replace("-", " ").title(),
-        "dimension": dimension,
-        "category": "must-have",
-        "criticality": criticality,
-        "expected": {"junior": junior, "senior": senior},
-        "source": "test",
-    }
-
-
-WORKED_SKILLS = [
-    _skill("a-critical", "a", "critical", 2, 3),
-    _skill("a-optional", "a", "optional", 1, 2),
-    _skill("b-important", "b", "important", 1, 2),
-]
-
-
-def _framework_data(
-    skills: list[dict[str, Any]] | None = None,
-    milestones: list[dict[str, Any]] | None = None,
-    *,
-    framework_id: str = "two-dims",
-) -> dict[str, Any]:
-    """The brief's worked-example ladder: A 60 / B 40, critical 3 / important 2 / optional 1."""
-    return {
-        "id": framework_id,
-        "version": "1.0",
-        "name": "Two dimensions",
-        "levels": [{"id": "junior", "name": "Junior"}, {"id": "senior", "name": "Senior"}],
-        "rating_scale": [
-            {"value": value, "label": f"L{value}", "anchor": f"Anchor {value}"}
-            for value in range(5)
-        ],
-        "dimensions": [
-            {"id": "a", "name": "A", "weight": 60, "source": "test"},
-            {"id": "b", "name": "B", "weight": 40, "source": "test"},
-        ],
-        "criticalities": [
-            {"id": "critical", "name": "Critical", "weight": 3, "critical": True},
-            {"id": "important", "name": "Important", "weight": 2},
-            {"id": "optional", "name": "Optional", "weight": 1},
-        ],
-        "verdict_bands": [
-            {"id": "not-yet", "name": "Not yet", "from": 0},
-            {"id": "approaching", "name": "Approaching", "from": 70},
-            {"id": "ready", "name": "Ready", "from": 85, "ready": True},
-        ],
-        "skills": WORKED_SKILLS if skills is None else skills,
-        "milestones": (
-            [{"id": "m90", "horizon": "90d", "title": "Own a component", "source": "test"}]
-            if milestones is None
-            else milestones
-        ),
-    }
-
-
 def _framework(
     skills: list[dict[str, Any]] | None = None, milestones: list[dict[str, Any]] | None = None
 ) -> Framework:
-    return Framework.model_validate(_framework_data(skills, milestones))
+    return Framework.model_validate(two_dims_data(skills, milestones))
 
 
 def _states(ratings: dict[str, Rated]) -> dict[str, SkillState]:
@@ -208,7 +148,7 @@ def _random_case(draw: st.DrawFn, force_na: bool) -> tuple[Framework, dict[str, 
     for index in range(draw(st.integers(1, 10))):
         skill_id = f"s{index}"
         skills.append(
-            _skill(
+            two_dims_skill(
                 skill_id,
                 f"d{draw(st.integers(0, n_dims - 1))}",
                 f"c{draw(st.integers(0, len(crit_weights) - 1))}",
@@ -226,7 +166,7 @@ def _random_case(draw: st.DrawFn, force_na: bool) -> tuple[Framework, dict[str, 
     if force_na:
         forced = f"s{draw(st.integers(0, len(skills) - 1))}"
         ratings[forced] = SkillState(None, True)
-    data = _framework_data(skills, [])
+    data = two_dims_data(skills, [])
     data["rating_scale"] = [
         {"value": v, "label": f"L{v}", "anchor": f"A{v}"} for v in range(top + 1)
     ]
@@ -384,7 +324,7 @@ def test_a_never_rated_critical_skill_counts_as_zero_and_gates() -> None:
 
 def test_a_skill_expected_at_zero_is_ignored() -> None:
     """E = 0 at the target: no attainment, no points lost, no gate, even if Critical and 0."""
-    skills = [*WORKED_SKILLS, _skill("a-legacy", "a", "critical", 1, 0)]
+    skills = [*WORKED_SKILLS, two_dims_skill("a-legacy", "a", "critical", 1, 0)]
     framework = _framework(skills)
     ratings: dict[str, Rated] = {"a-critical": 3, "a-optional": 2, "b-important": 2}
 
@@ -402,7 +342,7 @@ def test_a_skill_expected_at_zero_is_ignored() -> None:
 
 def test_not_applicable_is_left_out_and_its_dimension_renormalised() -> None:
     """An n/a skill drops out of its dimension's weights; an all-n/a dimension counts fully."""
-    skills = [*WORKED_SKILLS, _skill("b-optional", "b", "optional", 1, 2)]
+    skills = [*WORKED_SKILLS, two_dims_skill("b-optional", "b", "optional", 1, 2)]
     framework = _framework(skills)
     full_a: dict[str, Rated] = {"a-critical": 3, "a-optional": 2}
 
@@ -430,7 +370,7 @@ def test_not_applicable_is_left_out_and_its_dimension_renormalised() -> None:
 
 def test_a_dimension_with_nothing_expected_counts_fully() -> None:
     """No skill of B is expected at the target: B counts fully and says so."""
-    skills = [*WORKED_SKILLS[:2], _skill("b-later", "b", "important", 0, 2)]
+    skills = [*WORKED_SKILLS[:2], two_dims_skill("b-later", "b", "important", 0, 2)]
     result = _compute(_framework(skills), {"a-critical": 1, "a-optional": 1}, target="junior")
 
     assert result.readiness_exact == "155/2"  # A: (3·½ + 1·1) / 4 = ⅝ → 37.5, B: 40
@@ -454,15 +394,6 @@ def test_not_assessable_before_anything_is_assessed() -> None:
 
 
 # -- through the services ------------------------------------------------------------------------
-
-
-def _import(services: Services, tmp_path: Path, data: dict[str, Any] | None = None) -> str:
-    """Write a framework as YAML, import it like a user would, return its ref."""
-    path = tmp_path / "framework.yaml"
-    path.write_text(yaml.safe_dump(data or _framework_data(), sort_keys=False), encoding="utf-8")
-    info, created = services.frameworks.import_file(path)
-    assert created
-    return info.ref
 
 
 def _profile(
@@ -500,7 +431,7 @@ def _check_in(
 
 def test_nothing_final_yet_is_not_assessable(services: Services, tmp_path: Path) -> None:
     """No check-in, or only a draft: readiness None and "Not assessable"; a final one counts."""
-    profile_id = _profile(services, _import(services, tmp_path))
+    profile_id = _profile(services, import_framework(services, tmp_path))
     assert services.readiness.as_of(profile_id, TODAY).verdict == NOT_ASSESSABLE
     assert services.readiness.over_time(profile_id) == []
 
@@ -517,7 +448,7 @@ def test_nothing_final_yet_is_not_assessable(services: Services, tmp_path: Path)
 
 def test_a_custom_framework_uses_its_own_weights(services: Services, tmp_path: Path) -> None:
     """An imported ladder (A 60 / B 40, 3:1 inside A) scores the worked example at 65."""
-    ref = _import(services, tmp_path)
+    ref = import_framework(services, tmp_path)
     assert ref == "two-dims@1.0"
     profile_id = _profile(services, ref, started=date(2026, 1, 1))
     _check_in(services, profile_id, TODAY, {"a-critical": 2, "a-optional": 2, "b-important": 1})
@@ -538,7 +469,7 @@ def test_carry_forward_across_checkins_rating_different_skills(
     services: Services, tmp_path: Path
 ) -> None:
     """The second check-in rates only B; as of its date A's ratings still count."""
-    profile_id = _profile(services, _import(services, tmp_path), started=date(2026, 1, 1))
+    profile_id = _profile(services, import_framework(services, tmp_path), started=date(2026, 1, 1))
     _check_in(services, profile_id, date(2026, 2, 1), {"a-critical": 2, "a-optional": 2})
     _check_in(services, profile_id, date(2026, 3, 1), {"b-important": 1})
 
@@ -556,7 +487,7 @@ def test_carry_forward_across_checkins_rating_different_skills(
 
 def test_same_day_checkins_are_ordered_by_finalisation(services: Services, tmp_path: Path) -> None:
     """Two finals on one day: the one finalised last wins, whatever order they were made in."""
-    profile_id = _profile(services, _import(services, tmp_path), started=date(2026, 1, 1))
+    profile_id = _profile(services, import_framework(services, tmp_path), started=date(2026, 1, 1))
     day = date(2026, 2, 1)
     first = _check_in(services, profile_id, day, {"a-critical": 1, "a-optional": 2})
     second = _check_in(services, profile_id, day, {"a-critical": 3})
@@ -611,7 +542,7 @@ def test_a_role_start_in_the_future_gates_nothing(services: Services, tmp_path: 
     past = _compute(framework, ratings, role_start=date(2024, 1, 1))
     assert [g.id for g in past.gates] == [f"m{h}" for h in horizons]
 
-    profile_id = _profile(services, _import(services, tmp_path), started=date(2026, 6, 1))
+    profile_id = _profile(services, import_framework(services, tmp_path), started=date(2026, 6, 1))
     _check_in(services, profile_id, TODAY, ratings, {"m90": "not-started"})
     result = services.readiness.as_of(profile_id, TODAY)
     assert (result.gates, result.verdict) == ([], "Ready")
@@ -619,7 +550,7 @@ def test_a_role_start_in_the_future_gates_nothing(services: Services, tmp_path: 
 
 def test_the_target_in_force_on_each_date(services: Services, tmp_path: Path) -> None:
     """A promotion changes the target for dates from its effective date on, not before."""
-    ref = _import(services, tmp_path)
+    ref = import_framework(services, tmp_path)
     profile_id = _profile(services, ref, level="junior", target="junior")
     _check_in(services, profile_id, date(2025, 2, 1), {"a-critical": 2, "a-optional": 1})
     _check_in(services, profile_id, date(2025, 3, 1), {"b-important": 1})
@@ -699,7 +630,7 @@ def test_projection_statuses(values: tuple[tuple[int, float], ...], status: str)
 
 def test_the_projection_through_the_services(services: Services, tmp_path: Path) -> None:
     """as_of carries the projection over the finalised check-ins up to its date."""
-    profile_id = _profile(services, _import(services, tmp_path), started=date(2026, 1, 1))
+    profile_id = _profile(services, import_framework(services, tmp_path), started=date(2026, 1, 1))
     _check_in(services, profile_id, date(2026, 1, 1), {"a-critical": 2, "a-optional": 2})
     _check_in(services, profile_id, date(2026, 1, 31), {"b-important": 1})  # 65
     two = services.readiness.as_of(profile_id, date(2026, 3, 1)).projection

@@ -16,12 +16,12 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import event, func, insert, select
 
 from app.services import Services
 from app.services.demo import create_demo
 from app.store.models import CheckIn, Rating, new_id
+from tests.helpers import import_framework, two_dims_data
 
 TODAY = date(2026, 1, 15)
 SLACK = 10  # the profile, its stages, a framework snapshot: a few rows whatever the history
@@ -54,54 +54,9 @@ def test_over_time_equals_as_of_for_the_demo(services: Services) -> None:
     assert len(set(values)) > 5  # the demo moves; a constant series would prove little
 
 
-def _two_dims(tmp_path: Path, services: Services) -> str:
-    """Import the worked-example ladder: A 60 / B 40; critical 3, important 2, optional 1."""
-
-    def skill(skill_id: str, dimension: str, criticality: str, junior: int, senior: int) -> Any:
-        return {
-            "id": skill_id,
-            "name": skill_id,
-            "dimension": dimension,
-            "category": "must-have",
-            "criticality": criticality,
-            "expected": {"junior": junior, "senior": senior},
-            "source": "test",
-        }
-
-    data = {
-        "id": "two-dims",
-        "version": "1.0",
-        "name": "Two dimensions",
-        "levels": [{"id": "junior", "name": "Junior"}, {"id": "senior", "name": "Senior"}],
-        "rating_scale": [{"value": v, "label": f"L{v}", "anchor": f"A{v}"} for v in range(5)],
-        "dimensions": [
-            {"id": "a", "name": "A", "weight": 60, "source": "test"},
-            {"id": "b", "name": "B", "weight": 40, "source": "test"},
-        ],
-        "criticalities": [
-            {"id": "critical", "name": "Critical", "weight": 3, "critical": True},
-            {"id": "important", "name": "Important", "weight": 2},
-            {"id": "optional", "name": "Optional", "weight": 1},
-        ],
-        "verdict_bands": [
-            {"id": "not-yet", "name": "Not yet", "from": 0},
-            {"id": "approaching", "name": "Approaching", "from": 70},
-            {"id": "ready", "name": "Ready", "from": 85, "ready": True},
-        ],
-        "skills": [
-            skill("a-critical", "a", "critical", 2, 3),
-            skill("a-optional", "a", "optional", 1, 2),
-            skill("b-important", "b", "important", 1, 2),
-        ],
-    }
-    path = tmp_path / "two-dims.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return services.frameworks.import_file(path)[0].ref
-
-
 def test_over_time_equals_as_of_with_na_and_a_promotion(services: Services, tmp_path: Path) -> None:
     """n/a in and out, a dimension all n/a, and a promotion mid-way: both paths agree."""
-    ref = _two_dims(tmp_path, services)
+    ref = import_framework(services, tmp_path, two_dims_data(milestones=[]))
     profile_id = services.profiles.create(
         name="Alex", framework=ref, level="junior", target="junior", started=date(2025, 1, 1)
     ).id

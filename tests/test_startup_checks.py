@@ -15,29 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.errors import DamagedDatabaseError, NewerDatabaseError
 from app.paths import DATABASE_NAME
 from app.services import open_services
 from app.store.db import open_store
 from tests.conftest import folder_digest
-from tests.test_cli import Result, Run, assert_failed, create_profile, tree
-
-
-@pytest.fixture
-def rung(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str | Path) -> Result:
-        capsys.readouterr()
-        code = main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "rung-data"
+from tests.helpers import Run, assert_failed, create_profile, mark_as_newer, tree
 
 
 def real_database(rung: Run, data: Path, *names: str) -> Path:
@@ -146,9 +129,7 @@ def test_the_cli_says_so_in_one_sentence_and_restoring_the_offer_works(
 
 def test_a_newer_database_is_refused_in_place(rung: Run, data: Path) -> None:
     database = real_database(rung, data)
-    with contextlib.closing(sqlite3.connect(database)) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-        conn.commit()
+    mark_as_newer(database)
     content = database.read_bytes()
 
     with pytest.raises(NewerDatabaseError, match="newer version of Rung"):
@@ -167,9 +148,7 @@ def test_a_newer_database_is_refused_in_place(rung: Run, data: Path) -> None:
 
 def test_a_newer_database_is_refused_with_the_folder_unchanged(rung: Run, data: Path) -> None:
     database = real_database(rung, data)
-    with contextlib.closing(sqlite3.connect(database)) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-        conn.commit()
+    mark_as_newer(database)
     before = tree(data)
     assert_failed(rung("--data-dir", data, "profiles", "list"), 1, "newer version of Rung")
     assert tree(data) == before

@@ -24,6 +24,7 @@ from app.store.backup import Backups
 from app.store.db import MIGRATIONS_DIR, migrate_with_backup, open_store
 from app.store.models import Base
 from app.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+from tests.helpers import NEWER_REVISION, mark_as_newer
 
 START = date(2026, 1, 5)
 
@@ -81,14 +82,12 @@ def test_reopening_an_up_to_date_database_keeps_its_data(data_dir: Path) -> None
 def test_a_database_from_a_newer_version_is_refused_and_left_unchanged(data_dir: Path) -> None:
     open_store(data_dir).close()
     path = data_dir / DATABASE_NAME
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-        conn.commit()
+    mark_as_newer(path)
     before = path.read_bytes()
     with pytest.raises(NewerDatabaseError, match="newer version of Rung"):
         open_store(data_dir)
     assert path.read_bytes() == before
-    assert _revision(path) == "9999"
+    assert _revision(path) == NEWER_REVISION
 
 
 @pytest.mark.parametrize(("content", "message"), [(b"", "is empty"), (b"hello" * 100, "not an")])

@@ -16,11 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -43,9 +40,8 @@ from app.services import Services, open_services
 from app.services.backups import backups_of, restore
 from app.store.backup import BackupInfo
 from ui import dialogs
+from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 INTRO_TEXT = (
     "Rung backs the database up before the first change of each day and before a migration, "
@@ -85,57 +81,20 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class BackupTableModel(QAbstractTableModel):
+class BackupTableModel(RowTableModel[BackupInfo]):
     """The backups of a data folder, one row each, in the order they are listed (newest first)."""
 
     DATE, REASON, SIZE = range(3)
     HEADERS = ("Date", "Reason", "Size")
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
     NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[BackupInfo] = []
-
-    def set_rows(self, rows: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[BackupInfo]:
-        return list(self._rows)
-
-    def row_of(self, name: str) -> int:
-        """The row of a backup, or -1."""
-        return next((n for n, row in enumerate(self._rows) if row.name == name), -1)
-
-    def info(self, row: int) -> BackupInfo:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+    def key(self, row: BackupInfo) -> str:
+        return row.name
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.DATE:

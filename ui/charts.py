@@ -64,7 +64,10 @@ def _base_chart(chart: QChart, title: str) -> QChart:
     return chart
 
 
-def _style_axis(axis: QValueAxis | QDateTimeAxis | QCategoryAxis | QBarCategoryAxis) -> None:
+Axis = QValueAxis | QDateTimeAxis | QCategoryAxis | QBarCategoryAxis
+
+
+def _style_axis(axis: Axis) -> None:
     palette = QApplication.palette()
     text = palette.color(QPalette.ColorRole.Text)
     axis.setLabelsColor(text)
@@ -79,6 +82,28 @@ def _pen(colour: str, style: Style, width: float = 2.0) -> QPen:
     pen.setWidthF(width)
     pen.setStyle(_PEN_STYLES[style])
     return pen
+
+
+def _add_xy_axes(chart: QChart, x_axis: Axis, y_axis: Axis) -> None:
+    """Style the axes and put x at the bottom, y on the left."""
+    for axis, side in (
+        (x_axis, Qt.AlignmentFlag.AlignBottom),
+        (y_axis, Qt.AlignmentFlag.AlignLeft),
+    ):
+        _style_axis(axis)
+        chart.addAxis(axis, side)
+
+
+def _add_line(
+    chart: QChart, series: QLineSeries, name: str, pen: QPen, axes: Sequence[Axis], dates: bool
+) -> None:
+    """Name a line series whose points are in, and put it on the chart, on its axes."""
+    series.setName(name)
+    series.setPen(pen)
+    chart.addSeries(series)
+    for axis in axes:
+        series.attachAxis(axis)
+    _tooltips(series, name, dates=dates)
 
 
 def _view(chart: QChart, parent: QWidget | None, name: str) -> QChartView:
@@ -114,12 +139,7 @@ def time_chart(data: TimeChart, parent: QWidget | None = None) -> QChartView:
     y_axis = QValueAxis()
     y_axis.setRange(data.y_min, data.y_max)
     y_axis.setTitleText(data.y_label)
-    for axis, side in (
-        (x_axis, Qt.AlignmentFlag.AlignBottom),
-        (y_axis, Qt.AlignmentFlag.AlignLeft),
-    ):
-        _style_axis(axis)
-        chart.addAxis(axis, side)
+    _add_xy_axes(chart, x_axis, y_axis)
     palette = colours()
     days = [p.x for s in data.series for p in s.points]
     if days:
@@ -130,18 +150,14 @@ def time_chart(data: TimeChart, parent: QWidget | None = None) -> QChartView:
         x_axis.setTickCount(min(8, max(2, len({(d.year, d.month) for d in days}))))
     for index, item in enumerate(data.series):
         series = QLineSeries()
-        series.setName(item.name)
         previous: float | None = None
         for point in item.points:
-            if item.step and previous is not None:
+            if item.step and previous is not None and previous != point.y:
                 series.append(_millis(point.x), previous)
             series.append(_millis(point.x), point.y)
             previous = point.y
-        series.setPen(_pen(palette[index % len(palette)], item.style))
-        chart.addSeries(series)
-        series.attachAxis(x_axis)
-        series.attachAxis(y_axis)
-        _tooltips(series, item.name, dates=True)
+        pen = _pen(palette[index % len(palette)], item.style)
+        _add_line(chart, series, item.name, pen, (x_axis, y_axis), dates=True)
     return _view(chart, parent, data.title)
 
 
@@ -165,15 +181,11 @@ def radar_chart(data: RadarChart, parent: QWidget | None = None) -> QChartView:
     palette = colours()
     for index, item in enumerate(data.series):
         series = QLineSeries()
-        series.setName(item.name)
         for position, value in enumerate([*item.values, item.values[0]]):
             series.append(float(position), value)
-        series.setPen(_pen(palette[index % len(palette)], item.style, 2.5))
         series.setPointsVisible(True)
-        chart.addSeries(series)
-        series.attachAxis(angular)
-        series.attachAxis(radial)
-        _tooltips(series, item.name, dates=False)
+        pen = _pen(palette[index % len(palette)], item.style, 2.5)
+        _add_line(chart, series, item.name, pen, (angular, radial), dates=False)
     return _view(chart, parent, data.title)
 
 
@@ -207,13 +219,9 @@ def bar_chart(data: BarChart, parent: QWidget | None = None) -> QChartView:
     y_axis.setTickCount(int(top) + 1 if top <= 10 else 6)  # whole numbers on the grid
     y_axis.setLabelFormat("%d")
     y_axis.setTitleText(data.y_label)
-    for axis, side in (
-        (x_axis, Qt.AlignmentFlag.AlignBottom),
-        (y_axis, Qt.AlignmentFlag.AlignLeft),
-    ):
-        _style_axis(axis)
-        chart.addAxis(axis, side)
-        series.attachAxis(axis)
+    _add_xy_axes(chart, x_axis, y_axis)
+    series.attachAxis(x_axis)
+    series.attachAxis(y_axis)
     return _view(chart, parent, data.title)
 
 

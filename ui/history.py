@@ -7,17 +7,15 @@ selected. All database work goes through the `TaskRunner`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -53,9 +51,8 @@ from app.services import Services
 from app.services.checkins import CheckInDetail, CheckInInfo
 from app.services.profiles import StageInfo
 from ui import dialogs
+from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 EMPTY_TEXT = "No check-ins yet. Each check-in you finalise is listed here."
 NO_SELECTION_TEXT = "Select a check-in to see what it recorded."
@@ -69,57 +66,20 @@ _MILESTONE_STATUS = {
 _REFLECTION = (("wins", "Wins"), ("blockers", "Blockers"), ("focus", "Focus"))
 
 
-class CheckInTableModel(QAbstractTableModel):
+class CheckInTableModel(RowTableModel[CheckInInfo]):
     """The check-ins of one profile, one row each, in the order the service lists them."""
 
     DATE, STATUS, RATINGS, CHANGED = range(4)
     HEADERS = ("Date", "Status", "Ratings", "Changed")
-    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
     ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[CheckInInfo] = []
-
-    def set_rows(self, rows: list[CheckInInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[CheckInInfo]:
-        return list(self._rows)
-
-    def row_of(self, checkin_id: str) -> int:
-        """The row of a check-in, or -1."""
-        return next((n for n, row in enumerate(self._rows) if row.id == checkin_id), -1)
-
-    def info(self, row: int) -> CheckInInfo:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+    def key(self, row: CheckInInfo) -> str:
+        return row.id
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         final = row.status == "final"
         if role == Qt.ItemDataRole.DisplayRole:
@@ -278,8 +238,23 @@ class _DocumentWriter:
         self._cursor.movePosition(QTextCursor.MoveOperation.End)
         self._first = True  # the cursor already sits in a fresh block after the table
 
+    def table_or_line(
+        self, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]], empty: str
+    ) -> None:
+        """A table of `rows` whose columns fit their content, or `empty` when there are none."""
+        if rows:
+            self.table(headers, list(rows), (0,) * len(headers))
+        else:
+            self.line(empty, muted=True)
+
     def finish(self) -> None:
         self._cursor.movePosition(QTextCursor.MoveOperation.Start)
+
+
+def _framework_order(ids: Iterable[str], known: Iterable[str]) -> list[str]:
+    """`ids` in the order the framework lists them; ids it no longer has last, by id."""
+    order = {item_id: n for n, item_id in enumerate(known)}
+    return sorted(ids, key=lambda item_id: (order.get(item_id, len(order)), item_id))
 
 
 def write_detail(editor: QTextEdit, loaded: LoadedDetail) -> None:
@@ -296,90 +271,75 @@ def write_detail(editor: QTextEdit, loaded: LoadedDetail) -> None:
 
     skills = {skill.id: skill for skill in framework.skills}
     scale = {point.value: point.label for point in framework.rating_scale}
-    order = {skill_id: n for n, skill_id in enumerate(skills)}
     out.heading(f"Ratings ({len(detail.ratings)})")
-    if detail.ratings:
-        rows = []
-        for skill_id in sorted(detail.ratings, key=lambda s: (order.get(s, len(order)), s)):
-            entry = detail.ratings[skill_id]
-            if entry.not_applicable:
-                value = "not applicable"
-            elif entry.value is None:
-                value = "not rated"
-            else:
-                label = scale.get(entry.value)
-                value = f"{entry.value} – {label}" if label else str(entry.value)
-            skill = skills.get(skill_id)
-            rows.append(
-                (
-                    skill.name if skill else skill_id,
-                    value,
-                    "" if entry.confidence is None else f"{entry.confidence}/5",
-                    entry.note or "",
-                )
+    rows = []
+    for skill_id in _framework_order(detail.ratings, skills):
+        entry = detail.ratings[skill_id]
+        if entry.not_applicable:
+            value = "not applicable"
+        elif entry.value is None:
+            value = "not rated"
+        else:
+            label = scale.get(entry.value)
+            value = f"{entry.value} – {label}" if label else str(entry.value)
+        skill = skills.get(skill_id)
+        rows.append(
+            (
+                skill.name if skill else skill_id,
+                value,
+                "" if entry.confidence is None else f"{entry.confidence}/5",
+                entry.note or "",
             )
-        out.table(("Skill", "Rating", "Confidence", "Note"), rows, (0, 0, 0, 0))
-    else:
-        out.line("No skills were rated.", muted=True)
+        )
+    out.table_or_line(("Skill", "Rating", "Confidence", "Note"), rows, "No skills were rated.")
 
     milestones = {m.id: m for m in framework.milestones}
-    m_order = {milestone_id: n for n, milestone_id in enumerate(milestones)}
     out.heading(f"Milestones ({len(detail.milestones)})")
-    if detail.milestones:
-        rows = []
-        for milestone_id in sorted(
-            detail.milestones, key=lambda m: (m_order.get(m, len(m_order)), m)
-        ):
-            m_entry = detail.milestones[milestone_id]
-            milestone = milestones.get(milestone_id)
-            rows.append(
-                (
-                    milestone.title if milestone else milestone_id,
-                    _MILESTONE_STATUS.get(m_entry.status, m_entry.status),
-                    m_entry.status_date.isoformat() if m_entry.status_date else "",
-                    m_entry.note or "",
-                )
+    rows = []
+    for milestone_id in _framework_order(detail.milestones, milestones):
+        m_entry = detail.milestones[milestone_id]
+        milestone = milestones.get(milestone_id)
+        rows.append(
+            (
+                milestone.title if milestone else milestone_id,
+                _MILESTONE_STATUS.get(m_entry.status, m_entry.status),
+                m_entry.status_date.isoformat() if m_entry.status_date else "",
+                m_entry.note or "",
             )
-        out.table(("Milestone", "Status", "Date", "Note"), rows, (0, 0, 0, 0))
-    else:
-        out.line("No milestone changed.", muted=True)
+        )
+    out.table_or_line(("Milestone", "Status", "Date", "Note"), rows, "No milestone changed.")
 
     kpis = {k.id: k for k in framework.kpis}
-    k_order = {kpi_id: n for n, kpi_id in enumerate(kpis)}
     out.heading(f"KPIs ({len(detail.kpis)})")
-    if detail.kpis:
-        rows = []
-        for kpi_id in sorted(detail.kpis, key=lambda k: (k_order.get(k, len(k_order)), k)):
-            k_entry = detail.kpis[kpi_id]
-            kpi = kpis.get(kpi_id)
-            rows.append(
-                (
-                    kpi.name if kpi else kpi_id,
-                    _number(k_entry.value, kpi.unit if kpi else None),
-                    k_entry.note or "",
-                )
+    kpi_rows = []
+    for kpi_id in _framework_order(detail.kpis, kpis):
+        k_entry = detail.kpis[kpi_id]
+        kpi = kpis.get(kpi_id)
+        kpi_rows.append(
+            (
+                kpi.name if kpi else kpi_id,
+                _number(k_entry.value, kpi.unit if kpi else None),
+                k_entry.note or "",
             )
-        out.table(("KPI", "Value", "Note"), rows, (0, 0, 0))
-    else:
-        out.line("No KPI was measured.", muted=True)
+        )
+    out.table_or_line(("KPI", "Value", "Note"), kpi_rows, "No KPI was measured.")
 
     out.heading("Reflection")
     for key, label in _REFLECTION:
         out.field(label, detail.reflection.get(key))
 
     out.heading(f"Amendments ({len(detail.amendments)})")
-    if detail.amendments:
-        rows = [
-            (
-                _local(a.at),
-                _field_name(a.field, framework),
-                f"{_value(a.old)} → {_value(a.new)}",
-            )
-            for a in detail.amendments
-        ]
-        out.table(("When", "Field", "Change"), rows, (0, 0, 0))
-    else:
-        out.line("Not amended since it was finalised.", muted=True)
+    amendment_rows = [
+        (
+            _local(a.at),
+            _field_name(a.field, framework),
+            f"{_value(a.old)} → {_value(a.new)}",
+        )
+        for a in detail.amendments
+    ]
+    out.table_or_line(
+        ("When", "Field", "Change"), amendment_rows, "Not amended since it was finalised."
+    )
     out.finish()
 
 

@@ -48,6 +48,31 @@ def to_qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
+def _date_edit(value: date, name: str, parent: QWidget) -> QDateEdit:
+    edit = QDateEdit(to_qdate(value), parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(name)
+    return edit
+
+
+def _interval_box(days: int, parent: QWidget) -> QSpinBox:
+    box = QSpinBox(parent)
+    box.setRange(1, 366)
+    box.setValue(days)
+    box.setSuffix(" days")
+    box.setAccessibleName("Check-in interval")
+    return box
+
+
+def _add_rows(form: QFormLayout, parent: QWidget, rows: tuple[tuple[str, QWidget], ...]) -> None:
+    """A row per (label text, field), the label the field's buddy for its shortcut."""
+    for text, widget in rows:
+        label = QLabel(text, parent)
+        label.setBuddy(widget)
+        form.addRow(label, widget)
+
+
 class _LevelPicker:
     """Framework, current level and target level combos that keep each other valid."""
 
@@ -124,30 +149,24 @@ class ProfileForm(QWidget):
         self.name.setAccessibleName("Name")
         self.name.setPlaceholderText("Your name")
         self.picker = _LevelPicker(services, self, None)
-        self.started = QDateEdit(to_qdate(date.today()), self)
-        self.started.setCalendarPopup(True)
-        self.started.setDisplayFormat("yyyy-MM-dd")
-        self.started.setAccessibleName("Role start date")
-        self.interval = QSpinBox(self)
-        self.interval.setRange(1, 366)
-        self.interval.setValue(30)
-        self.interval.setSuffix(" days")
-        self.interval.setAccessibleName("Check-in interval")
+        self.started = _date_edit(date.today(), "Role start date", self)
+        self.interval = _interval_box(30, self)
         self.manager = QLineEdit(self)
         self.manager.setPlaceholderText("Optional")
         self.manager.setAccessibleName("Manager")
-        for text, widget in (
-            ("&Name:", self.name),
-            ("&Framework:", self.picker.framework),
-            ("Current &level:", self.picker.level),
-            ("&Target level:", self.picker.target),
-            ("Role &start date:", self.started),
-            ("Check-in &interval:", self.interval),
-            ("&Manager:", self.manager),
-        ):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
+        _add_rows(
+            form,
+            self,
+            (
+                ("&Name:", self.name),
+                ("&Framework:", self.picker.framework),
+                ("Current &level:", self.picker.level),
+                ("&Target level:", self.picker.target),
+                ("Role &start date:", self.started),
+                ("Check-in &interval:", self.interval),
+                ("&Manager:", self.manager),
+            ),
+        )
         layout.addLayout(form)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -191,26 +210,20 @@ class ProfileDialog(QDialog):
         details = QFormLayout()
         self.name = QLineEdit(profile.name, self)
         self.name.setAccessibleName("Name")
-        self.started = QDateEdit(to_qdate(profile.role_start), self)
-        self.started.setDisplayFormat("yyyy-MM-dd")
-        self.started.setCalendarPopup(True)
-        self.started.setAccessibleName("Role start date")
-        self.interval = QSpinBox(self)
-        self.interval.setRange(1, 366)
-        self.interval.setValue(profile.checkin_interval_days)
-        self.interval.setSuffix(" days")
-        self.interval.setAccessibleName("Check-in interval")
+        self.started = _date_edit(profile.role_start, "Role start date", self)
+        self.interval = _interval_box(profile.checkin_interval_days, self)
         self.manager = QLineEdit(profile.manager or "", self)
         self.manager.setAccessibleName("Manager")
-        for text, widget in (
-            ("&Name:", self.name),
-            ("Role &start date:", self.started),
-            ("Check-in &interval:", self.interval),
-            ("&Manager:", self.manager),
-        ):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            details.addRow(label, widget)
+        _add_rows(
+            details,
+            self,
+            (
+                ("&Name:", self.name),
+                ("Role &start date:", self.started),
+                ("Check-in &interval:", self.interval),
+                ("&Manager:", self.manager),
+            ),
+        )
         layout.addLayout(details)
 
         stage = QGroupBox("Level and framework version", self)
@@ -226,19 +239,17 @@ class ProfileDialog(QDialog):
         self.picker.select(
             f"{profile.framework}@{profile.framework_version}", profile.level, profile.target
         )
-        self.effective = QDateEdit(to_qdate(date.today()), stage)
-        self.effective.setDisplayFormat("yyyy-MM-dd")
-        self.effective.setCalendarPopup(True)
-        self.effective.setAccessibleName("In force from")
-        for text, widget in (
-            ("&Version:", self.picker.framework),
-            ("Current &level:", self.picker.level),
-            ("&Target level:", self.picker.target),
-            ("In force &from:", self.effective),
-        ):
-            label = QLabel(text, stage)
-            label.setBuddy(widget)
-            stage_form.addRow(label, widget)
+        self.effective = _date_edit(date.today(), "In force from", stage)
+        _add_rows(
+            stage_form,
+            stage,
+            (
+                ("&Version:", self.picker.framework),
+                ("Current &level:", self.picker.level),
+                ("&Target level:", self.picker.target),
+                ("In force &from:", self.effective),
+            ),
+        )
         layout.addWidget(stage)
         self.message = QLabel(self)
         self.message.setWordWrap(True)

@@ -1,0 +1,225 @@
+"""Plain helpers several test modules share; the fixtures live in `conftest.py`.
+
+Running `rung` and checking what it did, stamping a database as newer, a small
+framework to import, and real key and mouse events. Nothing here needs pytest,
+so a script such as `crash_driver.py` can import it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QRadioButton, QScrollArea, QWidget
+
+from app.paths import builtin_framework_files
+from app.services import Services
+
+BUILTIN = "ml-engineer"
+JUNIOR = "junior-ml-engineer"
+MID = "ml-engineer"
+
+
+# -- the command line ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+Run = Callable[..., Result]
+
+
+def builtin_text() -> str:
+    (path,) = [p for p in builtin_framework_files() if p.stem == BUILTIN]
+    return path.read_text(encoding="utf-8")
+
+
+def with_version(text: str, version: str) -> str:
+    old = 'version: "1.0"'
+    assert text.count(old) == 1
+    return text.replace(old, f'version: "{version}"')
+
+
+def assert_ok(result: Result) -> None:
+    assert (result.code, result.err) == (0, ""), result.err
+
+
+def assert_failed(result: Result, code: int, fragment: str) -> None:
+    """Exit `code`, nothing on stdout, one plain 'rung: ' line on stderr naming the problem."""
+    assert result.code == code, result
+    assert result.out == ""
+    assert result.err.startswith("rung: ")
+    assert result.err.endswith("\n")
+    assert result.err.count("\n") == 1, result.err
+    assert "Traceback" not in result.err
+    assert fragment in result.err
+
+
+def tree(folder: Path) -> list[str]:
+    """Every file and folder under `folder`, so leftover empty folders count as changes."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+def create_args(name: str, *extra: str) -> list[str]:
+    """`profiles create` for `name` on the built-in ladder, junior aiming for mid."""
+    return [
+        "profiles",
+        "create",
+        "--name",
+        name,
+        "--framework",
+        BUILTIN,
+        "--level",
+        JUNIOR,
+        "--target",
+        MID,
+        *extra,
+    ]
+
+
+def create_profile(rung: Run, data: Path, name: str, *extra: str) -> str:
+    result = rung("--data-dir", data, *create_args(name, *extra))
+    assert_ok(result)
+    return result.out.strip()
+
+
+# -- databases ---------------------------------------------------------------------
+
+NEWER_REVISION = "9999"  # a migration this Rung does not know
+
+
+def mark_as_newer(database: Path) -> None:
+    """Stamp a database file as migrated by a newer Rung."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (NEWER_REVISION,))
+        conn.commit()
+
+
+# -- a small framework ------------------------------------------------------------
+
+
+def two_dims_skill(
+    skill_id: str, dimension: str, criticality: str, junior: int, senior: int
+) -> dict[str, Any]:
+    return {
+        "id": skill_id,
+        "name": skill_id.replace("-", " ").title(),
+        "dimension": dimension,
+        "category": "must-have",
+        "criticality": criticality,
+        "expected": {"junior": junior, "senior": senior},
+        "source": "test",
+    }
+
+
+WORKED_SKILLS = [
+    two_dims_skill("a-critical", "a", "critical", 2, 3),
+    two_dims_skill("a-optional", "a", "optional", 1, 2),
+    two_dims_skill("b-important", "b", "important", 1, 2),
+]
+
+
+def two_dims_data(
+    skills: list[dict[str, Any]] | None = None,
+    milestones: list[dict[str, Any]] | None = None,
+    *,
+    framework_id: str = "two-dims",
+) -> dict[str, Any]:
+    """The brief's worked-example ladder: A 60 / B 40, critical 3 / important 2 / optional 1."""
+    return {
+        "id": framework_id,
+        "version": "1.0",
+        "name": "Two dimensions",
+        "levels": [{"id": "junior", "name": "Junior"}, {"id": "senior", "name": "Senior"}],
+        "rating_scale": [
+            {"value": value, "label": f"L{value}", "anchor": f"Anchor {value}"}
+            for value in range(5)
+        ],
+        "dimensions": [
+            {"id": "a", "name": "A", "weight": 60, "source": "test"},
+            {"id": "b", "name": "B", "weight": 40, "source": "test"},
+        ],
+        "criticalities": [
+            {"id": "critical", "name": "Critical", "weight": 3, "critical": True},
+            {"id": "important", "name": "Important", "weight": 2},
+            {"id": "optional", "name": "Optional", "weight": 1},
+        ],
+        "verdict_bands": [
+            {"id": "not-yet", "name": "Not yet", "from": 0},
+            {"id": "approaching", "name": "Approaching", "from": 70},
+            {"id": "ready", "name": "Ready", "from": 85, "ready": True},
+        ],
+        "skills": WORKED_SKILLS if skills is None else skills,
+        "milestones": (
+            [{"id": "m90", "horizon": "90d", "title": "Own a component", "source": "test"}]
+            if milestones is None
+            else milestones
+        ),
+    }
+
+
+def import_framework(services: Services, tmp_path: Path, data: dict[str, Any] | None = None) -> str:
+    """Write a framework as YAML, import it like a user would, return its ref."""
+    path = tmp_path / "framework.yaml"
+    path.write_text(yaml.safe_dump(data or two_dims_data(), sort_keys=False), encoding="utf-8")
+    info, created = services.frameworks.import_file(path)
+    assert created
+    return info.ref
+
+
+# -- real mouse and key events -------------------------------------------------
+
+
+def click(widget: QWidget) -> None:
+    """A left click on `widget`, scrolled into view first if it sits in a scroll area."""
+    scroll = widget.parentWidget()
+    while scroll is not None and not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    if scroll is not None:
+        scroll.ensureWidgetVisible(widget)
+    # A radio button reacts on its indicator and text, not on the empty space beside them.
+    pos = QPoint(8, widget.height() // 2) if isinstance(widget, QRadioButton) else None
+    QTest.mouseClick(
+        widget,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        pos or widget.rect().center(),
+    )
+
+
+def type_char(widget: QWidget, char: str) -> None:
+    """One key press and release, as a user would type it.
+
+    QTest only synthesises ASCII keys, so other characters arrive as key events
+    that carry their text, as a keyboard layout or input method delivers them.
+    """
+    target = widget.focusProxy() or widget
+    if char.isascii():
+        QTest.keyClick(target, char)
+        return
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(
+            target, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+        )
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """`text` into `widget`, one key event per character (see `type_char`)."""
+    for char in text:
+        type_char(widget, char)
