@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR]
 
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
-of the check-in wizard, History, Backups and the first-run form, in Light and Dark, on
+of the check-in wizard, History, Frameworks, Backups and the first-run form, in Light and Dark, on
 a throwaway data folder seeded with the demo.
 """
 
@@ -75,6 +75,8 @@ def main() -> int:
             shoot("history")
             window.show_section("backups")
             shoot("backups")
+            window.show_section("frameworks")
+            shoot("frameworks")
         runner.shutdown()
         services.close()
     for path in shots:

@@ -30,6 +30,7 @@ from ui.about import AboutDialog
 from ui.backups import BackupsPanel
 from ui.checkin import CheckInPanel
 from ui.dashboard import Dashboard, DashboardData, load_dashboard
+from ui.frameworks import FrameworksPanel
 from ui.history import HistoryPanel
 from ui.profile_form import ProfileDialog, ProfileForm, ProfileRequest
 from ui.settings import Settings
@@ -49,7 +50,6 @@ SECTIONS = (
 _PLACEHOLDERS = {
     "evidence": "The evidence log is coming: dated accomplishments tagged to skills.",
     "plan": "The growth plan is coming: goals from your largest gaps, learning items.",
-    "frameworks": "Browsing frameworks and comparing levels is coming.",
     "reports": "The promotion-readiness PDF report is coming.",
 }
 
@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(self)
         self.checkin = CheckInPanel(services, runner, self)
         self.history = HistoryPanel(services, runner, self)
+        self.frameworks = FrameworksPanel(services, self)
         self.backups = BackupsPanel(services, runner, data_dir, self)
         for key, title, _icon in SECTIONS:
             item = QListWidgetItem(title, self.sidebar)
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
                 "dashboard": self.dashboard,
                 "checkin": self.checkin,
                 "history": self.history,
+                "frameworks": self.frameworks,
                 "backups": self.backups,
             }.get(key) or _placeholder(_PLACEHOLDERS[key])
             self.pages.addWidget(widget)
@@ -233,6 +235,7 @@ class MainWindow(QMainWindow):
         self._settings.last_profile = profile_id
         self.checkin.show_profile(profile_id)
         self.history.show_profile(profile_id)
+        self.frameworks.show_profile(profile_id)
         self.refresh_dashboard()
         self.profile_changed.emit(profile_id)
 
