@@ -1,6 +1,6 @@
 """Offscreen screenshots of the main screens in both palettes, for looking at them.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT] [--years N] [--weekly]
 
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
 of the check-in wizard, History, Frameworks, Backups and the first-run form, in Light and Dark, on
@@ -9,6 +9,7 @@ a throwaway data folder seeded with the demo.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -30,7 +31,12 @@ SIZE = (1200, 780)
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    parser = argparse.ArgumentParser(description="Offscreen screenshots of Rung's screens.")
+    parser.add_argument("out", nargs="?", default="screenshots", type=Path)
+    parser.add_argument("--years", type=int, default=2, help="years of demo history")
+    parser.add_argument("--weekly", action="store_true", help="weekly demo check-ins")
+    args = parser.parse_args()
+    out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:
@@ -54,7 +60,13 @@ def main() -> int:
         for appearance in (Appearance.LIGHT, Appearance.DARK):
             window.set_appearance(appearance)
             shoot("first-run")
-        profile_id = create_demo(services.store, services.frameworks, services.profiles, years=2)
+        profile_id = create_demo(
+            services.store,
+            services.frameworks,
+            services.profiles,
+            years=args.years,
+            weekly=args.weekly,
+        )
         window.reload_profiles(profile_id)
         for reason in ("daily", "before-import", "manual"):
             backups_of(data_dir).create(reason)
@@ -66,7 +78,10 @@ def main() -> int:
         for appearance in (Appearance.LIGHT, Appearance.DARK):
             window.set_appearance(appearance)
             window.show_section("dashboard")
-            shoot("dashboard")
+            for tab, key in enumerate(window.dashboard.chart_tabs):
+                window.dashboard.tabs.setCurrentIndex(tab)
+                shoot(f"dashboard-{key}")
+            window.dashboard.tabs.setCurrentIndex(0)
             window.show_section("checkin")
             for index in range(window.checkin.steps.count()):
                 window.checkin.go_to(index)

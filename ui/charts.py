@@ -138,6 +138,7 @@ def time_chart(data: TimeChart, parent: QWidget | None = None) -> QChartView:
     x_axis.setTitleText(data.x_label)
     y_axis = QValueAxis()
     y_axis.setRange(data.y_min, data.y_max)
+    y_axis.applyNiceNumbers()  # round tick values (1, 2, 5 × 10ⁿ)
     y_axis.setTitleText(data.y_label)
     _add_xy_axes(chart, x_axis, y_axis)
     palette = colours()
