@@ -1,14 +1,16 @@
-"""History: the list of check-ins, a check-in's detail shown exactly, amend and delete."""
+"""History: the list of check-ins, a check-in's detail shown exactly, amend and delete, and
+two check-ins compared."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QTextEdit
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCursor, QTextTable
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QTextEdit
 from pytestqt.qtbot import QtBot
 
 from app.errors import NotFoundError
@@ -17,6 +19,7 @@ from app.services.demo import create_demo
 from ui import dialogs, history
 from ui.history import EMPTY_TEXT, CheckInTableModel, HistoryPanel
 from ui.tasks import TaskRunner
+from ui.theme import Appearance, Theme
 
 pytestmark = pytest.mark.gui
 
@@ -353,3 +356,306 @@ def test_a_new_palette_redraws_the_detail(
         app.setPalette(before)
     assert panel.shown is not None
     assert drawn[0] == panel.shown.detail.info.id
+
+
+# -- comparing two check-ins ---------------------------------------------------------
+
+PYTHON, FUNDAMENTALS, PANDAS, SKLEARN, SQL = (
+    "python-ml-engineering",
+    "ml-fundamentals",
+    "pandas-numpy",
+    "scikit-learn",
+    "sql-fundamentals",
+)
+MILESTONE = "30d-run-pipeline"
+
+
+@dataclass(frozen=True)
+class Known:
+    """A profile with three final check-ins (oldest first) and a milestone done in the second."""
+
+    profile_id: str
+    checkins: tuple[str, str, str]
+
+
+def final_checkin(
+    services: Services,
+    profile_id: str,
+    day: date,
+    ratings: dict[str, int | None],
+    milestones: dict[str, str] | None = None,
+) -> str:
+    """A final check-in; a rating of None marks the skill not applicable."""
+    checkin = services.checkins.start_draft(profile_id, on=day)
+    for skill_id, value in ratings.items():
+        services.checkins.set_rating(checkin.id, skill_id, value, not_applicable=value is None)
+    for milestone_id, status in (milestones or {}).items():
+        services.checkins.set_milestone(checkin.id, milestone_id, status, status_date=day)
+    services.checkins.finalize(checkin.id)
+    return checkin.id
+
+
+@pytest.fixture
+def known(services: Services) -> Known:
+    profile = services.profiles.create(
+        name="Ana",
+        framework="ml-engineer",
+        level="junior-ml-engineer",
+        target="ml-engineer",
+        started=date(2024, 1, 1),
+    )
+    first = final_checkin(
+        services,
+        profile.id,
+        date(2024, 2, 1),
+        {PYTHON: 1, FUNDAMENTALS: 2, PANDAS: 3, SKLEARN: 2, SQL: 2},
+        {MILESTONE: "in-progress"},
+    )
+    second = final_checkin(
+        services, profile.id, date(2024, 3, 1), {PYTHON: 3, FUNDAMENTALS: 1}, {MILESTONE: "done"}
+    )
+    third = final_checkin(services, profile.id, date(2024, 4, 1), {PYTHON: 2, PANDAS: 4, SQL: None})
+    return Known(profile.id, (first, second, third))
+
+
+@pytest.fixture
+def known_panel(qtbot: QtBot, services: Services, runner: TaskRunner, known: Known) -> HistoryPanel:
+    panel = make_panel(qtbot, services, runner, known.profile_id)
+    qtbot.waitUntil(lambda: panel.shown is not None)  # the newest, selected at once
+    return panel
+
+
+def row_center(panel: HistoryPanel, checkin_id: str) -> QPoint:
+    source = panel.model.index(panel.model.row_of(checkin_id), CheckInTableModel.DATE)
+    index = panel.proxy.mapFromSource(source)
+    panel.view.scrollTo(index)
+    return panel.view.visualRect(index).center()
+
+
+def ctrl_click_row(qtbot: QtBot, panel: HistoryPanel, checkin_id: str) -> None:
+    qtbot.mouseClick(
+        panel.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        row_center(panel, checkin_id),
+    )
+
+
+def compare(qtbot: QtBot, panel: HistoryPanel, runner: TaskRunner) -> str:
+    """Click Compare and wait for the comparison; the detail pane's text."""
+    assert panel.compare_button.isEnabled()
+    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.compared is not None and not runner.busy)
+    return panel.detail.toPlainText()
+
+
+def skill_names(services: Services) -> dict[str, str]:
+    return {s.id: s.name for s in services.frameworks.load("ml-engineer").skills}
+
+
+def changed_rows(panel: HistoryPanel) -> list[tuple[str, ...]]:
+    """The rows of the comparison's table of changed skills, as shown."""
+    document = panel.detail.document()
+    tables = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    assert len(tables) == 1
+    table = tables[0]
+
+    def text(row: int, column: int) -> str:
+        cursor = table.cellAt(row, column).firstCursorPosition()
+        end = table.cellAt(row, column).lastCursorPosition().position()
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText()
+
+    return [
+        tuple(text(row, column) for column in range(table.columns())) for row in range(table.rows())
+    ]
+
+
+def test_compare_two_checkins_picked_with_ctrl_click(
+    qtbot: QtBot, known_panel: HistoryPanel, services: Services, runner: TaskRunner, known: Known
+) -> None:
+    panel = known_panel
+    first, _second, third = known.checkins
+    assert panel.selected_ids() == [third]
+    assert not panel.compare_button.isEnabled()
+    ctrl_click_row(qtbot, panel, first)
+    assert panel.selected_ids() == [third, first]
+    assert panel.detail.toPlainText() == ""
+    assert panel.detail.placeholderText() == history.TWO_SELECTED_TEXT
+    # Amend and Delete act on one check-in only.
+    assert not panel.amend_button.isEnabled()
+    assert not panel.delete_button.isEnabled()
+
+    text = compare(qtbot, panel, runner)
+    names = skill_names(services)
+    assert text.startswith("From 2024-02-01 to 2024-04-01\n")
+    assert "60 days apart" in text
+    assert "Skills that changed (4): 2 up, 1 down" in text
+    assert changed_rows(panel) == [
+        ("Skill", "Rating", "Change"),
+        (names[PYTHON], "1 → 2", "▲ +1"),
+        (names[FUNDAMENTALS], "2 → 1", "▼ −1"),
+        (names[PANDAS], "3 → 4", "▲ +1"),
+        (names[SQL], "2 → not applicable", "marked not applicable"),
+    ]
+    assert names[SKLEARN] not in text  # 2 → 2: unchanged, only counted
+    # scikit-learn, and the 28 skills never rated (0 → 0).
+    assert "29 skills unchanged, 28 of them not rated yet." in text
+    milestone = next(
+        m.title for m in services.frameworks.load("ml-engineer").milestones if m.id == MILESTONE
+    )
+    assert "Milestones completed between them (1)" in text
+    assert f"✓ {milestone}" in text
+    assert panel.detail.accessibleName() == "Comparison of two check-ins"
+
+    # A reload (after a check-in elsewhere) keeps both selected and compares them again.
+    panel.reload()
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert panel.selected_ids() == [third, first]
+    assert panel.compared is not None
+    assert panel.detail.toPlainText() == text
+
+    # Back to one check-in: its detail, Amend and Delete again.
+    click_row(qtbot, panel, first)
+    assert panel.compared is None
+    assert "Check-in of 2024-02-01" in panel.detail.toPlainText()
+    assert panel.amend_button.isEnabled()
+    assert not panel.compare_button.isEnabled()
+
+
+def test_either_selection_order_compares_older_to_newer(
+    qtbot: QtBot, known_panel: HistoryPanel, services: Services, runner: TaskRunner, known: Known
+) -> None:
+    panel = known_panel
+    first, second, third = known.checkins
+    names = skill_names(services)
+    expected = [
+        ("Skill", "Rating", "Change"),
+        (names[PYTHON], "1 → 3", "▲ +2"),
+        (names[FUNDAMENTALS], "2 → 1", "▼ −1"),
+    ]
+    texts = []
+    for one, other in ((first, second), (second, first)):
+        click_row(qtbot, panel, one)
+        ctrl_click_row(qtbot, panel, other)
+        texts.append(compare(qtbot, panel, runner))
+        assert panel.compared is not None
+        assert panel.compared.comparison.first.id == first
+        assert panel.compared.comparison.second.id == second
+        assert changed_rows(panel) == expected
+    assert texts[0] == texts[1]
+    assert texts[0].startswith("From 2024-02-01 to 2024-03-01\n")
+    assert "31 skills unchanged, 28 of them not rated yet." in texts[0]
+    # Between the second and the third nothing was completed.
+    click_row(qtbot, panel, third)
+    ctrl_click_row(qtbot, panel, second)
+    text = compare(qtbot, panel, runner)
+    assert text.startswith("From 2024-03-01 to 2024-04-01\n")
+    assert changed_rows(panel)[1] == (names[PYTHON], "3 → 2", "▼ −1")
+    assert "No milestone was completed between them." in text
+
+
+def test_compare_needs_exactly_two_final_checkins(
+    qtbot: QtBot, known_panel: HistoryPanel, services: Services, runner: TaskRunner, known: Known
+) -> None:
+    panel = known_panel
+    first, second, third = known.checkins
+    click_row(qtbot, panel, second)
+    assert panel.selected_ids() == [second]
+    assert not panel.compare_button.isEnabled()
+    ctrl_click_row(qtbot, panel, first)
+    assert panel.compare_button.isEnabled()
+    ctrl_click_row(qtbot, panel, third)
+    assert panel.selected_ids() == [third, second, first]
+    assert not panel.compare_button.isEnabled()
+    assert not panel.amend_button.isEnabled()
+    assert not panel.delete_button.isEnabled()
+    assert panel.detail.placeholderText() == "3 check-ins selected. Select two to compare them."
+    ctrl_click_row(qtbot, panel, second)  # Ctrl+click again deselects
+    assert panel.selected_ids() == [third, first]
+    assert panel.compare_button.isEnabled()
+    # A draft cannot be compared.
+    services.checkins.start_draft(known.profile_id, on=date(2024, 5, 1))
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 4 and not runner.busy)
+    assert panel.selected_ids() == [third, first]  # a reload keeps both selected
+    draft = panel.proxy.index(0, 0).data(CheckInTableModel.ID_ROLE)
+    click_row(qtbot, panel, draft)
+    ctrl_click_row(qtbot, panel, third)
+    assert not panel.compare_button.isEnabled()
+    assert panel.detail.placeholderText() == history.DRAFT_SELECTED_TEXT
+
+
+def test_compare_by_keyboard(
+    qtbot: QtBot, known_panel: HistoryPanel, runner: TaskRunner, known: Known
+) -> None:
+    panel = known_panel
+    first, second, third = known.checkins
+    panel.activateWindow()
+    qtbot.waitActive(panel)
+    panel.view.setFocus()
+    assert panel.selected_ids() == [third]
+    # Ctrl+Down moves without selecting; Ctrl+Space adds the row reached.
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(panel.view, Qt.Key.Key_Down, ctrl)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Down, ctrl)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Space, ctrl)
+    assert panel.selected_ids() == [third, first]
+    assert panel.compare_button.isEnabled()
+    qtbot.keyClick(panel, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # C&ompare
+    qtbot.waitUntil(lambda: panel.compared is not None and not runner.busy)
+    assert panel.detail.toPlainText().startswith("From 2024-02-01 to 2024-04-01\n")
+    # An arrow selects one check-in; Shift+arrow extends the selection to the next one.
+    qtbot.keyClick(panel.view, Qt.Key.Key_Up)
+    assert panel.selected_ids() == [second]
+    qtbot.keyClick(panel.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert panel.selected_ids() == [second, first]
+    assert panel.compared is None
+    assert panel.compare_button.isEnabled()
+
+
+def drawn(panel: HistoryPanel, text: str, color: QColor) -> bool:
+    """The detail pane shows `text` in `color`."""
+    found = panel.detail.document().find(text)
+    return not found.isNull() and found.charFormat().foreground().color() == color
+
+
+def test_rises_and_falls_are_bold_and_distinct_in_light_and_dark(
+    qtbot: QtBot, qapp: QApplication, known_panel: HistoryPanel, runner: TaskRunner, known: Known
+) -> None:
+    panel = known_panel
+    ctrl_click_row(qtbot, panel, known.checkins[0])
+    compare(qtbot, panel, runner)
+    before = qapp.palette()
+    try:
+        for appearance in (Appearance.LIGHT, Appearance.DARK):
+            Theme(qapp, appearance)  # the detail is redrawn in the new palette
+            palette = qapp.palette()
+            rise, fall = history.change_colors(palette)
+            base = palette.base().color()
+            assert rise != fall
+            for color in (rise, fall):
+                assert history._contrast(color, base) >= 4.5, (appearance, color.name())
+            document = panel.detail.document()
+            for text, color in (("▲ +1", rise), ("▼ −1", fall)):
+                qtbot.waitUntil(lambda t=text, c=color: drawn(panel, t, c))  # a queued redraw
+                assert document.find(text).charFormat().fontWeight() == QFont.Weight.Bold
+            plain = document.find("1 → 2").charFormat()
+            assert plain.fontWeight() != QFont.Weight.Bold
+    finally:
+        qapp.setPalette(before)
+
+
+def test_comparison_controls_have_accessible_names(known_panel: HistoryPanel) -> None:
+    assert known_panel.compare_button.accessibleName() == "Compare check-ins"
+    assert known_panel.compare_button.text() == "C&ompare"
+    assert known_panel.view.selectionMode() == QAbstractItemView.SelectionMode.ExtendedSelection
+
+
+def test_model_tester_with_two_selected(
+    qtbot: QtBot, known_panel: HistoryPanel, runner: TaskRunner, known: Known, qtmodeltester
+) -> None:
+    ctrl_click_row(qtbot, known_panel, known.checkins[0])
+    compare(qtbot, known_panel, runner)
+    qtmodeltester.check(known_panel.model)
+    qtmodeltester.check(known_panel.proxy)

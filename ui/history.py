@@ -1,8 +1,10 @@
-"""History: every check-in of a profile, newest first, and one check-in's detail, read-only.
+"""History: every check-in of a profile, newest first, one check-in's detail, read-only,
+and two check-ins compared.
 
 The table model holds only the `CheckInInfo` rows (ten years of weekly
 check-ins are 520 small rows); a check-in's detail is loaded when it is
-selected. All database work goes through the `TaskRunner`.
+selected, a comparison when two are selected and Compare is chosen. All
+database work goes through the `TaskRunner`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QEvent,
@@ -22,8 +24,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QColor,
     QFont,
+    QFontMetricsF,
     QKeySequence,
+    QPalette,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
@@ -48,14 +53,18 @@ from PySide6.QtWidgets import (
 
 from app.framework.model import Framework
 from app.services import Services
-from app.services.checkins import CheckInDetail, CheckInInfo
+from app.services.checkins import Change, CheckInDetail, CheckInInfo, Comparison
 from app.services.profiles import StageInfo
 from ui import dialogs
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
 
 EMPTY_TEXT = "No check-ins yet. Each check-in you finalise is listed here."
-NO_SELECTION_TEXT = "Select a check-in to see what it recorded."
+NO_SELECTION_TEXT = "Select a check-in to see what it recorded, or two to compare them."
+TWO_SELECTED_TEXT = "Two check-ins selected. Choose Compare to see what changed between them."
+DRAFT_SELECTED_TEXT = "A draft cannot be compared: select two final check-ins."
+MANY_SELECTED_TEXT = "{count} check-ins selected. Select two to compare them."
+COMPARING_TEXT = "Comparing the two check-ins…"
 WIDE_LAYOUT = 880  # narrower than this, the detail goes below the list
 _MILESTONE_STATUS = {
     "not-started": "not started",
@@ -144,6 +153,45 @@ def _number(value: float, unit: str | None) -> str:
     return f"{text}{unit}" if unit == "%" or unit.startswith("/") else f"{text} {unit}"
 
 
+def _contrast(one: QColor, other: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(color: QColor) -> float:
+        parts = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+            for c in (color.redF(), color.greenF(), color.blueF())
+        ]
+        return 0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def change_colors(palette: QPalette) -> tuple[QColor, QColor]:
+    """The colours of a rise and of a fall, readable on the palette's Base, Light or Dark.
+
+    A rise takes the palette's accent (Highlight) when it is readable as text;
+    a fall a red toned for the background. Neither is ever the only sign: the
+    arrows and signed deltas say the same.
+    """
+    base = palette.base().color()
+    dark = base.lightnessF() < 0.5
+    rise = palette.highlight().color()
+    if _contrast(rise, base) < 4.5:
+        rise = QColor("#7ad69a" if dark else "#1b7a43")
+    return rise, QColor("#f28b82" if dark else "#b3261e")
+
+
+class Styled(NamedTuple):
+    """A table cell written in one of the writer's styles ("rise" or "fall")."""
+
+    text: str
+    style: str
+
+
+Cell = str | Styled
+
+
 class _DocumentWriter:
     """Writes the detail into a QTextDocument.
 
@@ -156,6 +204,9 @@ class _DocumentWriter:
         # updated yet when the detail is rewritten.
         palette = QApplication.palette(editor)
         self._document = editor.document()
+        bold_font = QFont(editor.font())
+        bold_font.setBold(True)
+        self._bold_metrics = QFontMetricsF(bold_font)
         self._document.clear()
         self._document.setDocumentMargin(10)
         self._cursor = QTextCursor(self._document)
@@ -170,6 +221,10 @@ class _DocumentWriter:
         self._muted.setForeground(palette.placeholderText())
         self._rule = palette.mid()
         self._shade = palette.alternateBase()
+        rise, fall = change_colors(palette)
+        self._styles = {"rise": QTextCharFormat(self._bold), "fall": QTextCharFormat(self._bold)}
+        self._styles["rise"].setForeground(rise)
+        self._styles["fall"].setForeground(fall)
         self._first = True
 
     def _block(self, top_margin: float) -> None:
@@ -180,6 +235,8 @@ class _DocumentWriter:
         block = self._cursor.blockFormat()
         block.setTopMargin(top_margin)
         block.setBottomMargin(0)
+        block.setLeftMargin(0)  # a new block inherits the one before: undo `item`'s indent
+        block.setTextIndent(0)
         self._cursor.setBlockFormat(block)
 
     def title(self, text: str) -> None:
@@ -194,6 +251,17 @@ class _DocumentWriter:
         self._block(2)
         self._cursor.insertText(text, self._muted if muted else self._plain)
 
+    def item(self, mark: str, text: str) -> None:
+        """A line after `mark`, wrapping under its text rather than under the mark."""
+        self._block(2)
+        indent = self._bold_metrics.horizontalAdvance(f"{mark} ")
+        block = self._cursor.blockFormat()
+        block.setLeftMargin(indent)
+        block.setTextIndent(-indent)
+        self._cursor.setBlockFormat(block)
+        self._cursor.insertText(f"{mark} ", self._bold)
+        self._cursor.insertText(text, self._plain)
+
     def field(self, label: str, text: str | None) -> None:
         self._block(4)
         self._cursor.insertText(f"{label}: ", self._bold)
@@ -203,7 +271,7 @@ class _DocumentWriter:
             self._cursor.insertText("—", self._muted)
 
     def table(
-        self, headers: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...]
+        self, headers: tuple[str, ...], rows: list[tuple[Cell, ...]], widths: tuple[int, ...]
     ) -> None:
         """A full-width table; `widths` are percentages, 0 leaving a column to its content."""
         self._block(4)
@@ -233,13 +301,18 @@ class _DocumentWriter:
             cell.setFormat(cell_format)
             cell.firstCursorPosition().insertText(header, self._bold)
         for number, row in enumerate(rows, start=1):
-            for column, text in enumerate(row):
-                table.cellAt(number, column).firstCursorPosition().insertText(text, self._plain)
+            for column, content in enumerate(row):
+                text, text_format = (
+                    (content.text, self._styles[content.style])
+                    if isinstance(content, Styled)
+                    else (content, self._plain)
+                )
+                table.cellAt(number, column).firstCursorPosition().insertText(text, text_format)
         self._cursor.movePosition(QTextCursor.MoveOperation.End)
         self._first = True  # the cursor already sits in a fresh block after the table
 
     def table_or_line(
-        self, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]], empty: str
+        self, headers: tuple[str, ...], rows: Sequence[tuple[Cell, ...]], empty: str
     ) -> None:
         """A table of `rows` whose columns fit their content, or `empty` when there are none."""
         if rows:
@@ -365,8 +438,116 @@ def _field_name(field: str, framework: Framework) -> str:
     return f"{names.get(item_id, item_id)}: {part}"
 
 
+@dataclass(frozen=True)
+class LoadedComparison:
+    """Two check-ins compared, with the stage and framework in force on each one's date."""
+
+    comparison: Comparison
+    stages: tuple[StageInfo, StageInfo]  # on the earlier date, on the later one
+    frameworks: tuple[Framework, Framework]
+
+    @property
+    def pair(self) -> frozenset[str]:
+        return frozenset((self.comparison.first.id, self.comparison.second.id))
+
+
+def load_comparison(services: Services, first_id: str, second_id: str) -> LoadedComparison:
+    """Compare two check-ins (in either order: the result runs from the older to the newer)."""
+    comparison = services.checkins.compare(first_id, second_id)
+    profile = services.profiles.get(comparison.first.profile_id)
+    earlier = profile.stage_on(comparison.first.date)
+    later = profile.stage_on(comparison.second.date)
+    new = services.frameworks.get(later.framework, later.framework_version)
+    old = new
+    if (earlier.framework, earlier.framework_version) != (later.framework, later.framework_version):
+        old = services.frameworks.get(earlier.framework, earlier.framework_version)
+    return LoadedComparison(comparison, (earlier, later), (old, new))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _rating(text: str) -> str:
+    return "not applicable" if text == "n/a" else text
+
+
+def _delta(change: Change) -> Cell:
+    """▲ +2 or ▼ −1, styled; a move to or from not applicable in words."""
+    if change.direction > 0:
+        return Styled(f"▲ +{int(change.after) - int(change.before)}", "rise")
+    if change.direction < 0:
+        return Styled(f"▼ −{int(change.before) - int(change.after)}", "fall")
+    return "marked not applicable" if change.after == "n/a" else "rated again"
+
+
+def write_comparison(editor: QTextEdit, loaded: LoadedComparison) -> None:
+    """Fill `editor` with what changed from the older check-in to the newer one."""
+    comparison = loaded.comparison
+    first, second = comparison.first, comparison.second
+    (old_stage, new_stage), (old_framework, framework) = loaded.stages, loaded.frameworks
+    out = _DocumentWriter(editor)
+    out.title(f"From {first.date.isoformat()} to {second.date.isoformat()}")
+    days = (second.date - first.date).days
+    if days:
+        out.line(f"Two check-ins {_plural(days, 'day')} apart", muted=True)
+    else:
+        out.line(
+            "Two check-ins on the same day: each is read as of the end of that day, "
+            "so their ratings match.",
+            muted=True,
+        )
+
+    def level_name(fw: Framework, level_id: str) -> str:
+        return next((lvl.name for lvl in fw.levels if lvl.id == level_id), level_id)
+
+    level = level_name(framework, new_stage.level)
+    if old_stage.level != new_stage.level:
+        level = f"{level_name(old_framework, old_stage.level)} → {level}"
+    out.line(f"{framework.name} ({framework.ref}), level {level}", muted=True)
+
+    # Names from the later framework, then the earlier one, for a skill since dropped.
+    skill_names = {s.id: s.name for s in old_framework.skills}
+    skill_names.update({s.id: s.name for s in framework.skills})
+    changed = {c.item_id: c for c in comparison.changed}
+    up = sum(1 for c in changed.values() if c.direction > 0)
+    down = sum(1 for c in changed.values() if c.direction < 0)
+    heading = f"Skills that changed ({len(changed)})"
+    if changed:
+        heading += f": {up} up, {down} down"
+    out.heading(heading)
+    rows = [
+        (
+            skill_names.get(skill_id, skill_id),
+            f"{_rating(changed[skill_id].before)} → {_rating(changed[skill_id].after)}",
+            _delta(changed[skill_id]),
+        )
+        for skill_id in _framework_order(changed, [s.id for s in framework.skills])
+    ]
+    out.table_or_line(("Skill", "Rating", "Change"), rows, "No skill changed between them.")
+    # A skill never rated counts as 0 in both, so it is unchanged too.
+    compared = {c.item_id for c in comparison.skills}
+    never_rated = len({s.id for s in framework.skills} - compared)
+    unchanged = len(compared) - len(changed) + never_rated
+    summary = f"{_plural(unchanged, 'skill')} unchanged"
+    if never_rated:
+        summary += f", {never_rated} of them not rated yet"
+    out.line(f"{summary}.", muted=True)
+
+    milestones = {m.id: m.title for m in old_framework.milestones}
+    milestones.update({m.id: m.title for m in framework.milestones})
+    completed = _framework_order(comparison.completed, [m.id for m in framework.milestones])
+    out.heading(f"Milestones completed between them ({len(completed)})")
+    if completed:
+        for milestone_id in completed:
+            out.item("✓", milestones.get(milestone_id, milestone_id))
+    else:
+        out.line("No milestone was completed between them.", muted=True)
+    out.finish()
+
+
 class HistoryPanel(QWidget):
-    """Every check-in of a profile with the selected one's detail.
+    """Every check-in of a profile with the selected one's detail, or two compared.
 
     Signals:
         amend_requested(str): the user wants to amend this final check-in (its id).
@@ -385,6 +566,8 @@ class HistoryPanel(QWidget):
         self._profile_id: str | None = None
         self._shown: LoadedDetail | None = None
         self._wanted: str | None = None  # the check-in whose detail is loading or shown
+        self._compared: LoadedComparison | None = None
+        self._wanted_pair: frozenset[str] | None = None  # the comparison loading or shown
         self._busy = False
         self._laid_out = False
 
@@ -395,10 +578,14 @@ class HistoryPanel(QWidget):
 
         self.view = QTableView(self)
         self.view.setAccessibleName("Check-ins")
-        self.view.setAccessibleDescription("Every check-in of the profile, newest first")
+        self.view.setAccessibleDescription(
+            "Every check-in of the profile, newest first. Select two to compare them: "
+            "Control-click, or Control-Space on a second one."
+        )
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl/Shift-click, Ctrl+Space and Shift+arrows select a second check-in to compare.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setTabKeyNavigation(False)
         self.view.setAlternatingRowColors(True)
@@ -441,6 +628,13 @@ class HistoryPanel(QWidget):
         self.detail.setAccessibleName("Check-in details")
         self.detail.setPlaceholderText(NO_SELECTION_TEXT)
 
+        self.compare_button = QPushButton("C&ompare", self)
+        self.compare_button.setAccessibleName("Compare check-ins")
+        self.compare_button.setToolTip(
+            "Compare the two selected check-ins: each skill old → new, and the milestones "
+            "completed between them. Select a second one with Ctrl+click or Ctrl+Space."
+        )
+        self.compare_button.clicked.connect(self._on_compare_clicked)
         self.amend_button = QPushButton("&Amend…", self)
         self.amend_button.setAccessibleName("Amend check-in")
         self.amend_button.setToolTip("Change this final check-in; every change is logged")
@@ -460,6 +654,7 @@ class HistoryPanel(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.compare_button)
         buttons.addStretch(1)
         buttons.addWidget(self.amend_button)
         buttons.addWidget(self.delete_button)
@@ -483,7 +678,8 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.pages)
         self.setFocusProxy(self.view)
         QWidget.setTabOrder(self.view, self.detail)
-        QWidget.setTabOrder(self.detail, self.amend_button)
+        QWidget.setTabOrder(self.detail, self.compare_button)
+        QWidget.setTabOrder(self.compare_button, self.amend_button)
         QWidget.setTabOrder(self.amend_button, self.delete_button)
         self._update_buttons()
 
@@ -498,6 +694,11 @@ class HistoryPanel(QWidget):
         """The check-in whose detail is on screen."""
         return self._shown
 
+    @property
+    def compared(self) -> LoadedComparison | None:
+        """The comparison on screen."""
+        return self._compared
+
     def show_profile(self, profile_id: str) -> None:
         """Show another profile's check-ins (loaded off the GUI thread)."""
         if profile_id != self._profile_id:
@@ -507,14 +708,14 @@ class HistoryPanel(QWidget):
         self.reload()
 
     def reload(self, select: str | None = None, *, row: int = 0) -> None:
-        """Load the list again, keeping the selected check-in (or `select`) selected.
+        """Load the list again, keeping the selected check-ins (or `select`) selected.
 
-        If that check-in is gone, the check-in at `row` (in the sorted view) is selected.
+        If one of them is gone, the check-in at `row` (in the sorted view) is selected.
         """
         profile_id = self._profile_id
         if profile_id is None:
             return
-        keep = select or self.selected_id()
+        keep = [select] if select else self.selected_ids()
         self.status.setText("Loading check-ins…")
         self._runner.submit(
             lambda: self._services.checkins.all(profile_id),
@@ -522,22 +723,40 @@ class HistoryPanel(QWidget):
             self._on_load_failed,
         )
 
-    def selected_id(self) -> str | None:
-        rows = self.view.selectionModel().selectedRows()
-        return str(rows[0].data(CheckInTableModel.ID_ROLE)) if rows else None
+    def selected_infos(self) -> list[CheckInInfo]:
+        """The selected check-ins, in the order the list shows them."""
+        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda index: index.row())
+        return [self.model.info(self.proxy.mapToSource(index).row()) for index in rows]
+
+    def selected_ids(self) -> list[str]:
+        return [info.id for info in self.selected_infos()]
 
     def selected_info(self) -> CheckInInfo | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.info(self.proxy.mapToSource(rows[0]).row())
+        """The selected check-in, or None unless exactly one is selected."""
+        infos = self.selected_infos()
+        return infos[0] if len(infos) == 1 else None
 
-    def select(self, checkin_id: str) -> bool:
-        """Select a check-in by id; False if it is not listed."""
-        row = self.model.row_of(checkin_id)
-        if row < 0:
+    def selected_id(self) -> str | None:
+        info = self.selected_info()
+        return info.id if info else None
+
+    def select(self, *checkin_ids: str) -> bool:
+        """Select check-ins by id (the first becomes current); False if one is not listed."""
+        rows = [self.model.row_of(checkin_id) for checkin_id in checkin_ids]
+        if not rows or min(rows) < 0:
             return False
-        self._select_proxy_row(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+        indexes = [self.proxy.mapFromSource(self.model.index(row, 0)) for row in rows]
+        selection = QItemSelection()
+        for index in indexes:
+            selection.select(index, index)
+        model = self.view.selectionModel()
+        model.setCurrentIndex(indexes[0], QItemSelectionModel.SelectionFlag.NoUpdate)
+        model.select(
+            selection,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(indexes[0])
         return True
 
     # -- layout and palette ----------------------------------------------------
@@ -559,13 +778,16 @@ class HistoryPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
-            write_detail(self.detail, self._shown)  # the document's colours come from it
+        if event.type() == QEvent.Type.PaletteChange:  # the document's colours come from it
+            if self._shown is not None:
+                write_detail(self.detail, self._shown)
+            elif self._compared is not None:
+                write_comparison(self.detail, self._compared)
 
     # -- loading ---------------------------------------------------------------
 
     def _on_rows_loaded(
-        self, profile_id: str, rows: list[CheckInInfo], keep: str | None, row: int
+        self, profile_id: str, rows: list[CheckInInfo], keep: list[str], row: int
     ) -> None:
         if profile_id != self._profile_id:
             return
@@ -579,7 +801,7 @@ class HistoryPanel(QWidget):
         self.pages.setCurrentWidget(self.splitter if rows else self.empty)
         if not rows:
             self._show_detail(None)
-        elif not (keep and self.select(keep)):
+        elif not (keep and self.select(*keep)):
             self._select_proxy_row(row)
         self._update_buttons()
 
@@ -600,11 +822,18 @@ class HistoryPanel(QWidget):
         self.view.scrollTo(index)
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        checkin_id = self.selected_id()
+        infos = self.selected_infos()
         self._update_buttons()
-        if checkin_id is None:
+        if not infos:
             self._show_detail(None)
             return
+        if len(infos) > 1:
+            self._on_several_selected(infos)
+            return
+        checkin_id = infos[0].id
+        self._compared = None
+        self._wanted_pair = None
+        self._name_detail(comparison=False)
         if self._shown is None or self._shown.detail.info.id != checkin_id:
             # Another check-in: clear at once. The same one (after a reload) is refreshed
             # in place, so that an amendment shows without a flicker.
@@ -636,6 +865,9 @@ class HistoryPanel(QWidget):
 
     def _show_detail(self, loaded: LoadedDetail | None) -> None:
         self._shown = loaded
+        self._compared = None
+        self._wanted_pair = None
+        self._name_detail(comparison=False)
         if loaded is None:
             self._wanted = None
             self.detail.clear()
@@ -644,10 +876,81 @@ class HistoryPanel(QWidget):
             write_detail(self.detail, loaded)
         self._update_buttons()
 
+    def _on_several_selected(self, infos: list[CheckInInfo]) -> None:
+        """Two or more selected: no single detail; the same two again (a reload) re-compared."""
+        self._shown = None
+        self._wanted = None
+        pair = frozenset(info.id for info in infos)
+        if self._compared is not None and self._compared.pair == pair:
+            self._compare(infos[0].id, infos[1].id)
+            return
+        self._compared = None
+        self._wanted_pair = None
+        self._name_detail(comparison=False)
+        self.detail.clear()
+        if len(infos) > 2:
+            self.detail.setPlaceholderText(MANY_SELECTED_TEXT.format(count=len(infos)))
+        elif any(info.status != "final" for info in infos):
+            self.detail.setPlaceholderText(DRAFT_SELECTED_TEXT)
+        else:
+            self.detail.setPlaceholderText(TWO_SELECTED_TEXT)
+
+    def _comparable(self) -> list[CheckInInfo] | None:
+        """The two selected check-ins if exactly two final ones are selected."""
+        infos = self.selected_infos()
+        if len(infos) != 2 or any(info.status != "final" for info in infos):
+            return None
+        return infos
+
     def _update_buttons(self) -> None:
         info = self.selected_info()
         self.amend_button.setEnabled(not self._busy and info is not None and info.status == "final")
         self.delete_button.setEnabled(not self._busy and info is not None)
+        self.compare_button.setEnabled(not self._busy and self._comparable() is not None)
+
+    def _name_detail(self, *, comparison: bool) -> None:
+        self.detail.setAccessibleName(
+            "Comparison of two check-ins" if comparison else "Check-in details"
+        )
+
+    # -- comparing -------------------------------------------------------------
+
+    def _on_compare_clicked(self) -> None:
+        infos = self._comparable()
+        if infos is not None and not self._busy:
+            self._compare(infos[0].id, infos[1].id)
+
+    def _compare(self, first_id: str, second_id: str) -> None:
+        """Compare two check-ins off the GUI thread; the one on screen stays until replaced."""
+        pair = frozenset((first_id, second_id))
+        if self._compared is None or self._compared.pair != pair:
+            self._compared = None
+            self.detail.clear()
+            self.detail.setPlaceholderText(COMPARING_TEXT)
+        self._wanted_pair = pair
+        self._runner.submit(
+            lambda: self._compare_if_wanted(first_id, second_id),
+            self._on_compared,
+            lambda message: self._on_compare_failed(pair, message),
+        )
+
+    def _compare_if_wanted(self, first_id: str, second_id: str) -> LoadedComparison | None:
+        """Runs on the worker: skips a comparison the user has already moved past."""
+        if frozenset((first_id, second_id)) != self._wanted_pair:
+            return None
+        return load_comparison(self._services, first_id, second_id)
+
+    def _on_compared(self, loaded: LoadedComparison | None) -> None:
+        if loaded is not None and loaded.pair == self._wanted_pair:
+            self._compared = loaded
+            self._name_detail(comparison=True)
+            write_comparison(self.detail, loaded)
+
+    def _on_compare_failed(self, pair: frozenset[str], message: str) -> None:
+        if pair == self._wanted_pair:
+            self._compared = None
+            self.detail.clear()
+            self.detail.setPlaceholderText(message)
 
     # -- actions ---------------------------------------------------------------
 
