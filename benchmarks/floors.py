@@ -1,0 +1,416 @@
+"""The floors: the same numbers and the same pictures in the simplest direct code.
+
+Data floors use nothing but `sqlite3` (one read-only connection, opened once),
+the standard library and the loaded framework model (its weights, expectations,
+dimensions, milestones and KPI targets). They return plain tuples, not models.
+
+Drawing floors use nothing but Qt Charts: a `QChart`/`QPolarChart` with line or
+stacked-bar series, the axes, the title and antialiasing the project also sets;
+no palette, pens, tooltips or accessibility names.
+
+Nothing here imports `app.services` or `ui`: a floor must not share code with
+what it measures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import sqlite3
+from fractions import Fraction
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QPolarChart,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QPainter
+
+from app.framework.model import Framework
+
+# (name, [(date, value), ...]) per series
+Series = list[tuple[str, list[tuple[dt.date, float]]]]
+
+HORIZONS = (
+    ("30d", "30 days"),
+    ("60d", "60 days"),
+    ("90d", "90 days"),
+    ("6m", "6 months"),
+    ("12m", "12 months"),
+)
+STATUSES = (
+    ("done", "Done"),
+    ("in-progress", "In progress"),
+    ("not-started", "Not started"),
+    ("not-applicable", "Not applicable"),
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+
+
+def _stage(con: sqlite3.Connection, profile_id: str, day: dt.date | None = None) -> tuple[str, str]:
+    """(level, target) in force on `day` (the latest stage without a day)."""
+    rows = con.execute(
+        "SELECT effective_from, level, target_level FROM profile_stages"
+        " WHERE profile_id = ? ORDER BY effective_from",
+        (profile_id,),
+    ).fetchall()
+    in_force = [r for r in rows if day is None or r[0] <= day.isoformat()] or rows[:1]
+    return in_force[-1][1], in_force[-1][2]
+
+
+# -- data --------------------------------------------------------------------------------
+
+_FINAL_RATINGS = """
+SELECT c.id, c.date, r.skill_id, r.value, r.not_applicable
+FROM checkins c
+LEFT JOIN ratings r ON r.checkin_id = c.id AND (r.value IS NOT NULL OR r.not_applicable)
+WHERE c.profile_id = ? AND c.status = 'final'
+ORDER BY c.date, c.finalized_at, c.id
+"""
+
+
+def readiness_points(
+    con: sqlite3.Connection, fw: Framework, profile_id: str
+) -> list[tuple[str, dt.date, float | None]]:
+    """(check-in id, date, readiness) per final check-in: every rating fetched in one
+    ordered query and carried forward in a dict; exact sums as integers over a common
+    denominator, one Fraction per dimension and check-in."""
+    _level, target = _stage(con, profile_id)
+    weight = {c.id: c.weight for c in fw.criticalities}
+    skills = {  # skill -> (dimension, weight, expected at the target)
+        s.id: (s.dimension, weight[s.criticality], s.expected.get(target, 0))
+        for s in fw.skills
+        if s.expected.get(target, 0) > 0
+    }
+    scale = math.lcm(*(e for _d, _w, e in skills.values()))
+    expected_weight = {d.id: 0 for d in fw.dimensions}
+    for d, w, _e in skills.values():
+        expected_weight[d] += w
+    num = dict.fromkeys(expected_weight, 0)  # Σ w·min(R, E)·scale/E
+    na = dict.fromkeys(expected_weight, 0)  # Σ w of skills rated not applicable
+    held: dict[str, tuple[int, int]] = {}  # skill -> its (num, na) share
+    points = []
+    rows = con.execute(_FINAL_RATINGS, (profile_id,))
+    for (checkin_id, day), ratings in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+        for _c, _d, skill_id, value, not_applicable in ratings:
+            if skill_id not in skills:
+                continue
+            d, w, e = skills[skill_id]
+            old_num, old_na = held.get(skill_id, (0, 0))
+            new = (0, w) if not_applicable else (w * min(value, e) * (scale // e), 0)
+            held[skill_id] = new
+            num[d] += new[0] - old_num
+            na[d] += new[1] - old_na
+        total = Fraction(0)
+        assessable = False
+        for dimension in fw.dimensions:
+            counted = expected_weight[dimension.id] - na[dimension.id]
+            if counted > 0:
+                assessable = True
+                total += Fraction(dimension.weight * num[dimension.id], scale * counted)
+            else:
+                total += dimension.weight
+        points.append(
+            (checkin_id, dt.date.fromisoformat(day), float(total) if assessable else None)
+        )
+    return points
+
+
+def readiness_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Series:
+    """Readiness, the least-squares projection to Ready (floats), and the threshold line."""
+    points = [
+        (day, value)
+        for _id, day, value in readiness_points(con, fw, profile_id)
+        if value is not None
+    ]
+    threshold = next(float(b.from_readiness) for b in fw.verdict_bands if b.ready)
+    series: Series = [("Readiness", points)]
+    end = points[-1][0] if points else dt.date.today()
+    if points and points[-1][1] < threshold and len({d for d, _ in points}) >= 3:
+        origin = points[0][0]
+        xs = [(d - origin).days for d, _ in points]
+        ys = [v for _, v in points]
+        mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+            (x - mean_x) ** 2 for x in xs
+        )
+        if slope > 0:
+            intercept = mean_y - slope * mean_x
+            reach = origin + dt.timedelta(days=math.ceil((threshold - intercept) / slope))
+            series.append(("Projection", [(origin, intercept), (reach, threshold)]))
+            end = max(end, reach)
+    if points:
+        series.append(("Ready threshold", [(points[0][0], threshold), (end, threshold)]))
+    return series
+
+
+_CURRENT = """
+SELECT key, value, extra FROM (
+    SELECT {key} AS key, {value} AS value, {extra} AS extra,
+           ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY c.date DESC, c.finalized_at DESC) AS n
+    FROM {table} t JOIN checkins c ON c.id = t.checkin_id
+    WHERE c.profile_id = ? AND c.status = 'final' AND c.date <= ? {where}
+) WHERE n = 1
+"""
+_CURRENT_RATINGS = _CURRENT.format(
+    key="t.skill_id",
+    value="t.value",
+    extra="t.not_applicable",
+    table="ratings",
+    where="AND (t.value IS NOT NULL OR t.not_applicable)",
+)
+_CURRENT_MILESTONES = _CURRENT.format(
+    key="t.milestone_id", value="t.status", extra="NULL", table="milestone_statuses", where=""
+)
+
+
+def _mean(pairs: list[tuple[int, int]]) -> float:
+    total = sum(w for w, _ in pairs)
+    return float(Fraction(sum(w * v for w, v in pairs), total)) if total else 0.0
+
+
+def radar_chart(
+    con: sqlite3.Connection, fw: Framework, profile_id: str, as_of: dt.date
+) -> list[tuple[str, list[float]]]:
+    """Criticality-weighted mean rating per dimension, now, at the level and at the target."""
+    level, target = _stage(con, profile_id, as_of)
+    weight = {c.id: c.weight for c in fw.criticalities}
+    ratings = {k: (v, na) for k, v, na in con.execute(_CURRENT_RATINGS, (profile_id, as_of))}
+    now, at_level, at_target = [], [], []
+    for dimension in fw.dimensions:
+        skills = [
+            s for s in fw.skills if s.dimension == dimension.id and not ratings.get(s.id, (0, 0))[1]
+        ]
+        now.append(
+            _mean([(weight[s.criticality], ratings.get(s.id, (0, 0))[0] or 0) for s in skills])
+        )
+        at_level.append(_mean([(weight[s.criticality], s.expected.get(level, 0)) for s in skills]))
+        at_target.append(
+            _mean([(weight[s.criticality], s.expected.get(target, 0)) for s in skills])
+        )
+    names = {lv.id: lv.name for lv in fw.levels}
+    series = [("Your ratings", now), (f"Expected: {names[level]}", at_level)]
+    if target != level:
+        series.append((f"Expected: {names[target]} (target)", at_target))
+    return series
+
+
+def growth_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Series:
+    """Criticality-weighted mean rating per dimension at each final check-in (n/a left out,
+    never rated counts as 0): the same ordered scan, uncapped, over every skill."""
+    weight = {c.id: c.weight for c in fw.criticalities}
+    skills = {s.id: (s.dimension, weight[s.criticality]) for s in fw.skills}
+    total = {d.id: 0 for d in fw.dimensions}
+    for d, w in skills.values():
+        total[d] += w
+    num = dict.fromkeys(total, 0)
+    na = dict.fromkeys(total, 0)
+    held: dict[str, tuple[int, int]] = {}
+    series: dict[str, list[tuple[dt.date, float]]] = {d.id: [] for d in fw.dimensions}
+    rows = con.execute(_FINAL_RATINGS, (profile_id,))
+    for (_checkin_id, day), ratings in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+        for _c, _d, skill_id, value, not_applicable in ratings:
+            if skill_id not in skills:
+                continue
+            d, w = skills[skill_id]
+            old_num, old_na = held.get(skill_id, (0, 0))
+            new = (0, w) if not_applicable else (w * value, 0)
+            held[skill_id] = new
+            num[d] += new[0] - old_num
+            na[d] += new[1] - old_na
+        when = dt.date.fromisoformat(day)
+        for d, points in series.items():
+            counted = total[d] - na[d]
+            points.append((when, float(Fraction(num[d], counted)) if counted else 0.0))
+    names = {d.id: d.name for d in fw.dimensions}
+    return [(names[d], points) for d, points in series.items()]
+
+
+def skill_growth_chart(
+    con: sqlite3.Connection, fw: Framework, profile_id: str, dimension_id: str
+) -> Series:
+    """Each skill of one dimension: its ratings in final check-ins (n/a left out), the
+    last one held to the latest final check-in."""
+    skills = [s for s in fw.skills if s.dimension == dimension_id]
+    history: dict[str, list[tuple[dt.date, int | None]]] = {s.id: [] for s in skills}
+    marks = ", ".join("?" * len(skills))
+    rows = con.execute(
+        "SELECT r.skill_id, c.date, r.value, r.not_applicable FROM ratings r"
+        " JOIN checkins c ON c.id = r.checkin_id"
+        " WHERE c.profile_id = ? AND c.status = 'final'"
+        f" AND r.skill_id IN ({marks}) AND (r.value IS NOT NULL OR r.not_applicable)"
+        " ORDER BY c.date, c.finalized_at",
+        (profile_id, *history),
+    )
+    for skill_id, day, value, not_applicable in rows:
+        history[skill_id].append((dt.date.fromisoformat(day), None if not_applicable else value))
+    (last,) = con.execute(
+        "SELECT max(date) FROM checkins WHERE profile_id = ? AND status = 'final'", (profile_id,)
+    ).fetchone()
+    last_day = dt.date.fromisoformat(last) if last else None
+    series = []
+    for skill in skills:
+        ratings = history[skill.id]
+        if ratings and last_day and ratings[-1][0] < last_day:
+            ratings.append((last_day, ratings[-1][1]))
+        series.append((skill.name, [(d, float(v)) for d, v in ratings if v is not None]))
+    return series
+
+
+def milestone_chart(
+    con: sqlite3.Connection, fw: Framework, profile_id: str, as_of: dt.date
+) -> tuple[list[str], list[tuple[str, list[float]]]]:
+    """Milestones per horizon by their latest status on `as_of` (never set: not started)."""
+    status = {k: v for k, v, _ in con.execute(_CURRENT_MILESTONES, (profile_id, as_of))}
+    categories = []
+    counts: dict[str, list[float]] = {s: [] for s, _ in STATUSES}
+    for horizon, name in HORIZONS:
+        statuses = [status.get(m.id, "not-started") for m in fw.milestones if m.horizon == horizon]
+        if statuses:
+            categories.append(name)
+            for s, _ in STATUSES:
+                counts[s].append(float(statuses.count(s)))
+    return categories, [(name, counts[s]) for s, name in STATUSES]
+
+
+def kpi_chart(
+    con: sqlite3.Connection, fw: Framework, profile_id: str, kpi_id: str
+) -> tuple[Series, float, float]:
+    """A KPI's values in final check-ins, its target lines, and the padded y range."""
+    kpi = next(k for k in fw.kpis if k.id == kpi_id)
+    values = [
+        (dt.date.fromisoformat(day), value)
+        for day, value in con.execute(
+            "SELECT c.date, k.value FROM kpi_values k JOIN checkins c ON c.id = k.checkin_id"
+            " WHERE c.profile_id = ? AND c.status = 'final' AND k.kpi_id = ?"
+            " ORDER BY c.date, c.finalized_at",
+            (profile_id, kpi_id),
+        )
+    ]
+    series: Series = [(kpi.name, values)]
+    start = values[0][0] if values else dt.date.today()
+    end = values[-1][0] if values else dt.date.today()
+    levels = [v for _, v in values]
+    for target in kpi.targets:
+        if target.kind == "threshold":
+            lines = [(f"Target {target.comparator} {target.value:g}", target.value)]
+        elif target.kind == "range":
+            lines = [
+                (f"Target range low {target.low:g}", target.low),
+                (f"Target range high {target.high:g}", target.high),
+            ]
+        else:
+            lines = []
+        for name, level in lines:
+            levels.append(level)
+            series.append((name, [(start, level), (end, level)]))
+    low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
+    pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
+    return series, min(0.0, low - pad), high + pad
+
+
+# -- drawing -----------------------------------------------------------------------------
+
+
+def _view(chart: QChart, size: tuple[int, int]) -> QChartView:
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.resize(*size)
+    return view
+
+
+def draw_time_chart(
+    title: str, y_range: tuple[float, float], series: Series, size: tuple[int, int]
+) -> QChartView:
+    """Lines on a date axis: the points as given (step corners included by the caller)."""
+    chart = QChart()
+    chart.setTitle(title)
+    x_axis = QDateTimeAxis()
+    x_axis.setFormat("yyyy-MM")
+    y_axis = QValueAxis()
+    y_axis.setRange(*y_range)
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    days = [d for _, points in series for d, _ in points]
+    x_axis.setRange(QDateTime(min(days), dt.time()), QDateTime(max(days), dt.time(23)))
+    x_axis.setTickCount(8)
+    for name, points in series:
+        line = QLineSeries()
+        line.setName(name)
+        for day, value in points:
+            line.append(QDateTime(day, dt.time()).toMSecsSinceEpoch(), value)
+        chart.addSeries(line)
+        line.attachAxis(x_axis)
+        line.attachAxis(y_axis)
+    return _view(chart, size)
+
+
+def draw_radar_chart(
+    title: str,
+    axes: list[str],
+    top: float,
+    series: list[tuple[str, list[float]]],
+    size: tuple[int, int],
+) -> QChartView:
+    chart = QPolarChart()
+    chart.setTitle(title)
+    angular = QCategoryAxis()
+    angular.setRange(0, len(axes))
+    angular.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    for index, name in enumerate(axes):
+        angular.append(name, index)
+    radial = QValueAxis()
+    radial.setRange(0, top)
+    radial.setTickCount(int(top) + 1)
+    chart.addAxis(angular, QPolarChart.PolarOrientation.PolarOrientationAngular)
+    chart.addAxis(radial, QPolarChart.PolarOrientation.PolarOrientationRadial)
+    for name, values in series:
+        line = QLineSeries()
+        line.setName(name)
+        for position, value in enumerate([*values, values[0]]):
+            line.append(position, value)
+        line.setPointsVisible(True)
+        chart.addSeries(line)
+        line.attachAxis(angular)
+        line.attachAxis(radial)
+    return _view(chart, size)
+
+
+def draw_bar_chart(
+    title: str,
+    categories: list[str],
+    stacks: list[tuple[str, list[float]]],
+    top: float,
+    size: tuple[int, int],
+) -> QChartView:
+    chart = QChart()
+    chart.setTitle(title)
+    bars = QStackedBarSeries()
+    for name, values in stacks:
+        bar_set = QBarSet(name)
+        bar_set.append(values)
+        bars.append(bar_set)
+    chart.addSeries(bars)
+    x_axis = QBarCategoryAxis()
+    x_axis.append(categories)
+    y_axis = QValueAxis()
+    y_axis.setRange(0, top)
+    y_axis.setTickCount(int(top) + 1)
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    bars.attachAxis(x_axis)
+    bars.attachAxis(y_axis)
+    return _view(chart, size)

@@ -1,0 +1,478 @@
+"""Rung benchmarks: the project's code against a floor of bare libraries, interleaved.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/run.py [--quick]
+
+Creates the 10-year weekly demo (`rung demo --years 10 --weekly`, ~520 final
+check-ins over the whole built-in ladder) in a temporary data folder, then for
+every item runs the project's code and its floor (see `floors.py`) one after
+the other, N times (15; 5 with --quick), alternating which goes first. Before
+timing, each item's project result and floor result are compared, and the run
+stops if they differ: a floor that computes something else proves nothing.
+
+Prints per item the median time of each side, the median of the per-round
+ratios project/floor, their spread (IQR and min–max), the target and whether
+the median ratio meets it. This is a benchmark, not a test: nothing fails on
+time. `--profile NAME` profiles the project side of the items whose name
+contains NAME with cProfile instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import ctypes
+import datetime as dt
+import gc
+import os
+import platform
+import pstats
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's app/ and ui/
+
+import floors  # beside this file: run.py runs as a script, so its folder is on sys.path
+import shiboken6
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from app.charts import BarChart, RadarChart, TimeChart
+from app.services import open_services
+from app.services.demo import create_demo
+from ui import charts as ui_charts
+
+DATA_TARGET = 3.0
+DRAW_TARGET = 1.5
+VIEW_SIZE = (900, 600)  # both sides are drawn at this size
+
+
+@dataclass
+class Item:
+    name: str
+    target: float
+    project: Callable[[], Any]
+    floor: Callable[[], Any]
+    same: Callable[[Any, Any], str | None]  # None when both results agree, else why not
+    cleanup: Callable[[Any], None] = lambda _result: None
+
+
+@dataclass
+class Row:
+    item: Item
+    project_ms: list[float]
+    floor_ms: list[float]
+
+    @property
+    def ratios(self) -> list[float]:
+        return [p / f for p, f in zip(self.project_ms, self.floor_ms, strict=True)]
+
+
+class Mismatch(Exception):
+    pass
+
+
+def none_refs_lost_per_void_call() -> int:
+    """How many references to None one call of a void Qt method drops (0 when sound).
+
+    PySide6 6.12.0 on Python 3.11 drops one on every call of a method returning
+    void (`QLineSeries.append`, `QWidget.resize`, ...). From Python 3.12 on None
+    is immortal and this is harmless; on 3.11 the process dies with "Fatal Python
+    error: none_dealloc" once the count reaches 0 (about 17 draws of the growth
+    chart after start-up, see the README).
+    """
+    if sys.version_info >= (3, 12):
+        return 0
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(100):
+        probe.setObjectName("probe")
+    return round((before - sys.getrefcount(None)) / 100)
+
+
+def keep_none_alive() -> None:
+    """Give None a billion spare references so that the leak above cannot kill this run
+    (it changes no timing: nothing is freed or allocated; never done on 3.12+)."""
+    ctypes.c_ssize_t.from_address(id(None)).value += 10**9
+
+
+QUIET = ("This plugin does not support propagateSizeHints", "This plugin does not support raise")
+
+
+def _qt_messages(kind: QtMsgType, _context: Any, message: str) -> None:
+    """Qt's messages on stderr, less the offscreen plugin's notes on every show()."""
+    if not message.startswith(QUIET):
+        print(f"Qt {kind.name}: {message}", file=sys.stderr)
+
+
+# -- comparing results -------------------------------------------------------------------
+
+
+def _time_series(chart: TimeChart) -> floors.Series:
+    return [(s.name, [(p.x, p.y) for p in s.points]) for s in chart.series]
+
+
+def _same_time_chart(project: TimeChart, floor: floors.Series) -> str | None:
+    mine = _time_series(project)
+    if [n for n, _ in mine] != [n for n, _ in floor]:
+        return f"series {[n for n, _ in mine]} != {[n for n, _ in floor]}"
+    for (name, a), (_, b) in zip(mine, floor, strict=True):
+        if len(a) != len(b):
+            return f"{name}: {len(a)} points != {len(b)}"
+        for (x1, y1), (x2, y2) in zip(a, b, strict=True):
+            # exact for every value the project computes exactly; the projection line (a
+            # float least-squares fit in the floor, Fractions in the project) within 1e-9
+            close = y1 == y2 if name != "Projection" else abs(y1 - y2) < 1e-9
+            if x1 != x2 or not close:
+                return f"{name}: ({x1}, {y1!r}) != ({x2}, {y2!r})"
+    return None
+
+
+def _same_readiness(project: list[Any], floor: list[Any]) -> str | None:
+    mine = [(p.checkin_id, p.date, p.readiness) for p in project]
+    if len(mine) != len(floor):
+        return f"{len(mine)} points != {len(floor)}"
+    bad = [(a, b) for a, b in zip(mine, floor, strict=True) if a != b]
+    return f"{len(bad)} points differ, first {bad[0]}" if bad else None
+
+
+def _same_radar(project: RadarChart, floor: list[tuple[str, list[float]]]) -> str | None:
+    mine = [(s.name, s.values) for s in project.series]
+    return None if mine == floor else f"{mine} != {floor}"
+
+
+def _same_bars(project: BarChart, floor: tuple[list[str], Any]) -> str | None:
+    mine = (project.categories, [(s.name, s.values) for s in project.stacks])
+    return None if mine == floor else f"{mine} != {floor}"
+
+
+def _same_kpi(project: TimeChart, floor: tuple[floors.Series, float, float]) -> str | None:
+    series, low, high = floor
+    if (project.y_min, project.y_max) != (low, high):
+        return f"y range {(project.y_min, project.y_max)} != {(low, high)}"
+    return _same_time_chart(project, series)
+
+
+def _drawn(view: QChartView) -> list[tuple[str, list[Any]]]:
+    """What a chart view holds: each line's points, each bar set's values."""
+    held: list[tuple[str, list[Any]]] = []
+    for series in view.chart().series():
+        if hasattr(series, "points"):
+            held.append((series.name(), [(p.x(), p.y()) for p in series.points()]))
+        else:
+            held += [(b.label(), [b.at(i) for i in range(b.count())]) for b in series.barSets()]
+    return held
+
+
+def _same_drawing(project: QChartView, floor: QChartView) -> str | None:
+    if project.size() != floor.size():
+        return f"view size {project.size()} != {floor.size()}"
+    a, b = _drawn(project), _drawn(floor)
+    if a != b:
+        return "the chart views hold different points"
+    return None
+
+
+# -- drawing -----------------------------------------------------------------------------
+
+
+def _show(view: QChartView) -> QChartView:
+    """What opening a chart costs: show it, let Qt lay out and paint, and render it."""
+    view.resize(*VIEW_SIZE)
+    view.show()
+    QApplication.processEvents()
+    view.grab()
+    return view
+
+
+def _close(view: QChartView) -> None:
+    view.close()
+    shiboken6.delete(view)  # the chart, its series and axes go with it
+    QApplication.processEvents()
+
+
+def _time_points(chart: TimeChart) -> floors.Series:
+    """The points a time chart draws: step series get their corner points."""
+    drawn: floors.Series = []
+    for series in chart.series:
+        points: list[tuple[dt.date, float]] = []
+        for p in series.points:
+            if series.step and points and points[-1][1] != p.y:
+                points.append((p.x, points[-1][1]))
+            points.append((p.x, p.y))
+        drawn.append((series.name, points))
+    return drawn
+
+
+def _draw_items(name: str, data: Any) -> Item:
+    if isinstance(data, TimeChart):
+        plain = (data.title, (data.y_min, data.y_max), _time_points(data))
+
+        def project() -> QChartView:
+            return _show(ui_charts.time_chart(data))
+
+        def floor() -> QChartView:
+            return _show(floors.draw_time_chart(*plain, VIEW_SIZE))
+
+    elif isinstance(data, RadarChart):
+        radar = (data.title, data.axes, data.max_value, [(s.name, s.values) for s in data.series])
+
+        def project() -> QChartView:
+            return _show(ui_charts.radar_chart(data))
+
+        def floor() -> QChartView:
+            return _show(floors.draw_radar_chart(*radar, VIEW_SIZE))
+
+    else:
+        top = max(1.0, max(map(sum, zip(*(s.values for s in data.stacks), strict=True))))
+        bars = (data.title, data.categories, [(s.name, s.values) for s in data.stacks], top)
+
+        def project() -> QChartView:
+            return _show(ui_charts.bar_chart(data))
+
+        def floor() -> QChartView:
+            return _show(floors.draw_bar_chart(*bars, VIEW_SIZE))
+
+    return Item(f"draw {name}", DRAW_TARGET, project, floor, _same_drawing, _close)
+
+
+# -- the run -----------------------------------------------------------------------------
+
+
+def _ms(call: Callable[[], Any], cleanup: Callable[[Any], None]) -> tuple[float, Any]:
+    gc.collect()
+    start = time.perf_counter()
+    result = call()
+    elapsed = (time.perf_counter() - start) * 1000
+    cleanup(result)
+    return elapsed, result
+
+
+def measure(item: Item, runs: int) -> Row:
+    project, floor = item.project(), item.floor()  # warm-up, and the honesty check
+    problem = item.same(project, floor)
+    item.cleanup(project)
+    item.cleanup(floor)
+    if problem is not None:
+        raise Mismatch(f"{item.name}: the project and the floor disagree: {problem}")
+    row = Row(item, [], [])
+    for index in range(runs):
+        sides = [("p", item.project), ("f", item.floor)]
+        for side, call in sides if index % 2 == 0 else reversed(sides):
+            elapsed, _ = _ms(call, item.cleanup)
+            (row.project_ms if side == "p" else row.floor_ms).append(elapsed)
+    return row
+
+
+def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list[Item]:
+    profile = services.profiles.get(profile_id)
+    fw = services.frameworks.get(profile.framework, profile.framework_version)
+    today = dt.date.today()
+    dimension = fw.dimensions[0].id
+    kpi = fw.kpis[0].id
+    charts = services.charts
+    data = [
+        Item(
+            "readiness over time",
+            DATA_TARGET,
+            lambda: services.readiness.over_time(profile_id),
+            lambda: floors.readiness_points(con, fw, profile_id),
+            _same_readiness,
+        ),
+        Item(
+            "readiness_chart",
+            DATA_TARGET,
+            lambda: charts.readiness_chart(profile_id),
+            lambda: floors.readiness_chart(con, fw, profile_id),
+            _same_time_chart,
+        ),
+        Item(
+            "radar_chart",
+            DATA_TARGET,
+            lambda: charts.radar_chart(profile_id, today),
+            lambda: floors.radar_chart(con, fw, profile_id, today),
+            _same_radar,
+        ),
+        Item(
+            "growth_chart (all dimensions)",
+            DATA_TARGET,
+            lambda: charts.growth_chart(profile_id),
+            lambda: floors.growth_chart(con, fw, profile_id),
+            _same_time_chart,
+        ),
+        Item(
+            f"growth_chart ({dimension})",
+            DATA_TARGET,
+            lambda: charts.growth_chart(profile_id, dimension),
+            lambda: floors.skill_growth_chart(con, fw, profile_id, dimension),
+            _same_time_chart,
+        ),
+        Item(
+            "milestone_chart",
+            DATA_TARGET,
+            lambda: charts.milestone_chart(profile_id, today),
+            lambda: floors.milestone_chart(con, fw, profile_id, today),
+            _same_bars,
+        ),
+        Item(
+            f"kpi_chart ({kpi})",
+            DATA_TARGET,
+            lambda: charts.kpi_chart(profile_id, kpi),
+            lambda: floors.kpi_chart(con, fw, profile_id, kpi),
+            _same_kpi,
+        ),
+    ]
+    drawings = [
+        ("readiness", charts.readiness_chart(profile_id)),
+        ("radar", charts.radar_chart(profile_id, today)),
+        ("growth (all dimensions)", charts.growth_chart(profile_id)),
+        (f"growth ({dimension})", charts.growth_chart(profile_id, dimension)),
+        ("milestones", charts.milestone_chart(profile_id, today)),
+        (f"kpi ({kpi})", charts.kpi_chart(profile_id, kpi)),
+    ]
+    return data + [_draw_items(name, chart) for name, chart in drawings]
+
+
+def _quartiles(values: list[float]) -> tuple[float, float]:
+    if len(values) < 2:
+        return values[0], values[0]
+    q1, _q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q3
+
+
+def table(rows: list[Row]) -> str:
+    header = ("item", "project ms", "floor ms", "ratio", "IQR", "min–max", "target", "met?")
+    lines = []
+    for row in rows:
+        ratios = row.ratios
+        q1, q3 = _quartiles(ratios)
+        median = statistics.median(ratios)
+        lines.append(
+            (
+                row.item.name,
+                f"{statistics.median(row.project_ms):.2f}",
+                f"{statistics.median(row.floor_ms):.2f}",
+                f"{median:.2f}×",
+                f"{q1:.2f}–{q3:.2f}",
+                f"{min(ratios):.2f}–{max(ratios):.2f}",
+                f"≤ {row.item.target:g}×",
+                "yes" if median <= row.item.target else "NO",
+            )
+        )
+    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
+
+    def fmt(cells: tuple[str, ...]) -> str:
+        return (
+            "| "
+            + " | ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            + " |"
+        )
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([fmt(header), rule, *(fmt(line) for line in lines)])
+
+
+def profile(items: list[Item], name: str, calls: int) -> None:
+    for item in items:
+        if name.lower() not in item.name.lower():
+            continue
+        item.cleanup(item.project())  # warm
+        profiler = cProfile.Profile()
+        for _ in range(calls):
+            profiler.enable()
+            result = item.project()
+            profiler.disable()
+            item.cleanup(result)
+        print(f"\n== cProfile: project side of {item.name!r}, {calls} calls ==")
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(15)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 rounds instead of 15")
+    parser.add_argument("--runs", type=int, help="rounds per item (default 15, --quick 5)")
+    parser.add_argument("--only", default="", help="only the items whose name contains this")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="cProfile the project side of the items whose name contains NAME",
+    )
+    args = parser.parse_args(argv)
+    runs = args.runs or (5 if args.quick else 15)
+
+    qInstallMessageHandler(_qt_messages)
+    app = QApplication.instance() or QApplication(["rung-benchmarks"])
+    leak = none_refs_lost_per_void_call()
+    if leak:
+        keep_none_alive()
+    with tempfile.TemporaryDirectory(prefix="rung-bench-") as folder:
+        data_dir = Path(folder) / "data"
+        services = open_services(data_dir)
+        try:
+            started = time.perf_counter()
+            profile_id = create_demo(
+                services.store, services.frameworks, services.profiles, years=10, weekly=True
+            )
+            demo_s = time.perf_counter() - started
+            con = floors.connect(services.store.path)
+            try:
+                counts = {
+                    table_name: con.execute(f"SELECT count(*) FROM {table_name}").fetchone()[0]
+                    for table_name in ("checkins", "ratings", "milestone_statuses", "kpi_values")
+                }
+                print(
+                    f"Rung benchmarks, {dt.datetime.now():%Y-%m-%d %H:%M}: "
+                    f"{platform.python_implementation()} {platform.python_version()}, "
+                    f"PySide6 {pyside_version}, SQLite {sqlite3.sqlite_version}, "
+                    f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+                    f"Qt platform {app.platformName()}, load average "
+                    + " ".join(f"{x:.2f}" for x in os.getloadavg())
+                )
+                print(
+                    f"Demo (10 years, weekly) created in {demo_s:.2f} s: "
+                    + ", ".join(f"{n} {t}" for t, n in counts.items())
+                    + f"; {runs} interleaved rounds per item, views {VIEW_SIZE[0]}×{VIEW_SIZE[1]}"
+                )
+                if leak:
+                    print(
+                        f"WARNING: PySide6 {pyside_version} on Python {platform.python_version()} "
+                        f"drops {leak} reference(s) to None per void Qt call; None was given "
+                        "spare references so this run survives (the app itself does not: "
+                        "see benchmarks/README.md)"
+                    )
+                items = build_items(services, con, profile_id)
+                items = [i for i in items if args.only.lower() in i.name.lower()]
+                if args.profile:
+                    profile(items, args.profile, runs)
+                    return 0
+                rows = []
+                for item in items:
+                    rows.append(measure(item, runs))
+                    print(f"  measured {item.name}", file=sys.stderr)
+                print()
+                print(table(rows))
+            finally:
+                con.close()
+        finally:
+            services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
