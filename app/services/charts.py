@@ -160,9 +160,9 @@ class ChartService:
     def growth_chart(self, profile_id: str, dimension_id: str | None = None) -> TimeChart:
         """Mean rating per dimension over time, or each skill of one dimension (drill-down)."""
         framework, _level, _target = self._framework_on(profile_id, date.today())
-        finals = [c for c in self._checkins.all(profile_id) if c.status == "final"]
         if dimension_id is not None:
             return self._skill_growth(profile_id, framework, dimension_id)
+        finals = self._checkins.finals(profile_id)
         weights = {c.id: c.weight for c in framework.criticalities}
         rows = [(s.id, s.dimension, weights[s.criticality], 1) for s in framework.skills]
         changes = running_sums(self._store, profile_id, rows, capped=False)
@@ -190,7 +190,7 @@ class ChartService:
     def _skill_growth(self, profile_id: str, framework: Framework, dimension_id: str) -> TimeChart:
         skills = [s for s in framework.skills if s.dimension == dimension_id]
         history = self._checkins.rating_history(profile_id, [s.id for s in skills])
-        finals = [c.date for c in self._checkins.all(profile_id) if c.status == "final"]
+        finals = [c.date for c in self._checkins.finals(profile_id)]
         for ratings in history.values():  # a rating holds until the last check-in
             if ratings and finals and ratings[-1][0] < finals[-1]:
                 ratings.append((finals[-1], ratings[-1][1]))

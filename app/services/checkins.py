@@ -198,6 +198,19 @@ class CheckInService:
                 for c, n, m in session.execute(query)
             ]
 
+    def finals(self, profile_id: str) -> list[CheckInInfo]:
+        """Final check-ins in order, without the rating counts (a light query for charts)."""
+        query = (
+            select(CheckIn.id, CheckIn.date, CheckIn.finalized_at)
+            .where(CheckIn.profile_id == profile_id, CheckIn.status == "final")
+            .order_by(CheckIn.date, CheckIn.finalized_at)
+        )
+        with self._store.session() as session:
+            return [
+                CheckInInfo(id_, profile_id, day, "final", finalized_at, 0)
+                for id_, day, finalized_at in session.execute(query)
+            ]
+
     def draft(self, profile_id: str) -> CheckInInfo | None:
         return next((c for c in self.all(profile_id) if c.status == "draft"), None)
 

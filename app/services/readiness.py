@@ -108,16 +108,17 @@ class ReadinessService:
     def over_time(self, profile_id: str) -> list[Point]:
         """Readiness as of each final check-in, oldest first."""
         profile = self._profiles.get(profile_id)
-        finals = [c for c in self._checkins.all(profile_id) if c.status == "final"]
+        finals = self._checkins.finals(profile_id)
         values: dict[str, Fraction | None] = {}
         for stage in {profile.stage_on(c.date) for c in finals}:
             framework = self._framework(stage)
+            weights = expected_weights(framework, stage.target)
             changes = self._running_sums(profile_id, stage)
             state: dict[tuple[str, int], tuple[int, int]] = {}
             for checkin in finals:  # the sums run over all history; each stage reads its own
                 state.update(changes.get(checkin.id, {}))
                 if profile.stage_on(checkin.date) == stage:
-                    values[checkin.id] = _readiness(framework, stage.target, state)
+                    values[checkin.id] = _readiness(framework, weights, state)
         points = []
         for checkin in finals:
             value = values[checkin.id]
@@ -165,29 +166,34 @@ def running_sums(
     return changes
 
 
+def expected_weights(framework: Framework, target: str) -> dict[str, int]:
+    """Σ criticality weights of the skills expected at `target`, per dimension."""
+    weights = {criticality.id: criticality.weight for criticality in framework.criticalities}
+    totals = dict.fromkeys((d.id for d in framework.dimensions), 0)
+    for skill in framework.skills:
+        if skill.expected.get(target, 0) > 0:
+            totals[skill.dimension] += weights[skill.criticality]
+    return totals
+
+
 def _readiness(
-    framework: Framework, target: str, state: dict[tuple[str, int], tuple[int, int]]
+    framework: Framework,
+    expected_weight: dict[str, int],
+    state: dict[tuple[str, int], tuple[int, int]],
 ) -> Fraction | None:
     """Exact readiness from the running sums per (dimension, expected rating)."""
-    weights = {c.id: c.weight for c in framework.criticalities}
+    numerators: dict[str, Fraction] = defaultdict(Fraction)
+    not_applicable: dict[str, int] = defaultdict(int)
+    for (dimension_id, expected), (num, na) in state.items():
+        numerators[dimension_id] += Fraction(num, expected)
+        not_applicable[dimension_id] += na
     total = Fraction(0)
     assessable = False
     for dimension in framework.dimensions:
-        expected_weight = sum(
-            weights[s.criticality]
-            for s in framework.skills
-            if s.dimension == dimension.id and s.expected.get(target, 0) > 0
-        )
-        numerator = Fraction(0)
-        not_applicable = 0
-        for (dim, expected), (num, na) in state.items():
-            if dim == dimension.id:
-                numerator += Fraction(num, expected)
-                not_applicable += na
-        counted = expected_weight - not_applicable
+        counted = expected_weight[dimension.id] - not_applicable[dimension.id]
         if counted > 0:
             assessable = True
-            total += dimension.weight * numerator / counted
+            total += dimension.weight * numerators[dimension.id] / counted
         else:
             total += dimension.weight
     return total if assessable else None
