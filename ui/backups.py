@@ -9,7 +9,6 @@ reload everything it shows.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -36,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import Services, open_services
-from app.services.backups import backups_of, restore
+from app.services import Services
+from app.services.backups import backups_of
 from app.store.backup import BackupInfo
 from ui import dialogs
 from ui.table_model import AnyIndex, RowTableModel
@@ -115,28 +114,6 @@ class BackupTableModel(RowTableModel[BackupInfo]):
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-
-def reopen(services: Services, data_dir: Path) -> None:
-    """Open the data folder again and put the fresh store and services into `services`.
-
-    Every panel holds the same `Services` object, so they all use the new ones.
-    """
-    fresh = open_services(data_dir)
-    old = services.store
-    for field in dataclasses.fields(Services):
-        setattr(services, field.name, getattr(fresh, field.name))
-    old.close()
-
-
-def restore_and_reopen(
-    services: Services, data_dir: Path, source: str
-) -> tuple[Path, BackupInfo | None]:
-    """Runs on the worker: close the engine's connections, restore, open the folder again."""
-    services.store.engine.dispose()
-    result = restore(data_dir, source)
-    reopen(services, data_dir)
-    return result
 
 
 class BackupsPanel(QWidget):
@@ -388,7 +365,7 @@ class BackupsPanel(QWidget):
         self._set_busy(f"Restoring {what}…")
         services, data_dir = self._services, self._data_dir
         self._runner.submit(
-            lambda: restore_and_reopen(services, data_dir, source),
+            lambda: services.restore(data_dir, source),
             lambda result: self._on_restored(what, result[1]),
             self._failed("Nothing was restored."),
         )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.paths import DATABASE_NAME
+from app.services.backups import restore
 from app.services.charts import ChartService
 from app.services.checkins import CheckInService
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
+from app.store.backup import BackupInfo
 from app.store.db import Store, open_memory_store, open_store
 
 
@@ -35,6 +38,24 @@ class Services:
 
     def close(self) -> None:
         self.store.close()
+
+    def reopen(self, data_dir: Path) -> None:
+        """Open the data folder again and take over its fresh store and services.
+
+        Everything that holds this `Services` object then uses the new database.
+        """
+        fresh = open_services(data_dir)
+        old = self.store
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(fresh, field.name))
+        old.close()
+
+    def restore(self, data_dir: Path, source: str) -> tuple[Path, BackupInfo | None]:
+        """Restore a backup or file (see `app.services.backups.restore`), then reopen."""
+        self.store.engine.dispose()  # no pooled connection may outlive the old content
+        result = restore(data_dir, source)
+        self.reopen(data_dir)
+        return result
 
 
 def open_services(data_dir: Path, *, read_only: bool = False) -> Services:
