@@ -10,6 +10,7 @@ framework version) in force on its date.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import date
 from fractions import Fraction
@@ -103,7 +104,7 @@ class ReadinessService:
         return result
 
     def _has_final(self, profile_id: str, day: date) -> bool:
-        return any(c.status == "final" and c.date <= day for c in self._checkins.all(profile_id))
+        return any(c.date <= day for c in self._checkins.finals(profile_id))
 
     def over_time(self, profile_id: str) -> list[Point]:
         """Readiness as of each final check-in, oldest first."""
@@ -111,14 +112,12 @@ class ReadinessService:
         finals = self._checkins.finals(profile_id)
         values: dict[str, Fraction | None] = {}
         for stage in {profile.stage_on(c.date) for c in finals}:
-            framework = self._framework(stage)
-            weights = expected_weights(framework, stage.target)
+            series = _Series(self._framework(stage), stage.target)
             changes = self._running_sums(profile_id, stage)
-            state: dict[tuple[str, int], tuple[int, int]] = {}
             for checkin in finals:  # the sums run over all history; each stage reads its own
-                state.update(changes.get(checkin.id, {}))
+                series.apply(changes.get(checkin.id, {}))
                 if profile.stage_on(checkin.date) == stage:
-                    values[checkin.id] = _readiness(framework, weights, state)
+                    values[checkin.id] = series.value()
         points = []
         for checkin in finals:
             value = values[checkin.id]
@@ -166,34 +165,44 @@ def running_sums(
     return changes
 
 
-def expected_weights(framework: Framework, target: str) -> dict[str, int]:
-    """Σ criticality weights of the skills expected at `target`, per dimension."""
-    weights = {criticality.id: criticality.weight for criticality in framework.criticalities}
-    totals = dict.fromkeys((d.id for d in framework.dimensions), 0)
-    for skill in framework.skills:
-        if skill.expected.get(target, 0) > 0:
-            totals[skill.dimension] += weights[skill.criticality]
-    return totals
+class _Series:
+    """Readiness from the running sums, updated one check-in at a time, exactly.
 
+    Each dimension keeps Σ w·min(R, E)·(L / E) as an integer, L being the least
+    common multiple of the expected ratings, so a check-in costs one fraction
+    per dimension rather than one per (dimension, expected rating).
+    """
 
-def _readiness(
-    framework: Framework,
-    expected_weight: dict[str, int],
-    state: dict[tuple[str, int], tuple[int, int]],
-) -> Fraction | None:
-    """Exact readiness from the running sums per (dimension, expected rating)."""
-    numerators: dict[str, Fraction] = defaultdict(Fraction)
-    not_applicable: dict[str, int] = defaultdict(int)
-    for (dimension_id, expected), (num, na) in state.items():
-        numerators[dimension_id] += Fraction(num, expected)
-        not_applicable[dimension_id] += na
-    total = Fraction(0)
-    assessable = False
-    for dimension in framework.dimensions:
-        counted = expected_weight[dimension.id] - not_applicable[dimension.id]
-        if counted > 0:
-            assessable = True
-            total += dimension.weight * numerators[dimension.id] / counted
-        else:
-            total += dimension.weight
-    return total if assessable else None
+    def __init__(self, framework: Framework, target: str) -> None:
+        weights = {criticality.id: criticality.weight for criticality in framework.criticalities}
+        self._dimensions = [(d.id, d.weight) for d in framework.dimensions]
+        self._expected_weight = dict.fromkeys((d.id for d in framework.dimensions), 0)
+        expected = set()
+        for skill in framework.skills:
+            if skill.expected.get(target, 0) > 0:
+                self._expected_weight[skill.dimension] += weights[skill.criticality]
+                expected.add(skill.expected[target])
+        self._lcm = math.lcm(*expected) if expected else 1
+        self._numerator: dict[str, int] = defaultdict(int)
+        self._not_applicable: dict[str, int] = defaultdict(int)
+        self._state: dict[tuple[str, int], tuple[int, int]] = {}
+
+    def apply(self, changes: dict[tuple[str, int], tuple[int, int]]) -> None:
+        for key, (num, na) in changes.items():
+            old_num, old_na = self._state.get(key, (0, 0))
+            dimension, expected = key
+            self._numerator[dimension] += (num - old_num) * (self._lcm // expected)
+            self._not_applicable[dimension] += na - old_na
+            self._state[key] = (num, na)
+
+    def value(self) -> Fraction | None:
+        total = Fraction(0)
+        assessable = False
+        for dimension, weight in self._dimensions:
+            counted = self._expected_weight[dimension] - self._not_applicable[dimension]
+            if counted > 0:
+                assessable = True
+                total += Fraction(weight * self._numerator[dimension], self._lcm * counted)
+            else:
+                total += weight
+        return total if assessable else None
