@@ -57,6 +57,7 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
     framework = services.frameworks.get(profile.framework, profile.framework_version)
     finals = [c for c in services.checkins.all(profile.id) if c.status == "final"]
     chart = services.charts
+    history = services.readiness.over_time(profile_id)  # shared by the verdict and its chart
     growth = {ALL_DIMENSIONS: chart.growth_chart(profile_id)}
     growth.update({d.id: chart.growth_chart(profile_id, d.id) for d in framework.dimensions})
     return DashboardData(
@@ -68,8 +69,8 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
             profile.id, profile.checkin_interval_days, profile.role_start
         ),
         checkins=len(finals),
-        readiness=services.readiness.as_of(profile_id, today),
-        readiness_chart=chart.readiness_chart(profile_id),
+        readiness=services.readiness.as_of(profile_id, today, history=history),
+        readiness_chart=chart.readiness_chart(profile_id, history),
         radar=chart.radar_chart(profile_id, today),
         growth=growth,
         milestones=chart.milestone_chart(profile_id, today),

@@ -15,7 +15,7 @@ from app.charts import (
     TimeSeries,
 )
 from app.framework.model import HORIZONS, Framework, RangeTarget, ThresholdTarget
-from app.readiness import project
+from app.readiness import Point, project
 from app.services.checkins import CheckInService
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService
@@ -63,9 +63,9 @@ class ChartService:
         framework = self._frameworks.get(stage.framework, stage.framework_version)
         return framework, stage.level, stage.target
 
-    def readiness_chart(self, profile_id: str) -> TimeChart:
+    def readiness_chart(self, profile_id: str, history: list[Point] | None = None) -> TimeChart:
         """Readiness at each check-in, the fitted projection, and the Ready threshold."""
-        points = self._readiness.over_time(profile_id)
+        points = self._readiness.over_time(profile_id) if history is None else history
         scored = [TimePoint(x=p.date, y=p.readiness) for p in points if p.readiness is not None]
         series = [TimeSeries(name="Readiness", points=scored)]
         framework, _level, _target = self._framework_on(

@@ -81,8 +81,18 @@ class ReadinessService:
     def _framework(self, stage: StageInfo) -> Framework:
         return self._frameworks.get(stage.framework, stage.framework_version)
 
-    def as_of(self, profile_id: str, day: date, *, with_projection: bool = True) -> Readiness:
-        """Readiness on `day` with its gates, gaps and (optionally) the projection."""
+    def as_of(
+        self,
+        profile_id: str,
+        day: date,
+        *,
+        with_projection: bool = True,
+        history: list[Point] | None = None,
+    ) -> Readiness:
+        """Readiness on `day` with its gates, gaps and (optionally) the projection.
+
+        `history` is `over_time()` when the caller already has it (the Dashboard).
+        """
         profile = self._profiles.get(profile_id)
         stage = profile.stage_on(day)
         ratings = self._checkins.current_ratings(profile_id, day)
@@ -99,7 +109,8 @@ class ReadinessService:
             assessed=bool(ratings) or bool(milestones) or self._has_final(profile_id, day),
         )
         if with_projection:
-            points = [p for p in self.over_time(profile_id) if p.date <= day]
+            history = self.over_time(profile_id) if history is None else history
+            points = [p for p in history if p.date <= day]
             result.projection = project(self._framework(stage), points)
         return result
 
