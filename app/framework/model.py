@@ -249,9 +249,6 @@ class Framework(_Model):
     def level(self, level_id: str) -> Level:
         return next(level for level in self.levels if level.id == level_id)
 
-    def level_index(self, level_id: str) -> int:
-        return [level.id for level in self.levels].index(level_id)
-
     def skill(self, skill_id: str) -> Skill:
         return next(skill for skill in self.skills if skill.id == skill_id)
 
