@@ -113,10 +113,11 @@ def test_a_failed_migration_is_rolled_back_from_its_backup(data_dir: Path, tmp_p
     services.close()
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_broken.py").write_text(
+    (scripts / "versions" / "9999_broken.py").write_text(
         '"""A migration that fails half-way."""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n\n"
-        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n"
+        f"revision = '9999'\ndown_revision = '{HEAD_REVISION}'\n"
+        "branch_labels = None\ndepends_on = None\n\n"
         "def upgrade() -> None:\n"
         "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
         "    op.execute('DELETE FROM profiles')\n"
@@ -126,14 +127,15 @@ def test_a_failed_migration_is_rolled_back_from_its_backup(data_dir: Path, tmp_p
     path = data_dir / DATABASE_NAME
     backups = Backups(data_dir, path)
     with pytest.raises(DatabaseError, match="restored from") as raised:
-        migrate_with_backup(path, backups, "0001", scripts)
+        migrate_with_backup(path, backups, HEAD_REVISION, scripts)
     with contextlib.closing(sqlite3.connect(path)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         names = [row[0] for row in conn.execute("SELECT name FROM profiles")]
     assert "half_done" not in tables
     assert names == ["Before the migration"]
-    assert _revision(path) == "0001"
-    (copy,) = [b for b in backups.all() if b.reason == "before-migration-from-0001"]
+    assert _revision(path) == HEAD_REVISION
+    reason = f"before-migration-from-{HEAD_REVISION}"
+    (copy,) = [b for b in backups.all() if b.reason == reason]
     assert copy.path.parent == data_dir / "backups"
     assert copy.name in str(raised.value)
     with contextlib.closing(sqlite3.connect(copy.path)) as conn:  # the copy is the old state
@@ -247,3 +249,26 @@ def test_amending_a_final_check_in_logs_each_change(services: Services) -> None:
     with contextlib.closing(sqlite3.connect(services.store.path)) as conn:
         log = conn.execute("SELECT field, old, new, private FROM amendments").fetchall()
     assert log == [("rating:python-ml-engineering.value", "2", "3", 0)]
+
+
+def test_a_database_from_the_first_version_gains_rating_evidence(data_dir: Path) -> None:
+    """0001 → 0002 adds the table linking evidence to ratings, keeping the data."""
+    services = open_services(data_dir)
+    _profile(services, "Kept")
+    services.close()
+    path = data_dir / DATABASE_NAME
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("DROP TABLE rating_evidence")
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+        conn.commit()
+    reopened = open_services(data_dir)
+    assert [p.name for p in reopened.profiles.all()] == ["Kept"]
+    reopened.close()
+    assert _revision(path) == HEAD_REVISION
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
+    backups = Backups(data_dir, path)
+    assert [b.reason for b in backups.all() if b.reason == "before-migration-from-0001"]

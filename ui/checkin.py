@@ -18,6 +18,7 @@ from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -42,9 +43,11 @@ from app.services import Services
 from app.services.checkins import (
     Change,
     CheckInDetail,
+    CheckInInfo,
     CurrentMilestone,
     CurrentRating,
 )
+from app.services.evidence import EvidenceInfo
 from app.services.profiles import ProfileInfo
 from ui.profile_form import to_date, to_qdate
 from ui.tasks import TaskRunner
@@ -79,6 +82,8 @@ class WizardState:
     ratings: dict[str, CurrentRating]
     milestones: dict[str, CurrentMilestone]
     kpis: dict[str, tuple[float, date]]
+    evidence: dict[str, list[EvidenceInfo]]  # per skill, since the last check-in
+    linked: dict[str, set[str]]  # per skill, evidence linked to this check-in's rating
 
     @property
     def amending(self) -> bool:
@@ -99,7 +104,19 @@ def load_wizard(services: Services, checkin_id: str) -> WizardState:
         ratings=services.checkins.current_ratings(profile.id, day),
         milestones=services.checkins.current_milestones(profile.id, day),
         kpis=services.checkins.last_kpi_values(profile.id, day),
+        evidence=services.evidence.by_skill(profile.id, _last_checkin(services, detail.info)),
+        linked=services.evidence.links(checkin_id),
     )
+
+
+def _last_checkin(services: Services, info: CheckInInfo) -> date | None:
+    """The date of the last final check-in before this one, if any."""
+    days = [
+        c.date
+        for c in services.checkins.finals(info.profile_id)
+        if c.id != info.id and c.date <= info.date
+    ]
+    return max(days, default=None)
 
 
 def _text_label(text: str, parent: QWidget, *, muted: bool = False) -> QLabel:
@@ -128,6 +145,7 @@ class SkillRater(QGroupBox):
     """
 
     changed = Signal(bool)
+    link_toggled = Signal(str, bool)
 
     def __init__(self, skill: Skill, state: WizardState, parent: QWidget) -> None:
         super().__init__(skill.name, parent)
@@ -204,6 +222,22 @@ class SkillRater(QGroupBox):
         )  # fmt: skip
         layout.addWidget(self.note)
 
+        self.linked = set(state.linked.get(skill.id, set()))
+        self.evidence: dict[str, QCheckBox] = {}
+        found = state.evidence.get(skill.id, [])
+        if found:
+            layout.addWidget(
+                _text_label("Evidence since the last check-in (check to link it):", self)
+            )
+        for item in found:
+            # "&&": a title's "&" is text, not a keyboard mnemonic
+            box = QCheckBox(f"{item.date.isoformat()} · {item.title.replace('&', '&&')}", self)
+            box.setAccessibleName(f"{skill.name}: link evidence {item.title}")
+            box.setChecked(item.id in self.linked)
+            box.toggled.connect(lambda on, e=item.id: self._on_evidence_toggled(e, on))
+            self.evidence[item.id] = box
+            layout.addWidget(box)
+
         if entry is None:
             keep.setChecked(True)
         elif entry.not_applicable:
@@ -218,6 +252,13 @@ class SkillRater(QGroupBox):
         self.confidence.currentIndexChanged.connect(lambda _i: self.changed.emit(True))
         self.note.textChanged.connect(lambda: self.changed.emit(False))
 
+    def _on_evidence_toggled(self, evidence_id: str, on: bool) -> None:
+        if on:
+            self.linked.add(evidence_id)
+        else:
+            self.linked.discard(evidence_id)
+        self.link_toggled.emit(evidence_id, on)
+
     def _on_choice_toggled(self, _id: int, checked: bool) -> None:
         if checked:
             self.changed.emit(True)
@@ -228,7 +269,7 @@ class SkillRater(QGroupBox):
         confidence = self.confidence.currentData()
         note = self.note.toPlainText()
         skill_id = self.skill.id
-        if choice == KEEP and not note and confidence is None:
+        if choice == KEEP and not note and confidence is None and not self.linked:
             return lambda: services.checkins.clear(checkin_id, "rating", skill_id)
         return lambda: services.checkins.set_rating(
             checkin_id,
@@ -265,7 +306,7 @@ class CheckInPanel(QWidget):
         self._runner = runner
         self._profile_id: str | None = None
         self._state: WizardState | None = None
-        self._pending: dict[tuple[str, str], Callable[[], None]] = {}
+        self._pending: dict[tuple[str, ...], Callable[[], None]] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -465,7 +506,7 @@ class CheckInPanel(QWidget):
 
     # -- saving ----------------------------------------------------------------
 
-    def _queue(self, key: tuple[str, str], job: Callable[[], None], *, now: bool) -> None:
+    def _queue(self, key: tuple[str, ...], job: Callable[[], None], *, now: bool) -> None:
         """Save at once, or after a pause in typing; a field the user left is saved first."""
         if key not in self._pending and self._pending:
             self.flush()
@@ -481,6 +522,12 @@ class CheckInPanel(QWidget):
         pending, self._pending = self._pending, {}
         for job in pending.values():
             self._runner.submit(job)
+
+    def _link_job(self, skill_id: str, evidence_id: str, on: bool) -> Callable[[], None]:
+        evidence, checkin_id = self._services.evidence, self._checkin_id()
+        if on:
+            return lambda: evidence.link(checkin_id, skill_id, evidence_id)
+        return lambda: evidence.unlink(checkin_id, skill_id, evidence_id)
 
     def _checkin_id(self) -> str:
         assert self._state is not None
@@ -499,6 +546,13 @@ class CheckInPanel(QWidget):
             rater.changed.connect(
                 lambda now, r=rater: self._queue(
                     ("rating", r.skill.id), r.save_job(self._services, self._checkin_id()), now=now
+                )
+            )
+            rater.link_toggled.connect(
+                lambda evidence_id, on, r=rater: self._queue(
+                    ("link", r.skill.id, evidence_id),
+                    self._link_job(r.skill.id, evidence_id, on),
+                    now=True,
                 )
             )
             layout.addWidget(rater)

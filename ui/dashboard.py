@@ -27,6 +27,7 @@ from app.charts import BarChart, RadarChart, TimeChart
 from app.readiness import Readiness, projection_text, readiness_text
 from app.services import Services
 from app.services.checkins import Schedule
+from app.services.plan import DueSoon, quarter_of
 from app.services.profiles import ProfileInfo
 from ui import charts
 
@@ -49,6 +50,8 @@ class DashboardData:
     growth: dict[str, TimeChart]  # ALL_DIMENSIONS, then one per dimension id (drill-down)
     milestones: BarChart
     kpis: dict[str, TimeChart]  # by KPI id, in framework order
+    due_goals: DueSoon
+    learning: tuple[int, int]  # this quarter's learning items: done, total
 
 
 def load_dashboard(services: Services, profile_id: str, today: date | None = None) -> DashboardData:
@@ -75,6 +78,8 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
         growth=growth,
         milestones=chart.milestone_chart(profile_id, today),
         kpis={k.id: chart.kpi_chart(profile_id, k.id) for k in framework.kpis},
+        due_goals=services.plan.due_soon(profile_id, today),
+        learning=services.plan.quarter_count(profile_id, today),
     )
 
 
@@ -95,6 +100,26 @@ def _when(days: int) -> str:
     if days == 0:
         return "today"
     return f"overdue by {-days} day{'s' if days != -1 else ''}"
+
+
+def goals_due_text(due: DueSoon, today: date) -> str:
+    """Overdue goals, then those due in the next 30 days, one a line."""
+    lines = [
+        f"Overdue: {g.title} (due {g.due.isoformat()}, {_when((g.due - today).days)})"
+        for g in due.overdue
+        if g.due is not None
+    ]
+    lines += [
+        f"{g.title} (due {g.due.isoformat()}, {_when((g.due - today).days)})"
+        for g in due.upcoming
+        if g.due is not None
+    ]
+    if not lines:
+        return "No goals overdue or due in the next 30 days"
+    shown = lines[:5]
+    if len(lines) > 5:
+        shown.append(f"and {len(lines) - 5} more")
+    return "\n".join(shown)
 
 
 class _ChartTab(QWidget):
@@ -150,12 +175,16 @@ class Dashboard(QWidget):
         self.last = _plain_label(self, "Last check-in")
         self.next_due = _plain_label(self, "Next check-in due")
         self.draft = _plain_label(self, "Draft")
+        self.goals_due = _plain_label(self, "Goals due")
+        self.learning = _plain_label(self, "Learning this quarter")
         for text, label in (
             ("Framework:", self.framework),
             ("Level:", self.levels),
             ("Last check-in:", self.last),
             ("Next check-in due:", self.next_due),
             ("Draft:", self.draft),
+            ("Goals due:", self.goals_due),
+            ("Learning:", self.learning),
         ):
             form.addRow(text, label)
         top.addLayout(form, 1)
@@ -226,6 +255,13 @@ class Dashboard(QWidget):
             self.draft.setText(f"A draft for {schedule.draft.isoformat()} is waiting")
             self.action.setText("&Continue the check-in")
         self._show_readiness(data.readiness)
+        self.goals_due.setText(goals_due_text(data.due_goals, today))
+        done, total = data.learning
+        self.learning.setText(
+            f"{done} of {total} item{'s' if total != 1 else ''} done in {quarter_of(today)}"
+            if total
+            else f"No learning items for {quarter_of(today)} yet"
+        )
         self._fill_picker(
             "growth",
             [(ALL_DIMENSIONS, "All dimensions")]

@@ -52,3 +52,9 @@ def notice(parent: QWidget, title: str, text: str) -> None:
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
+
+
+def save_file(parent: QWidget | None, title: str, file_filter: str) -> Path | None:
+    """Choose where to save a file; None if the user cancelled."""
+    name, _filter = QFileDialog.getSaveFileName(parent, title, "", file_filter)
+    return Path(name) if name else None

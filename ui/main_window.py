@@ -30,8 +30,10 @@ from ui.about import AboutDialog
 from ui.backups import BackupsPanel
 from ui.checkin import CheckInPanel
 from ui.dashboard import Dashboard, DashboardData, load_dashboard
+from ui.evidence import CAPTURE_SHORTCUT, EvidencePanel
 from ui.frameworks import FrameworksPanel
 from ui.history import HistoryPanel
+from ui.plan import PlanPanel
 from ui.profile_form import ProfileDialog, ProfileForm, ProfileRequest
 from ui.settings import Settings
 from ui.tasks import TaskRunner
@@ -48,8 +50,6 @@ SECTIONS = (
     ("backups", "Backups", "backups"),
 )
 _PLACEHOLDERS = {
-    "evidence": "The evidence log is coming: dated accomplishments tagged to skills.",
-    "plan": "The growth plan is coming: goals from your largest gaps, learning items.",
     "reports": "The promotion-readiness PDF report is coming.",
 }
 
@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(self)
         self.checkin = CheckInPanel(services, runner, self)
         self.history = HistoryPanel(services, runner, self)
+        self.evidence = EvidencePanel(services, runner, self)
+        self.plan = PlanPanel(services, runner, self)
         self.frameworks = FrameworksPanel(services, self)
         self.backups = BackupsPanel(services, runner, data_dir, self)
         for key, title, _icon in SECTIONS:
@@ -107,6 +109,8 @@ class MainWindow(QMainWindow):
                 "dashboard": self.dashboard,
                 "checkin": self.checkin,
                 "history": self.history,
+                "evidence": self.evidence,
+                "plan": self.plan,
                 "frameworks": self.frameworks,
                 "backups": self.backups,
             }.get(key) or _placeholder(_PLACEHOLDERS[key])
@@ -117,6 +121,7 @@ class MainWindow(QMainWindow):
         self.checkin.draft_changed.connect(self.refresh_dashboard)
         self.history.amend_requested.connect(self._on_amend_requested)
         self.history.changed.connect(self.refresh_dashboard)
+        self.plan.changed.connect(self.refresh_dashboard)
         self.backups.restoring.connect(self.checkin.flush)
         self.backups.restored.connect(self._on_restored)
 
@@ -174,6 +179,11 @@ class MainWindow(QMainWindow):
         self.delete_profile_action = file_menu.addAction("&Delete profile…")
         self.delete_profile_action.triggered.connect(self._on_delete_profile)
         file_menu.addSeparator()
+        self.capture_action = file_menu.addAction("&Capture evidence…")
+        self.capture_action.setShortcut(CAPTURE_SHORTCUT)
+        self.capture_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.capture_action.triggered.connect(self._on_capture_evidence)
+        file_menu.addSeparator()
         self.check_action = file_menu.addAction("Chec&k the database")
         self.check_action.triggered.connect(self._on_check_database)
         self.erase_all_action = file_menu.addAction("Erase &all data…")
@@ -218,7 +228,7 @@ class MainWindow(QMainWindow):
             self.switcher.addItem(profile.name, profile.id)
         self.toolbar.setVisible(len(profiles) > 1)
         has_profile = bool(profiles)
-        for action in (self.edit_profile_action, self.delete_profile_action):
+        for action in (self.edit_profile_action, self.delete_profile_action, self.capture_action):
             action.setEnabled(has_profile)
         if not has_profile:
             self.profile_id = None
@@ -235,9 +245,15 @@ class MainWindow(QMainWindow):
         self._settings.last_profile = profile_id
         self.checkin.show_profile(profile_id)
         self.history.show_profile(profile_id)
+        self.evidence.show_profile(profile_id)
+        self.plan.show_profile(profile_id)
         self.frameworks.show_profile(profile_id)
         self.refresh_dashboard()
         self.profile_changed.emit(profile_id)
+
+    def _on_capture_evidence(self) -> None:
+        """Open the quick-capture dialog from any section (File → Capture evidence…)."""
+        self.evidence.capture()
 
     def refresh_dashboard(self) -> None:
         profile_id = self.profile_id
@@ -427,6 +443,7 @@ class MainWindow(QMainWindow):
     def _on_checkin_finalized(self) -> None:
         self.refresh_dashboard()
         self.history.reload()
+        self.plan.reload()
 
     def _on_amend_requested(self, checkin_id: str) -> None:
         self.checkin.open_checkin(checkin_id)

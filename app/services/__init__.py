@@ -10,7 +10,9 @@ from app.paths import DATABASE_NAME
 from app.services.backups import restore
 from app.services.charts import ChartService
 from app.services.checkins import CheckInService
+from app.services.evidence import EvidenceService
 from app.services.frameworks import FrameworkService
+from app.services.plan import PlanService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
 from app.store.backup import BackupInfo
@@ -25,6 +27,8 @@ class Services:
     checkins: CheckInService
     readiness: ReadinessService
     charts: ChartService
+    evidence: EvidenceService
+    plan: PlanService
 
     @classmethod
     def on(cls, store: Store) -> Services:
@@ -34,7 +38,9 @@ class Services:
         checkins = CheckInService(store, frameworks, profiles)
         readiness = ReadinessService(store, frameworks, profiles, checkins)
         charts = ChartService(store, profiles, checkins, readiness, frameworks)
-        return cls(store, frameworks, profiles, checkins, readiness, charts)
+        evidence = EvidenceService(store, frameworks, profiles)
+        plan = PlanService(store, frameworks, profiles, checkins, readiness)
+        return cls(store, frameworks, profiles, checkins, readiness, charts, evidence, plan)
 
     def close(self) -> None:
         self.store.close()

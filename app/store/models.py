@@ -94,10 +94,6 @@ class Profile(Base):
         lazy="selectin",
     )
 
-    @property
-    def current_stage(self) -> ProfileStage:
-        return self.stages[-1]
-
 
 class ProfileStage(Base):
     """Framework version and levels in force from a date on (a promotion adds one)."""
@@ -276,3 +272,15 @@ class LearningItem(Base):
     target_quarter: Mapped[str] = mapped_column(String(7))
     done: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class RatingEvidence(Base):
+    """Evidence linked to a skill's rating in one check-in."""
+
+    __tablename__ = "rating_evidence"
+    __table_args__ = (UniqueConstraint("rating_id", "evidence_id", name="pair"),)
+
+    rating_id: Mapped[str] = mapped_column(ForeignKey("ratings.id", ondelete="CASCADE"))
+    evidence_id: Mapped[str] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), index=True
+    )

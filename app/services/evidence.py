@@ -1,0 +1,314 @@
+"""Evidence: dated accomplishments tagged to skills, milestones and KPIs.
+
+Entries are shared unless marked private. Searching is done in SQL, so the
+list stays fast with thousands of entries; tags are checked against the
+framework version the profile was on at the entry's date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.errors import InvalidInputError, NotFoundError
+from app.services.frameworks import FrameworkService
+from app.services.profiles import ProfileService
+from app.store.db import Store
+from app.store.models import TAG_KINDS, CheckIn, Evidence, EvidenceTag, Rating, RatingEvidence
+from app.text import check_name, check_text
+
+
+@dataclass(frozen=True)
+class Tag:
+    kind: str  # "skill", "milestone" or "kpi"
+    ref: str
+
+
+@dataclass(frozen=True)
+class EvidenceInfo:
+    id: str
+    profile_id: str
+    date: date
+    title: str
+    description: str | None
+    link: str | None
+    private: bool
+    tags: tuple[Tag, ...]
+
+
+def _info(row: Evidence) -> EvidenceInfo:
+    return EvidenceInfo(
+        id=row.id,
+        profile_id=row.profile_id,
+        date=row.date,
+        title=row.title,
+        description=row.description,
+        link=row.link,
+        private=row.private,
+        tags=tuple(sorted((Tag(t.kind, t.ref) for t in row.tags), key=lambda t: (t.kind, t.ref))),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class EvidenceService:
+    def __init__(
+        self, store: Store, frameworks: FrameworkService, profiles: ProfileService
+    ) -> None:
+        self._store = store
+        self._frameworks = frameworks
+        self._profiles = profiles
+
+    # -- checks --------------------------------------------------------------------
+
+    def _check_tags(self, profile_id: str, day: date, tags: list[Tag] | tuple[Tag, ...]) -> None:
+        stage = self._profiles.get(profile_id).stage_on(day)
+        framework = self._frameworks.get(stage.framework, stage.framework_version)
+        known = {
+            "skill": {s.id for s in framework.skills},
+            "milestone": {m.id for m in framework.milestones},
+            "kpi": {k.id for k in framework.kpis},
+        }
+        for tag in tags:
+            if tag.kind not in TAG_KINDS:
+                raise InvalidInputError(
+                    f"The tag kind '{tag.kind}' is not one of {', '.join(TAG_KINDS)}."
+                )
+            if tag.ref not in known[tag.kind]:
+                raise InvalidInputError(f"The framework has no {tag.kind} '{tag.ref}'.")
+
+    @staticmethod
+    def _check_fields(
+        title: str, description: str | None, link: str | None
+    ) -> tuple[str, str | None, str | None]:
+        check_name(title, "title")
+        description = check_text(description, "description")
+        if link is not None and link.strip() == "":
+            link = None
+        if link is not None:
+            check_name(link, "link")
+        return title, description, link
+
+    # -- writing -------------------------------------------------------------------
+
+    def add(
+        self,
+        profile_id: str,
+        *,
+        day: date,
+        title: str,
+        description: str | None = None,
+        link: str | None = None,
+        private: bool = False,
+        tags: list[Tag] | tuple[Tag, ...] = (),
+    ) -> EvidenceInfo:
+        title, description, link = self._check_fields(title, description, link)
+        self._check_tags(profile_id, day, tags)
+        with self._store.session() as session:
+            row = Evidence(
+                profile_id=profile_id,
+                date=day,
+                title=title,
+                description=description,
+                link=link,
+                private=private,
+                tags=[EvidenceTag(kind=t.kind, ref=t.ref) for t in dict.fromkeys(tags)],
+            )
+            session.add(row)
+            session.flush()
+            return _info(row)
+
+    def add_many(self, profile_id: str, entries: list[EvidenceInfo]) -> int:
+        """Store several entries in one transaction (an import): all or nothing."""
+        for entry in entries:
+            self._check_fields(entry.title, entry.description, entry.link)
+            self._check_tags(profile_id, entry.date, entry.tags)
+        self._profiles.get(profile_id)
+        with self._store.session() as session:
+            for entry in entries:
+                session.add(
+                    Evidence(
+                        profile_id=profile_id,
+                        date=entry.date,
+                        title=entry.title,
+                        description=check_text(entry.description, "description"),
+                        link=entry.link or None,
+                        private=entry.private,
+                        tags=[
+                            EvidenceTag(kind=t.kind, ref=t.ref) for t in dict.fromkeys(entry.tags)
+                        ],
+                    )
+                )
+        return len(entries)
+
+    @staticmethod
+    def _row(session: Session, evidence_id: str) -> Evidence:
+        row = session.get(Evidence, evidence_id)
+        if row is None:
+            raise NotFoundError(f"No evidence has the id {evidence_id}.")
+        return row
+
+    def get(self, evidence_id: str) -> EvidenceInfo:
+        with self._store.session() as session:
+            return _info(self._row(session, evidence_id))
+
+    def update(
+        self,
+        evidence_id: str,
+        *,
+        day: date,
+        title: str,
+        description: str | None = None,
+        link: str | None = None,
+        private: bool = False,
+        tags: list[Tag] | tuple[Tag, ...] = (),
+    ) -> EvidenceInfo:
+        title, description, link = self._check_fields(title, description, link)
+        profile_id = self.get(evidence_id).profile_id
+        self._check_tags(profile_id, day, tags)
+        with self._store.session() as session:
+            row = self._row(session, evidence_id)
+            row.date, row.title, row.description = day, title, description
+            row.link, row.private = link, private
+            wanted = list(dict.fromkeys(tags))
+            row.tags[:] = [t for t in row.tags if Tag(t.kind, t.ref) in wanted]
+            have = {Tag(t.kind, t.ref) for t in row.tags}
+            row.tags.extend(EvidenceTag(kind=t.kind, ref=t.ref) for t in wanted if t not in have)
+            session.flush()
+            return _info(row)
+
+    def delete(self, evidence_id: str) -> None:
+        with self._store.session() as session:
+            session.delete(self._row(session, evidence_id))
+
+    # -- reading -------------------------------------------------------------------
+
+    def search(
+        self,
+        profile_id: str,
+        text: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        tag: Tag | None = None,
+    ) -> list[EvidenceInfo]:
+        """Entries newest first, matching every filter given (text in title or description)."""
+        query = select(Evidence).where(Evidence.profile_id == profile_id)
+        if text:
+            pattern = f"%{_escape_like(text)}%"
+            query = query.where(
+                Evidence.title.ilike(pattern, escape="\\")
+                | Evidence.description.ilike(pattern, escape="\\")
+            )
+        if start is not None:
+            query = query.where(Evidence.date >= start)
+        if end is not None:
+            query = query.where(Evidence.date <= end)
+        if tag is not None:
+            query = query.where(
+                exists().where(
+                    EvidenceTag.evidence_id == Evidence.id,
+                    EvidenceTag.kind == tag.kind,
+                    EvidenceTag.ref == tag.ref,
+                )
+            )
+        query = query.options(selectinload(Evidence.tags)).order_by(
+            Evidence.date.desc(), Evidence.created_at.desc(), Evidence.id
+        )
+        with self._store.session() as session:
+            return [_info(row) for row in session.scalars(query)]
+
+    def for_skill(
+        self, profile_id: str, skill_id: str, since: date | None = None
+    ) -> list[EvidenceInfo]:
+        """Evidence tagged to a skill, dated after `since` (the last check-in) if given."""
+        start = None if since is None else since + timedelta(days=1)
+        return self.search(profile_id, start=start, tag=Tag("skill", skill_id))
+
+    def by_skill(self, profile_id: str, since: date | None = None) -> dict[str, list[EvidenceInfo]]:
+        """Evidence dated after `since`, grouped by the skills it is tagged to (one query)."""
+        start = None if since is None else since + timedelta(days=1)
+        grouped: dict[str, list[EvidenceInfo]] = {}
+        for entry in self.search(profile_id, start=start):
+            for tag in entry.tags:
+                if tag.kind == "skill":
+                    grouped.setdefault(tag.ref, []).append(entry)
+        return grouped
+
+    def links(self, checkin_id: str) -> dict[str, set[str]]:
+        """For each skill of a check-in, the ids of the evidence linked to its rating."""
+        query = (
+            select(Rating.skill_id, RatingEvidence.evidence_id)
+            .join(RatingEvidence, RatingEvidence.rating_id == Rating.id)
+            .where(Rating.checkin_id == checkin_id)
+        )
+        found: dict[str, set[str]] = {}
+        with self._store.session() as session:
+            for skill_id, evidence_id in session.execute(query):
+                found.setdefault(skill_id, set()).add(evidence_id)
+        return found
+
+    # -- links to ratings ----------------------------------------------------------
+
+    def _rating(self, session: Session, checkin_id: str, skill_id: str) -> Rating:
+        checkin = session.get(CheckIn, checkin_id)
+        if checkin is None:
+            raise NotFoundError(f"No check-in has the id {checkin_id}.")
+        rating = next((r for r in checkin.ratings if r.skill_id == skill_id), None)
+        if rating is None:
+            stage = self._profiles.get(checkin.profile_id).stage_on(checkin.date)
+            framework = self._frameworks.get(stage.framework, stage.framework_version)
+            if skill_id not in {s.id for s in framework.skills}:
+                raise InvalidInputError(f"The framework has no skill '{skill_id}'.")
+            rating = Rating(skill_id=skill_id)
+            checkin.ratings.append(rating)
+            session.flush()
+        return rating
+
+    def link(self, checkin_id: str, skill_id: str, evidence_id: str) -> None:
+        """Link evidence to a skill's rating in a check-in (an unrated skill gets an empty
+        rating to hold the link, which keeps the skill's current state)."""
+        with self._store.session() as session:
+            evidence = self._row(session, evidence_id)
+            rating = self._rating(session, checkin_id, skill_id)
+            checkin = session.get(CheckIn, checkin_id)
+            assert checkin is not None
+            if evidence.profile_id != checkin.profile_id:
+                raise InvalidInputError("Evidence can only be linked to its own profile's ratings.")
+            linked = session.scalar(
+                select(RatingEvidence).where(
+                    RatingEvidence.rating_id == rating.id,
+                    RatingEvidence.evidence_id == evidence_id,
+                )
+            )
+            if linked is None:
+                session.add(RatingEvidence(rating_id=rating.id, evidence_id=evidence_id))
+
+    def unlink(self, checkin_id: str, skill_id: str, evidence_id: str) -> None:
+        with self._store.session() as session:
+            rating_ids = select(Rating.id).where(
+                Rating.checkin_id == checkin_id, Rating.skill_id == skill_id
+            )
+            session.execute(
+                delete(RatingEvidence).where(
+                    RatingEvidence.rating_id.in_(rating_ids),
+                    RatingEvidence.evidence_id == evidence_id,
+                )
+            )
+
+    def linked(self, checkin_id: str, skill_id: str) -> list[EvidenceInfo]:
+        """Evidence linked to a skill's rating in a check-in, newest first."""
+        query = (
+            select(Evidence)
+            .join(RatingEvidence, RatingEvidence.evidence_id == Evidence.id)
+            .join(Rating, Rating.id == RatingEvidence.rating_id)
+            .where(Rating.checkin_id == checkin_id, Rating.skill_id == skill_id)
+            .options(selectinload(Evidence.tags))
+            .order_by(Evidence.date.desc(), Evidence.id)
+        )
+        with self._store.session() as session:
+            return [_info(row) for row in session.scalars(query)]

@@ -1,0 +1,116 @@
+"""Brag documents: CSV and Markdown read into a preview, with a sentence per bad row;
+hostile input yields rows and problems or one clean error, never a crash."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.errors import InvalidInputError
+from app.evidence_import import BragPreview, parse_bytes, parse_csv, parse_markdown
+from app.services.evidence import Tag
+
+TEXT = "<b>Zoë</b> & 李雷 🚀"
+KNOWN = {Tag("skill", "python-ml-engineering"), Tag("kpi", "pr-throughput")}
+
+
+def test_csv_rows_and_a_bad_row_named_by_number() -> None:
+    preview = parse_csv(
+        "date,title,description,link,tags\n"
+        f"2026-01-05,{TEXT},It shipped,https://x.test/1,skill:python-ml-engineering\n"
+        "2026-13-01,Bad date,,,\n"
+        "2026-02-01,Two tags,,,skill:python-ml-engineering; kpi:pr-throughput\n"
+        ",,,,\n"
+        "2026-02-02,,,,\n"
+        "2026-02-03,Unknown tag,,,skill:juggling\n",
+        KNOWN,
+    )
+    assert [r.title for r in preview.rows] == [TEXT, "Two tags"]
+    assert preview.rows[0].date == date(2026, 1, 5)
+    assert preview.rows[0].tags == (Tag("skill", "python-ml-engineering"),)
+    assert preview.rows[1].tags == (
+        Tag("skill", "python-ml-engineering"),
+        Tag("kpi", "pr-throughput"),
+    )
+    assert preview.problems == [
+        "row 3: the date '2026-13-01' is not a date in the form YYYY-MM-DD",
+        "row 6: the title is empty",
+        "row 7: the framework has no skill 'juggling'",
+    ]
+
+
+def test_csv_without_the_needed_columns_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="'date' and 'title' are needed"):
+        parse_csv("when,what\n2026-01-01,x\n")
+
+
+def test_markdown_items() -> None:
+    preview = parse_markdown(
+        "# Wins\n\nSome prose.\n"
+        f"- 2026-01-05: {TEXT} — with a description\n"
+        "* 2026-02-01: Just a title\n"
+        "- shipped something, no date\n"
+        "- 2026-02-30: Not a day\n"
+    )
+    assert [(r.row, r.title, r.description) for r in preview.rows] == [
+        (4, TEXT, "with a description"),
+        (5, "Just a title", None),
+    ]
+    assert preview.problems == [
+        "line 6: the item is not in the form '- YYYY-MM-DD: title — description'",
+        "line 7: the date '2026-02-30' is not a date in the form YYYY-MM-DD",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"\xff\xfe", "not UTF-8"), (b"a\x00b", "NUL"), (b"", "empty")],
+)
+def test_unreadable_files_give_one_clean_error(data: bytes, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        parse_bytes(data, "wins.csv")
+
+
+def _clean(name: str, data: bytes) -> None:
+    message = ""
+    try:
+        preview: BragPreview | None = parse_bytes(data, name, KNOWN)
+    except InvalidInputError as exc:
+        preview, message = None, str(exc)
+    if preview is None:
+        assert message  # a sentence for the user, not a traceback
+        return
+    for problem in preview.problems:
+        assert problem.startswith(("row ", "line "))
+    for row in preview.rows:
+        assert row.title.strip()
+
+
+@given(st.binary(max_size=400), st.sampled_from(["wins.csv", "wins.md"]))
+def test_arbitrary_bytes_never_crash(data: bytes, name: str) -> None:
+    _clean(name, data)
+
+
+LINE = st.text(
+    alphabet=st.sampled_from(list("-*+ :,;\"'—–\n\r\t0123456789abkilsp_.\x00\ud800é李🚀")),
+    max_size=80,
+)
+
+
+@given(st.lists(LINE, max_size=8), st.sampled_from(["wins.csv", "wins.md"]))
+def test_arbitrary_text_never_crashes(lines: list[str], name: str) -> None:
+    text = "date,title,description,link,tags\n" if name.endswith(".csv") else ""
+    _clean(name, (text + "\n".join(lines)).encode("utf-8", "surrogatepass"))
+
+
+@given(st.text(max_size=60), st.text(max_size=60), st.text(max_size=60))
+def test_arbitrary_cells_never_crash(day: str, title: str, tags: str) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows([["date", "title", "tags"], [day, title, tags]])
+    _clean("wins.csv", out.getvalue().encode("utf-8", "surrogatepass"))
+    _clean("wins.md", f"- {day}: {title} — {tags}".encode("utf-8", "surrogatepass"))
