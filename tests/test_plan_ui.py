@@ -17,6 +17,7 @@ from ui import dialogs
 from ui import plan as plan_ui
 from ui.dashboard import Dashboard, goals_due_text, load_dashboard
 from ui.plan import GoalDraft, PlanPanel
+from ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -84,14 +85,32 @@ def test_accept_a_suggestion_then_complete_the_goal(
     assert panel.status.text() == "Goal completed: Grow B Important to 2"
 
 
-def test_dismiss_hides_a_suggestion_for_the_session_only(
-    panel: PlanPanel, services: Services, profile_id: str
+def _plan_panel(qtbot: Any, services: Services, runner: Any, data_dir: Any) -> PlanPanel:
+    widget = PlanPanel(services, runner, today=lambda: TODAY, settings=Settings(data_dir))
+    qtbot.addWidget(widget)
+    widget.resize(1000, 760)
+    widget.show()
+    return widget
+
+
+def test_a_dismissed_suggestion_stays_dismissed_in_the_next_session(
+    qtbot: Any, services: Services, runner: Any, profile_id: str, data_dir: Any
 ) -> None:
-    _click_row(panel.suggestion_view, 0)
-    click(panel.dismiss_button)
-    assert panel.suggestion_model.info(0).key == "gap:a-critical"
+    """Dismissals are remembered per profile in the data folder's settings."""
+    first = _plan_panel(qtbot, services, runner, data_dir)
+    first.show_profile(profile_id)
+    runner.drain()
+    _click_row(first.suggestion_view, 0)
+    click(first.dismiss_button)
+    assert first.suggestion_model.info(0).key == "gap:a-critical"
     assert services.plan.goals(profile_id) == []
-    assert panel.dismissed[profile_id] == {"gap:b-important"}
+    first.close()
+    later = _plan_panel(qtbot, services, runner, data_dir)
+    later.show_profile(profile_id)
+    runner.drain()
+    keys = [s.key for s in later.suggestion_model.rows()]
+    assert "gap:b-important" not in keys
+    assert keys[0] == "gap:a-critical"
 
 
 def test_edit_a_suggestion_before_accepting(

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.checkin = CheckInPanel(services, runner, self)
         self.history = HistoryPanel(services, runner, self)
         self.evidence = EvidencePanel(services, runner, self)
-        self.plan = PlanPanel(services, runner, self)
+        self.plan = PlanPanel(services, runner, self, settings=settings)
         self.frameworks = FrameworksPanel(services, self)
         self.backups = BackupsPanel(services, runner, data_dir, self)
         for key, title, _icon in SECTIONS:

@@ -44,6 +44,7 @@ from app.store.models import GOAL_STATUSES
 from app.text import check_name, check_text
 from ui import dialogs
 from ui.profile_form import to_date, to_qdate
+from ui.settings import Settings
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
 
@@ -320,14 +321,16 @@ class PlanPanel(QWidget):
         runner: TaskRunner,
         parent: QWidget | None = None,
         today: Callable[[], date] = date.today,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self._runner = runner
         self._today = today
+        self._settings = settings  # remembers dismissed suggestions across sessions
         self.profile_id: str | None = None
         self.data: PlanData | None = None
-        self.dismissed: dict[str, set[str]] = {}  # by profile: kept for this session only
+        self.dismissed: dict[str, set[str]] = {}  # by profile
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -456,6 +459,8 @@ class PlanPanel(QWidget):
             return
         self.data = data
         dismissed = self.dismissed.get(data.profile_id, set())
+        if self._settings is not None:
+            dismissed = dismissed | self._settings.dismissed_suggestions(data.profile_id)
         shown = [s for s in data.suggestions if s.key not in dismissed]
         self.suggestion_model.set_rows(shown)
         self.suggestion_view.setVisible(bool(shown))
@@ -557,7 +562,9 @@ class PlanPanel(QWidget):
         if suggestion is None or profile_id is None or self.data is None:
             return
         self.dismissed.setdefault(profile_id, set()).add(suggestion.key)
-        self.status.setText(f"Suggestion dismissed for this session: {suggestion.title}")
+        if self._settings is not None:
+            self._settings.dismiss_suggestion(profile_id, suggestion.key)
+        self.status.setText(f"Suggestion dismissed: {suggestion.title}")
         self._on_loaded(self.data)
 
     def _on_add_goal(self) -> None:

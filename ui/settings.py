@@ -67,6 +67,14 @@ class Settings:
         if _digest(text) not in shown:
             self._qsettings.setValue("shown_warnings", " ".join([*shown, _digest(text)]))
 
+    def dismissed_suggestions(self, profile_id: str) -> set[str]:
+        """Plan suggestions the user dismissed for a profile (keys such as `gap:sql`)."""
+        return set((self._text(f"dismissed/{profile_id}") or "").split())
+
+    def dismiss_suggestion(self, profile_id: str, key: str) -> None:
+        keys = self.dismissed_suggestions(profile_id) | {key}
+        self._qsettings.setValue(f"dismissed/{profile_id}", " ".join(sorted(keys)))
+
     def _shown_warnings(self) -> list[str]:
         # Digests, not the texts: INI values with commas come back as lists.
         return (self._text("shown_warnings") or "").split()
