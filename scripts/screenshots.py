@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT] [--years N] [--weekly]
 
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
-of the check-in wizard, History, Frameworks, Backups and the first-run form, in Light and Dark, on
+of the check-in wizard, History, Evidence, Growth plan, Frameworks,
+Backups and the first-run form, in Light and Dark, on
 a throwaway data folder seeded with the demo.
 """
 
@@ -92,6 +93,10 @@ def main() -> int:
             shoot("backups")
             window.show_section("frameworks")
             shoot("frameworks")
+            window.show_section("evidence")
+            shoot("evidence")
+            window.show_section("plan")
+            shoot("plan")
         runner.shutdown()
         services.close()
     for path in shots:

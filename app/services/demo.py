@@ -264,6 +264,7 @@ class _Plan:
         """Evidence (some private), goals and learning items across the period."""
         rng = self.rng
         skills = [skill.id for skill in self.framework.skills]
+        names = {skill.id: skill.name for skill in self.framework.skills}
         stamp = datetime.combine(today, time(12, 0))
         day = self.start + timedelta(days=10)
         while day <= today:
@@ -331,7 +332,7 @@ class _Plan:
                     {
                         "id": new_id(),
                         "profile_id": self.profile_id,
-                        "title": f"Skill module {number + 1}: {rng.choice(skills)}",
+                        "title": f"Skill module {number + 1}: {names[rng.choice(skills)]}",
                         "target_quarter": f"{year}-Q{quarter}",
                         "done": quarter_back > 0 or number == 0,
                         "notes": None,
