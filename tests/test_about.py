@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import __version__
+from ui import dialogs
 from ui.about import FONTS, LIBRARIES, NO_FONTS_TEXT, AboutDialog, library_version
 
 pytestmark = pytest.mark.gui
@@ -90,3 +91,17 @@ def test_close_button_closes(qtbot: QtBot, dialog: AboutDialog) -> None:
 def test_escape_closes(qtbot: QtBot, dialog: AboutDialog) -> None:
     with qtbot.waitSignal(dialog.finished):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def test_message_boxes_show_user_text_as_typed(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile named `<b>Zoë</b> & 李雷` is quoted in confirmations without turning bold."""
+    shown: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+    dialogs.message_box(
+        None, QMessageBox.Icon.Warning, "Delete", "Delete <b>Zoë</b> & 李雷?"
+    ).exec()
+    [box] = shown
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert box.text() == "Delete <b>Zoë</b> & 李雷?"

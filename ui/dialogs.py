@@ -1,4 +1,8 @@
-"""Every modal question goes through these functions, so tests can answer them."""
+"""Every modal question goes through these functions, so tests can answer them.
+
+Message texts often quote what the user typed (a profile's name, a note), so
+they are always shown as plain text: `<b>` appears as typed, never as bold.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
+def message_box(
+    parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str
+) -> QMessageBox:
+    """A message box that shows `text` exactly as written (plain text)."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
 def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
     """Ask before something that cannot be undone; `action` names the button (e.g. "Delete")."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text)
     yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -20,7 +33,7 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
 
 def ask(parent: QWidget | None, title: str, text: str, yes_text: str, no_text: str) -> bool:
     """A question with two named answers; True for `yes_text` (the default)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text)
     yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
     no = box.addButton(no_text, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(yes)
@@ -36,7 +49,7 @@ def open_file(parent: QWidget | None, title: str, file_filter: str) -> Path | No
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
-    QMessageBox.information(parent, title, text)
+    message_box(parent, QMessageBox.Icon.Information, title, text).exec()
 
 
 def notice(parent: QWidget, title: str, text: str) -> None:
@@ -45,13 +58,13 @@ def notice(parent: QWidget, title: str, text: str) -> None:
     Nothing waits in a nested event loop, so the app goes on starting (and can
     still be closed by a signal) while it is shown.
     """
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box = message_box(parent, QMessageBox.Icon.Information, title, text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
-    QMessageBox.critical(parent, title, text)
+    message_box(parent, QMessageBox.Icon.Critical, title, text).exec()
 
 
 def save_file(parent: QWidget | None, title: str, file_filter: str) -> Path | None:
