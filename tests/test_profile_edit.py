@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from app.errors import InvalidInputError
 from app.services import Services
+from app.services.profiles import StageChange
 from ui.profile_form import ProfileDialog, to_qdate
 
 pytestmark = pytest.mark.gui
@@ -71,3 +73,39 @@ def test_a_bad_edit_is_refused_with_a_message_and_changes_nothing(
     assert dialog.isVisible()
     assert dialog.message.text() == "The name is empty."
     assert services.profiles.get(profile.id) == profile
+
+
+def test_details_and_a_promotion_are_saved_together_or_not_at_all(services: Services) -> None:
+    """One transaction: a stage that cannot be applied leaves the new name unsaved too."""
+    profile = services.profiles.create(
+        name="Ada",
+        framework="ml-engineer",
+        level="junior-ml-engineer",
+        target="ml-engineer",
+        started=date(2025, 1, 6),
+    )
+    bad = StageChange(date(2026, 6, 1), "ml-engineer", "ml-engineer", "junior-ml-engineer")
+    with pytest.raises(InvalidInputError, match="below the current level"):
+        services.profiles.update_details(
+            profile.id,
+            name="Renamed",
+            interval_days=14,
+            manager=None,
+            role_start=profile.role_start,
+            stage=bad,
+        )
+    assert services.profiles.get(profile.id) == profile
+    good = StageChange(date(2026, 6, 1), "ml-engineer", "ml-engineer", "ml-engineer")
+    updated = services.profiles.update_details(
+        profile.id,
+        name="Renamed",
+        interval_days=14,
+        manager=None,
+        role_start=profile.role_start,
+        stage=good,
+    )
+    assert (updated.name, updated.checkin_interval_days, updated.level) == (
+        "Renamed",
+        14,
+        "ml-engineer",
+    )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.errors import RungError
 from app.services import Services
 from app.services.frameworks import version_key
-from app.services.profiles import ProfileInfo
+from app.services.profiles import ProfileInfo, StageChange
 
 
 @dataclass(frozen=True)
@@ -263,9 +263,13 @@ class ProfileDialog(QDialog):
         layout.addWidget(buttons)
 
     def _on_save(self) -> None:
+        """Details and any change of level or version are saved together, or not at all."""
         profile = self._profile
         ref = self.picker.framework.currentData()
         level, target = self.picker.level.currentData(), self.picker.target.currentData()
+        current = (f"{profile.framework}@{profile.framework_version}", profile.level)
+        changed = (ref, level) != current or target != profile.target
+        stage = StageChange(to_date(self.effective.date()), ref, level, target) if changed else None
         try:
             self._services.profiles.update_details(
                 profile.id,
@@ -273,16 +277,8 @@ class ProfileDialog(QDialog):
                 interval_days=self.interval.value(),
                 manager=self.manager.text() or None,
                 role_start=to_date(self.started.date()),
+                stage=stage,
             )
-            current = (f"{profile.framework}@{profile.framework_version}", profile.level)
-            if (ref, level) != current or target != profile.target:
-                self._services.profiles.change_stage(
-                    profile.id,
-                    effective_from=to_date(self.effective.date()),
-                    framework=ref,
-                    level=level,
-                    target=target,
-                )
         except RungError as exc:
             self.message.setText(str(exc))
             return

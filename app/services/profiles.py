@@ -29,6 +29,16 @@ class StageInfo:
 
 
 @dataclass(frozen=True)
+class StageChange:
+    """A promotion or a move to another version of the framework (`ID@VERSION`)."""
+
+    effective_from: date
+    framework: str
+    level: str
+    target: str
+
+
+@dataclass(frozen=True)
 class ProfileInfo:
     id: str
     name: str
@@ -161,13 +171,17 @@ class ProfileService:
         interval_days: int,
         manager: str | None,
         role_start: date,
+        stage: StageChange | None = None,
     ) -> ProfileInfo:
-        """Change what describes the person; levels change through `change_stage`."""
+        """Change what describes the person and, optionally, the stage, in one transaction."""
         self._check_details(name, manager, interval_days)
+        checked = self._check_stage(stage) if stage else None
         with self._store.session() as session:
             row = self._row(session, profile_id)
             row.name, row.manager = name, manager
             row.checkin_interval_days, row.role_start = interval_days, role_start
+            if stage and checked:
+                self._apply_stage(session, row, stage, *checked)
             return _info(row)
 
     def change_stage(
@@ -179,23 +193,33 @@ class ProfileService:
         read with the stage in force on its date. A change on the date of an
         existing stage replaces that stage.
         """
-        framework_id, version = self._check_levels(framework, level, target)
+        stage = StageChange(effective_from, framework, level, target)
+        checked = self._check_stage(stage)
         with self._store.session() as session:
             row = self._row(session, profile_id)
-            if framework_id != row.stages[0].framework_id:
-                raise InvalidInputError(
-                    "A profile can move to another version of its framework, not to another "
-                    "framework; create a new profile for that."
-                )
-            same_day = [s for s in row.stages if s.effective_from == effective_from]
-            stage = same_day[0] if same_day else ProfileStage(effective_from=effective_from)
-            stage.framework_id, stage.framework_version = framework_id, version
-            stage.level, stage.target_level = level, target
-            if not same_day:
-                row.stages.append(stage)
-            session.flush()
-            session.refresh(row)
+            self._apply_stage(session, row, stage, *checked)
             return _info(row)
+
+    def _check_stage(self, stage: StageChange) -> tuple[str, str]:
+        return self._check_levels(stage.framework, stage.level, stage.target)
+
+    @staticmethod
+    def _apply_stage(
+        session: Session, row: Profile, stage: StageChange, framework_id: str, version: str
+    ) -> None:
+        if framework_id != row.stages[0].framework_id:
+            raise InvalidInputError(
+                "A profile can move to another version of its framework, not to another "
+                "framework; create a new profile for that."
+            )
+        same_day = [s for s in row.stages if s.effective_from == stage.effective_from]
+        target = same_day[0] if same_day else ProfileStage(effective_from=stage.effective_from)
+        target.framework_id, target.framework_version = framework_id, version
+        target.level, target.target_level = stage.level, stage.target
+        if not same_day:
+            row.stages.append(target)
+        session.flush()
+        session.refresh(row)
 
     @staticmethod
     def _row(session: Session, profile_id: str) -> Profile:
