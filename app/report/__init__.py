@@ -1,0 +1,1 @@
+"""The promotion-readiness report: content (privacy, period, audience) and its PDF."""
