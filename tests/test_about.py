@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app import __version__
 from ui import dialogs
-from ui.about import FONTS, LIBRARIES, NO_FONTS_TEXT, AboutDialog, library_version
+from ui.about import FONTS, LIBRARIES, AboutDialog, library_version
 
 pytestmark = pytest.mark.gui
 
@@ -75,9 +75,16 @@ def test_shows_versions_where_they_are_known(dialog: AboutDialog) -> None:
         assert version, name
 
 
-def test_says_no_fonts_are_bundled(dialog: AboutDialog) -> None:
-    assert FONTS == ()
-    assert dialog.fonts.text() == NO_FONTS_TEXT == "No fonts are bundled yet."
+def test_lists_each_bundled_font_with_its_licence_text(dialog: AboutDialog) -> None:
+    assert [(name, licence) for name, licence, _path in FONTS] == [
+        ("DejaVu Sans", "Bitstream-Vera"),
+        ("Droid Sans Fallback", "Apache-2.0"),
+        ("Nanum Gothic", "OFL-1.1"),
+    ]
+    lines = dialog.fonts.text().splitlines()
+    assert lines == [f"{name}: {licence} ({path})" for name, licence, path in FONTS]
+    for name, _licence, path in FONTS:
+        assert name.split()[0] in Path(path).read_text(encoding="utf-8"), path
 
 
 def test_close_button_closes(qtbot: QtBot, dialog: AboutDialog) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.paths import APP_NAME
+from app.paths import APP_NAME, resources_dir
 
 # (name, licence as an SPDX id, where to read it); extend as libraries are bundled.
 LIBRARIES: tuple[tuple[str, str, str], ...] = (
@@ -35,9 +35,13 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("rfc8785", "Apache-2.0", "https://github.com/trailofbits/rfc8785.py/blob/main/LICENSE"),
     ("Python", "PSF-2.0", "https://docs.python.org/3/license.html"),
 )
-# (name, licence, url) of each bundled font; none yet.
-FONTS: tuple[tuple[str, str, str], ...] = ()
-NO_FONTS_TEXT = "No fonts are bundled yet."
+_FONT_LICENCES = resources_dir() / "fonts"
+# (name, licence as an SPDX id, its text shipped beside the font) of each bundled font.
+FONTS: tuple[tuple[str, str, str], ...] = (
+    ("DejaVu Sans", "Bitstream-Vera", str(_FONT_LICENCES / "LICENSE-DejaVu.txt")),
+    ("Droid Sans Fallback", "Apache-2.0", str(_FONT_LICENCES / "LICENSE-DroidSansFallback.txt")),
+    ("Nanum Gothic", "OFL-1.1", str(_FONT_LICENCES / "LICENSE-NanumGothic.txt")),
+)
 
 # The installed distributions whose version stands for a library, first found wins.
 _DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -153,11 +157,7 @@ class AboutDialog(QDialog):
 
         layout.addSpacing(8)
         layout.addWidget(_caption("Bundled fonts", self))
-        fonts_text = (
-            "\n".join(f"{name}: {licence} ({url})" for name, licence, url in FONTS)
-            if FONTS
-            else NO_FONTS_TEXT
-        )
+        fonts_text = "\n".join(f"{name}: {licence} ({path})" for name, licence, path in FONTS)
         self.fonts = _plain_label(fonts_text, self, "Bundled fonts")
         layout.addWidget(self.fonts)
 

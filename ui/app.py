@@ -29,6 +29,7 @@ from app.errors import DamagedDatabaseError, RungError
 from app.files import make_private_dir
 from app.paths import APP_NAME
 from ui import dialogs
+from ui.fonts import load_bundled_fonts
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -171,6 +172,7 @@ def run(data_dir: Path, *, smoke_test: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("rung")
+    load_bundled_fonts()
 
     make_private_dir(data_dir)
     lock = QLockFile(str(data_dir / "rung.lock"))
