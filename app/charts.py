@@ -13,6 +13,11 @@ from pydantic import BaseModel
 
 Style = Literal["solid", "dashed", "dotted"]
 
+# The Okabe–Ito palette (distinguishable with common colour blindness), for light
+# backgrounds and paper, and lightened for dark backgrounds.
+LIGHT_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+DARK_COLOURS = ("#56B4E9", "#E69F00", "#3DD9A4", "#E08FC0", "#F0E442", "#8FD0F5", "#FFFFFF")
+
 
 class TimePoint(BaseModel):
     x: dt.date
@@ -62,3 +67,12 @@ class BarChart(BaseModel):
     y_label: str
     categories: list[str]
     stacks: list[BarSeries]
+
+
+def within(chart: TimeChart, start: dt.date, end: dt.date) -> TimeChart:
+    """The chart's points dated in [start, end] (a report's period)."""
+    series = [
+        s.model_copy(update={"points": [p for p in s.points if start <= p.x <= end]})
+        for s in chart.series
+    ]
+    return chart.model_copy(update={"series": series})

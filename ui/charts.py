@@ -29,10 +29,8 @@ from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
-from app.charts import BarChart, RadarChart, Style, TimeChart
+from app.charts import DARK_COLOURS, LIGHT_COLOURS, BarChart, RadarChart, Style, TimeChart
 
-LIGHT_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-DARK_COLOURS = ("#56B4E9", "#E69F00", "#3DD9A4", "#E08FC0", "#F0E442", "#8FD0F5", "#FFFFFF")
 _PEN_STYLES = {
     "solid": Qt.PenStyle.SolidLine,
     "dashed": Qt.PenStyle.DashLine,

@@ -27,11 +27,10 @@ from reportlab.graphics.widgets.markers import makeMarker  # type: ignore[import
 from reportlab.lib.colors import Color, HexColor, black, white  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 
-from app.charts import BarChart, RadarChart, Style, TimeChart, TimeSeries
+from app.charts import LIGHT_COLOURS, BarChart, RadarChart, Style, TimeChart, TimeSeries
 from app.report import fonts
 
-# The light Okabe–Ito palette of ui/charts.py: paper is white.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+COLOURS = LIGHT_COLOURS  # paper is white
 # Eight shapes against seven colours: a pair repeats only after 56 series.
 MARKERS = (
     "FilledCircle",
