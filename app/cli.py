@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 from app import __version__
 from app.errors import DatabaseError, NotFoundError, RungError, UsageError
 from app.paths import DATABASE_NAME, default_data_dir
+from app.report import AUDIENCES
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -393,6 +394,28 @@ def _readiness(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from app.report.model import ReportOptions
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; name the PDF file to write.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out: the folder {out.parent} does not exist.")
+    options = ReportOptions(
+        start=args.start,
+        end=args.end,
+        include_private=args.include_private,
+        audience=args.audience,
+    )
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+        services.reports.export(profile.id, options, out)
+    private = "with" if args.include_private else "without"
+    _out(f"Wrote the {args.audience} report for {profile.name} ({private} private notes) to {out}.")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from app.services.demo import create_demo
 
@@ -503,6 +526,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--profile", required=True, metavar="P")
     sub.add_argument("--on", type=_iso_date, metavar="DATE", help="as of this date (default today)")
     sub.add_argument("--json", action="store_true")
+
+    sub = command(commands, "report", _report, "export the promotion-readiness report as PDF")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--out", required=True, metavar="FILE.pdf")
+    sub.add_argument("--from", dest="start", type=_iso_date, metavar="DATE", help="period start")
+    sub.add_argument("--to", dest="end", type=_iso_date, metavar="DATE", help="period end")
+    sub.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include reflections, notes, private evidence and plan notes (default: left out)",
+    )
+    sub.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default="self",
+        help="self: every section; 1:1: summary, charts, evidence, plan; packet: for a packet",
+    )
 
     checkins = group("checkins", "assessments")
     sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")

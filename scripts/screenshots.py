@@ -4,7 +4,7 @@
 
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
 of the check-in wizard, History, Evidence, Growth plan, Frameworks,
-Backups and the first-run form, in Light and Dark, on
+Reports (with its preview), Backups and the first-run form, in Light and Dark, on
 a throwaway data folder seeded with the demo.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.services import open_services
@@ -51,9 +52,10 @@ def main() -> int:
         runner.drain()
         shots: list[Path] = []
 
-        def shoot(name: str) -> None:
+        def shoot(name: str, wait_ms: int = 0) -> None:
             runner.drain()
             app.processEvents()
+            QTest.qWait(wait_ms)  # e.g. QPdfView draws its pages on a thread of its own
             path = out / f"{name}-{theme.appearance.value}.png"
             window.grab().save(str(path))
             shots.append(path)
@@ -97,6 +99,17 @@ def main() -> int:
             shoot("evidence")
             window.show_section("plan")
             shoot("plan")
+            window.show_section("reports")
+            shoot("reports", 1500)
+            reports = window.reports
+            reports.audience.setCurrentIndex(reports.audience.findData("1:1"))
+            reports.between.setChecked(True)
+            reports.include_private.setChecked(True)
+            reports.render_preview()
+            shoot("reports-1on1", 1500)
+            reports.audience.setCurrentIndex(0)
+            reports.whole.setChecked(True)
+            reports.include_private.setChecked(False)
         runner.shutdown()
         services.close()
     for path in shots:

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -223,3 +224,107 @@ def type_text(widget: QWidget, text: str) -> None:
     """`text` into `widget`, one key event per character (see `type_char`)."""
     for char in text:
         type_char(widget, char)
+
+
+# -- a profile with every kind of private text -----------------------------------
+
+REPORT_START = date(2026, 1, 5)
+REPORT_MILESTONES = [
+    {"id": "m30", "horizon": "30d", "title": "Ship a first fix", "source": "test"},
+    {"id": "m6", "horizon": "6m", "title": "Lead a project", "source": "test"},
+]
+REPORT_KPIS = [
+    {
+        "id": "prs",
+        "name": "Merged PRs",
+        "measures": "PRs merged per week",
+        "why": "Throughput",
+        "cadence": "weekly",
+        "unit": "PRs/week",
+        "targets": [{"kind": "threshold", "comparator": ">=", "value": 2}],
+        "target_text": "At least 2 a week",
+        "source": "test",
+    }
+]
+REPORT_CRITERIA = [
+    {"id": "own", "text": "Owns a component", "skills": ["a-critical"], "source": "test"}
+]
+# One marker per kind of private text; none may leave the machine unless included.
+CANARIES = {
+    "rating note": "CANARYratingnote",
+    "milestone note": "CANARYmilestonenote",
+    "KPI note": "CANARYkpinote",
+    "wins": "CANARYwins",
+    "blockers": "CANARYblockers",
+    "focus": "CANARYfocus",
+    "private evidence title": "CANARYevidencetitle",
+    "private evidence description": "CANARYevidencedescription",
+    "private evidence link": "https://example.org/CANARYevidencelink",
+    "goal notes": "CANARYgoalnotes",
+    "learning notes": "CANARYlearningnotes",
+    "amended rating note": "CANARYamendedrating",
+}
+SHARED_EVIDENCE = "Shared evidence SHAREDmarker"
+
+
+def report_framework() -> dict[str, Any]:
+    data = two_dims_data(milestones=REPORT_MILESTONES)
+    data["kpis"] = REPORT_KPIS
+    data["promotion_criteria"] = REPORT_CRITERIA
+    return data
+
+
+def private_profile(services: Services, tmp_path: Path, name: str = "Zoë") -> str:
+    """A profile on the worked-example ladder with a canary in every kind of private text.
+
+    Two final check-ins (1 Mar and 1 May 2026), one shared and one private
+    evidence entry, a goal and a learning item; the first check-in's rating
+    note was amended after finalising (a private amendment).
+    """
+    from app.services.evidence import Tag
+
+    ref = import_framework(services, tmp_path, report_framework())
+    profile = services.profiles.create(
+        name=name, framework=ref, level="junior", target="senior", started=REPORT_START
+    )
+    checkins = services.checkins
+    first = checkins.start_draft(profile.id, on=date(2026, 3, 1))
+    for skill, value in (("a-critical", 2), ("a-optional", 2), ("b-important", 1)):
+        checkins.set_rating(first.id, skill, value)
+    checkins.set_rating(first.id, "a-critical", 2, note=CANARIES["rating note"])
+    checkins.set_milestone(first.id, "m30", "done", note=CANARIES["milestone note"])
+    checkins.set_kpi(first.id, "prs", 3, note=CANARIES["KPI note"])
+    for field in ("wins", "blockers", "focus"):
+        checkins.set_reflection(first.id, field, CANARIES[field])
+    checkins.finalize(first.id)
+    checkins.set_rating(first.id, "a-critical", 2, note=CANARIES["amended rating note"])
+    second = checkins.start_draft(profile.id, on=date(2026, 5, 1))
+    checkins.set_rating(second.id, "b-important", 2)
+    checkins.finalize(second.id)
+    services.evidence.add(
+        profile.id,
+        day=date(2026, 2, 1),
+        title=SHARED_EVIDENCE,
+        description="Shared description",
+        tags=[Tag("skill", "a-critical")],
+    )
+    services.evidence.add(
+        profile.id,
+        day=date(2026, 2, 2),
+        title=CANARIES["private evidence title"],
+        description=CANARIES["private evidence description"],
+        link=CANARIES["private evidence link"],
+        private=True,
+        tags=[Tag("skill", "a-critical")],
+    )
+    services.plan.add_goal(
+        profile.id,
+        title="Lead the next launch",
+        skills=["a-critical"],
+        due=date(2026, 6, 1),
+        notes=CANARIES["goal notes"],
+    )
+    services.plan.add_learning(
+        profile.id, title="Read the SRE book", quarter="2026-Q2", notes=CANARIES["learning notes"]
+    )
+    return profile.id

@@ -67,7 +67,9 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     message_box(parent, QMessageBox.Icon.Critical, title, text).exec()
 
 
-def save_file(parent: QWidget | None, title: str, file_filter: str) -> Path | None:
-    """Choose where to save a file; None if the user cancelled."""
-    name, _filter = QFileDialog.getSaveFileName(parent, title, "", file_filter)
+def save_file(
+    parent: QWidget | None, title: str, file_filter: str, suggested: str = ""
+) -> Path | None:
+    """Choose where to save a file, offering `suggested` as its name; None if cancelled."""
+    name, _filter = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
     return Path(name) if name else None

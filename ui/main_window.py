@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +34,7 @@ from ui.frameworks import FrameworksPanel
 from ui.history import HistoryPanel
 from ui.plan import PlanPanel
 from ui.profile_form import ProfileDialog, ProfileForm, ProfileRequest
+from ui.reports import ReportsPanel
 from ui.settings import Settings
 from ui.tasks import TaskRunner
 from ui.theme import Appearance, Theme, icon
@@ -49,19 +49,6 @@ SECTIONS = (
     ("reports", "Reports", "reports"),
     ("backups", "Backups", "backups"),
 )
-_PLACEHOLDERS = {
-    "reports": "The promotion-readiness PDF report is coming.",
-}
-
-
-def _placeholder(text: str) -> QWidget:
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    label = QLabel(text, widget)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    layout.addWidget(label)
-    return widget
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +88,7 @@ class MainWindow(QMainWindow):
         self.evidence = EvidencePanel(services, runner, self)
         self.plan = PlanPanel(services, runner, self, settings=settings)
         self.frameworks = FrameworksPanel(services, self)
+        self.reports = ReportsPanel(services, runner, self)
         self.backups = BackupsPanel(services, runner, data_dir, self)
         for key, title, _icon in SECTIONS:
             item = QListWidgetItem(title, self.sidebar)
@@ -112,8 +100,9 @@ class MainWindow(QMainWindow):
                 "evidence": self.evidence,
                 "plan": self.plan,
                 "frameworks": self.frameworks,
+                "reports": self.reports,
                 "backups": self.backups,
-            }.get(key) or _placeholder(_PLACEHOLDERS[key])
+            }[key]
             self.pages.addWidget(widget)
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
         self.dashboard.start_checkin.connect(lambda: self.show_section("checkin"))
@@ -183,6 +172,8 @@ class MainWindow(QMainWindow):
         self.capture_action.setShortcut(CAPTURE_SHORTCUT)
         self.capture_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.capture_action.triggered.connect(self._on_capture_evidence)
+        self.export_report_action = file_menu.addAction("Export &report…")
+        self.export_report_action.triggered.connect(self._on_export_report)
         file_menu.addSeparator()
         self.check_action = file_menu.addAction("Chec&k the database")
         self.check_action.triggered.connect(self._on_check_database)
@@ -228,7 +219,12 @@ class MainWindow(QMainWindow):
             self.switcher.addItem(profile.name, profile.id)
         self.toolbar.setVisible(len(profiles) > 1)
         has_profile = bool(profiles)
-        for action in (self.edit_profile_action, self.delete_profile_action, self.capture_action):
+        for action in (
+            self.edit_profile_action,
+            self.delete_profile_action,
+            self.capture_action,
+            self.export_report_action,
+        ):
             action.setEnabled(has_profile)
         if not has_profile:
             self.profile_id = None
@@ -248,12 +244,18 @@ class MainWindow(QMainWindow):
         self.evidence.show_profile(profile_id)
         self.plan.show_profile(profile_id)
         self.frameworks.show_profile(profile_id)
+        self.reports.show_profile(profile_id)
         self.refresh_dashboard()
         self.profile_changed.emit(profile_id)
 
     def _on_capture_evidence(self) -> None:
         """Open the quick-capture dialog from any section (File → Capture evidence…)."""
         self.evidence.capture()
+
+    def _on_export_report(self) -> None:
+        """File → Export report…: the Reports section, where the options are chosen."""
+        self.show_section("reports")
+        self.reports.export_button.setFocus()
 
     def refresh_dashboard(self) -> None:
         profile_id = self.profile_id

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.charts import BarChart, RadarChart, TimeChart
 from app.readiness import Readiness
+from app.report import AUDIENCES as AUDIENCES  # re-exported beside the type
 
 Audience = Literal["self", "1:1", "packet"]
 Section = Literal[
@@ -28,7 +29,6 @@ Section = Literal[
     "evidence",
     "plan",
 ]
-AUDIENCES: tuple[Audience, ...] = ("self", "1:1", "packet")
 
 SECTION_TITLES: dict[Section, str] = {
     "summary": "Summary",
@@ -166,7 +166,8 @@ class EvidenceItem(_Model):
 class CriterionRow(_Model):
     text: str
     skills: list[str]  # names
-    evidence: list[EvidenceItem]  # included entries of the period tagged to those skills
+    evidence: list[EvidenceItem]  # the newest included entries of the period on those skills
+    more: int = 0  # how many more such entries there are
 
 
 class EvidenceGroup(_Model):

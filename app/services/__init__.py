@@ -15,6 +15,7 @@ from app.services.frameworks import FrameworkService
 from app.services.plan import PlanService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
+from app.services.reports import ReportService
 from app.store.backup import BackupInfo
 from app.store.db import Store, open_memory_store, open_store
 
@@ -29,6 +30,10 @@ class Services:
     charts: ChartService
     evidence: EvidenceService
     plan: PlanService
+    reports: ReportService = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reports = ReportService(self)
 
     @classmethod
     def on(cls, store: Store) -> Services:
@@ -53,7 +58,8 @@ class Services:
         fresh = open_services(data_dir)
         old = self.store
         for field in dataclasses.fields(self):
-            setattr(self, field.name, getattr(fresh, field.name))
+            if field.init:  # the others are built on `self` and follow it
+                setattr(self, field.name, getattr(fresh, field.name))
         old.close()
 
     def restore(self, data_dir: Path, source: str) -> tuple[Path, BackupInfo | None]:

@@ -103,6 +103,15 @@ class CheckInDetail:
 
 
 @dataclass(frozen=True)
+class CheckInNotes:
+    """A final check-in's private text: its reflection and its notes by (kind, item id)."""
+
+    date: date
+    reflection: dict[str, str]  # wins / blockers / focus that are filled in
+    notes: list[tuple[str, str, str]]  # ("rating" | "milestone" | "kpi", item id, text)
+
+
+@dataclass(frozen=True)
 class Change:
     """A difference a check-in makes to the state before it (for the review page)."""
 
@@ -278,6 +287,45 @@ class CheckInService:
             for skill_id, day, value, not_applicable in session.execute(query):
                 history[skill_id].append((day, None if not_applicable else value))
         return history
+
+    def notes(self, profile_id: str, start: date, end: date) -> list[CheckInNotes]:
+        """Reflections and notes of the final check-ins dated in [start, end], oldest first.
+
+        Four queries for any length of history, instead of one `detail()` per check-in.
+        """
+        in_period = (
+            CheckIn.profile_id == profile_id,
+            CheckIn.status == "final",
+            CheckIn.date >= start,
+            CheckIn.date <= end,
+        )
+        order = (CheckIn.date, CheckIn.finalized_at)
+        found: dict[str, CheckInNotes] = {}
+        with self._store.session() as session:
+            for row in session.execute(
+                select(CheckIn.id, CheckIn.date, *(getattr(CheckIn, f) for f in REFLECTION_FIELDS))
+                .where(*in_period)
+                .order_by(*order)
+            ):
+                reflection = {
+                    f: text for f, text in zip(REFLECTION_FIELDS, row[2:], strict=True) if text
+                }
+                found[row[0]] = CheckInNotes(row[1], reflection, [])
+            for kind, table, item in (
+                ("rating", Rating, Rating.skill_id),
+                ("milestone", MilestoneStatus, MilestoneStatus.milestone_id),
+                ("kpi", KpiValue, KpiValue.kpi_id),
+            ):
+                query = (
+                    select(table.checkin_id, item, table.note)
+                    .join(CheckIn, CheckIn.id == table.checkin_id)
+                    .where(*in_period, table.note.is_not(None))
+                    .order_by(*order, item)
+                )
+                for checkin_id, item_id, text in session.execute(query):
+                    if text:
+                        found[checkin_id].notes.append((kind, item_id, text))
+        return [entry for entry in found.values() if entry.reflection or entry.notes]
 
     def detail(self, checkin_id: str) -> CheckInDetail:
         with self._store.session() as session:

@@ -1,0 +1,366 @@
+"""The Reports section: options, the preview in the background, export with progress."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.report.model import AUDIENCES, ReportOptions
+from app.services import Services
+from app.services.demo import create_demo
+from tests.helpers import click
+from ui import dialogs
+from ui import reports as reports_ui
+from ui.reports import (
+    AUDIENCE_HELP,
+    NO_PROFILE_TEXT,
+    NOT_ASSESSABLE_TEXT,
+    ProgressRelay,
+    ReportsPanel,
+    report_file_name,
+)
+
+pytestmark = pytest.mark.gui
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _demo(services: Services) -> str:
+    return create_demo(services.store, services.frameworks, services.profiles, years=1)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, main_window: Any, services: Services, runner: Any) -> Any:
+    """The main window, active, on a demo profile."""
+    main_window.reload_profiles(_demo(services))
+    main_window.activateWindow()
+    qtbot.waitActive(main_window)
+    runner.drain()
+    return main_window
+
+
+@pytest.fixture
+def saved_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`dialogs.save_file` answers a path in `tmp_path/out` (without the suffix: it is added);
+    the list records each file name it offered."""
+    asked: list[str] = []
+    (tmp_path / "out").mkdir()
+
+    def answer(_parent: Any, title: str, file_filter: str, suggested: str) -> Path:
+        assert "*.pdf" in file_filter
+        asked.append(suggested)
+        return tmp_path / "out" / "report"
+
+    monkeypatch.setattr(dialogs, "save_file", answer)
+    return asked
+
+
+def _wait_for_preview(qtbot: QtBot, panel: ReportsPanel, runner: Any) -> None:
+    """Let the debounce run out and the render report back."""
+    qtbot.waitUntil(lambda: not panel._timer.isActive() and not panel._rendering, timeout=10_000)
+    runner.drain()
+
+
+def _type_date(qtbot: QtBot, window: QWidget, mnemonic: Qt.Key, day: date) -> None:
+    """Jump to a date field by its label's mnemonic and type the date's digits."""
+    qtbot.keyClick(window, mnemonic, ALT)
+    edit = QApplication.focusWidget()
+    qtbot.keyClicks(edit, day.strftime("%Y%m%d"))
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def test_options_start_private_off_and_explain_each_audience(
+    qtbot: QtBot, services: Services, runner: Any
+) -> None:
+    panel = ReportsPanel(services, runner)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+
+    assert panel.message.text() == NO_PROFILE_TEXT
+    assert not panel.export_button.isEnabled()
+    assert not panel.include_private.isChecked()
+    assert panel.whole.isChecked()
+    assert not panel.start.isEnabled()
+    assert panel.options() == ReportOptions(audience="self")
+    assert [panel.audience.itemData(i) for i in range(panel.audience.count())] == list(AUDIENCES)
+    for index, audience in enumerate(AUDIENCES):
+        panel.audience.setCurrentIndex(index)
+        assert panel.audience_help.text() == AUDIENCE_HELP[audience]
+    click(panel.between)
+    assert panel.start.isEnabled()
+    assert panel.end.isEnabled()
+    assert panel.start.displayFormat() == "yyyy-MM-dd"
+    assert panel.start.calendarPopup()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Sam Rivera (demo)", "Rung report - Sam Rivera (demo) - 2026-03-15.pdf"),
+        ('A/B: "C"\tD?', "Rung report - A B C D - 2026-03-15.pdf"),
+        ("...", "Rung report - profile - 2026-03-15.pdf"),
+        ("Zoë " + "x" * 200, f"Rung report - Zoë {'x' * 76} - 2026-03-15.pdf"),
+    ],
+)
+def test_the_file_name_offered_is_safe_on_every_file_system(name: str, expected: str) -> None:
+    assert report_file_name(name, date(2026, 3, 15)) == expected
+
+
+def test_a_one_to_one_report_for_a_period_previews_and_exports(
+    qtbot: QtBot,
+    window: Any,
+    services: Services,
+    runner: Any,
+    saved_to: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    panel: ReportsPanel = window.reports
+    name = services.profiles.get(window.profile_id).name
+    opened: list[Path] = []
+    monkeypatch.setattr(reports_ui, "open_folder", lambda folder: opened.append(folder) or True)
+    renders: list[ReportOptions] = []
+    pdf = services.reports.pdf
+
+    def recorded_pdf(pid: str, options: ReportOptions, *args: Any, **kwargs: Any) -> bytes:
+        renders.append(options)
+        return pdf(pid, options, *args, **kwargs)
+
+    monkeypatch.setattr(services.reports, "pdf", recorded_pdf)
+
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "reports"
+    _wait_for_preview(qtbot, panel, runner)
+    assert panel.document.pageCount() > 0
+    assert panel.pages.currentWidget() is panel.view
+
+    # The 1:1 audience and the last 120 days, with the keyboard.
+    qtbot.keyClick(window, Qt.Key.Key_A, ALT)
+    assert QApplication.focusWidget() is panel.audience
+    qtbot.keyClick(panel.audience, Qt.Key.Key_Down)
+    assert panel.audience.currentData() == "1:1"
+    qtbot.keyClick(window, Qt.Key.Key_B, ALT)
+    qtbot.waitUntil(panel.between.isChecked)  # a mnemonic clicks after a short press
+    today = date.today()
+    _type_date(qtbot, window, Qt.Key.Key_M, today - timedelta(days=120))
+    _type_date(qtbot, window, Qt.Key.Key_T, today - timedelta(days=1))
+    wanted = ReportOptions(
+        start=today - timedelta(days=120), end=today - timedelta(days=1), audience="1:1"
+    )
+    assert panel.options() == wanted
+    _wait_for_preview(qtbot, panel, runner)
+    assert renders[-1] == wanted
+    assert panel.shown is not None
+    assert panel.shown.options == wanted
+    pages = panel.document.pageCount()
+    assert pages > 0
+    assert panel.summary.text().startswith(f"{pages} page")
+    assert "1:1 with my manager" in panel.summary.text()
+    assert "private notes left out" in panel.summary.text()
+    assert not panel.note.isVisible()
+
+    # Export: the progress bar counts the service's steps; the button waits meanwhile.
+    seen: list[tuple[int, int]] = []
+    panel.progress.valueChanged.connect(lambda v: seen.append((v, panel.progress.maximum())))
+    click(panel.export_button)
+    assert saved_to == [report_file_name(name, date.today())]
+    assert panel.exporting
+    assert not panel.export_button.isEnabled()
+    assert panel.progress.isVisible()
+    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    path = tmp_path / "out" / "report.pdf"
+    assert path.is_file()
+    assert path.read_bytes().startswith(b"%PDF")
+    assert name in _pdf_text(path)
+    assert len(pypdf.PdfReader(path).pages) == pages
+    assert seen[-1] == (3, 3)
+    assert panel.export_button.isEnabled()
+    assert not panel.progress.isVisible()
+    assert panel.status.text() == "Saved “report.pdf”."
+    assert panel.open_button.isVisible()
+    assert opened == []
+    click(panel.open_button)
+    assert opened == [path.parent]
+
+
+def test_including_private_notes_says_so(qtbot: QtBot, window: Any, runner: Any) -> None:
+    panel: ReportsPanel = window.reports
+    window.show_section("reports")
+    _wait_for_preview(qtbot, panel, runner)
+    qtbot.keyClick(window, Qt.Key.Key_I, ALT)
+    qtbot.waitUntil(panel.include_private.isChecked)
+    _wait_for_preview(qtbot, panel, runner)
+    assert "includes private notes" in panel.summary.text()
+    assert panel.shown is not None
+    assert panel.shown.options.include_private
+
+
+def test_a_period_that_ends_before_it_starts_says_so_and_writes_nothing(
+    qtbot: QtBot,
+    window: Any,
+    runner: Any,
+    saved_to: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    panel: ReportsPanel = window.reports
+    window.show_section("reports")
+    _wait_for_preview(qtbot, panel, runner)
+    click(panel.between)
+    today = date.today()
+    _type_date(qtbot, window, Qt.Key.Key_M, today - timedelta(days=10))
+    _type_date(qtbot, window, Qt.Key.Key_T, today - timedelta(days=20))
+    _wait_for_preview(qtbot, panel, runner)
+    sentence = (
+        f"The period's start ({(today - timedelta(days=10)).isoformat()}) is after its end "
+        f"({(today - timedelta(days=20)).isoformat()})."
+    )
+    assert panel.pages.currentWidget() is panel.message
+    assert panel.message.text() == sentence
+    assert panel.document.pageCount() == 0
+
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert len(saved_to) == 1
+    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    assert errors == [sentence]
+    assert list((tmp_path / "out").iterdir()) == []
+    assert panel.status.text() == "Nothing was exported."
+    assert not panel.open_button.isVisible()
+
+
+def test_a_profile_without_check_ins_still_exports_a_not_assessable_report(
+    qtbot: QtBot,
+    main_window: Any,
+    services: Services,
+    runner: Any,
+    saved_to: list[str],
+    tmp_path: Path,
+) -> None:
+    profile = services.profiles.create(
+        name="Zoë New", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
+    )
+    main_window.reload_profiles(profile.id)
+    main_window.export_report_action.trigger()  # File → Export report…
+    assert main_window.current_section() == "reports"
+    panel: ReportsPanel = main_window.reports
+    _wait_for_preview(qtbot, panel, runner)
+    assert panel.note.isVisible()
+    assert panel.note.text() == NOT_ASSESSABLE_TEXT
+    assert panel.document.pageCount() > 0
+    assert panel.export_button.isEnabled()
+    click(panel.export_button)
+    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    path = tmp_path / "out" / "report.pdf"
+    text = _pdf_text(path)
+    assert "Zoë New" in text
+    assert "Not assessable" in text
+
+
+def test_renders_never_stack_and_stale_ones_are_dropped(
+    qtbot: QtBot, services: Services, runner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Options changed while a render runs wait for it; its result is not shown."""
+    profile_id = _demo(services)
+    running = threading.Event()
+    release = threading.Event()
+    calls: list[ReportOptions] = []
+    pdf = services.reports.pdf
+
+    def slow_pdf(pid: str, options: ReportOptions, *args: Any, **kwargs: Any) -> bytes:
+        calls.append(options)
+        running.set()
+        assert release.wait(10)
+        return pdf(pid, options, *args, **kwargs)
+
+    monkeypatch.setattr(services.reports, "pdf", slow_pdf)
+    panel = ReportsPanel(services, runner)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    panel.show_profile(profile_id)
+    assert running.wait(10)
+    for index in (1, 2, 0, 1):  # four changes while the first render runs
+        panel.audience.setCurrentIndex(index)
+        panel.render_preview()
+    assert len(calls) == 1
+    release.set()
+    _wait_for_preview(qtbot, panel, runner)
+    assert [c.audience for c in calls] == ["self", "1:1"]
+    assert panel.shown is not None
+    assert panel.shown.options.audience == "1:1"
+
+
+def test_progress_from_the_worker_thread_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
+    relay = ProgressRelay()
+    got: list[tuple[int, int, int, bool]] = []
+    gui = threading.current_thread()
+    relay.changed.connect(
+        lambda job, done, total: got.append((job, done, total, threading.current_thread() is gui)),
+        Qt.ConnectionType.QueuedConnection,
+    )
+    report = relay.reporter(7)
+    worker = threading.Thread(target=lambda: [report(step, 3) for step in (1, 2, 3)])
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: len(got) == 3)
+    assert got == [(7, 1, 3, True), (7, 2, 3, True), (7, 3, 3, True)]
+
+
+def test_every_control_is_reachable_with_tab(qtbot: QtBot, window: Any, runner: Any) -> None:
+    """The period's radio buttons are one Tab stop (arrow keys choose), as everywhere in Qt."""
+    panel: ReportsPanel = window.reports
+    window.show_section("reports")
+    _wait_for_preview(qtbot, panel, runner)
+
+    def tab_through(count: int) -> list[QWidget]:
+        """The widgets Tab visits, each once (Tab first steps through a date's parts)."""
+        reached: list[QWidget] = []
+        while len(reached) < count:
+            widget = QApplication.focusWidget()
+            if widget not in reached:
+                reached.append(widget)
+            QTest.keyClick(widget, Qt.Key.Key_Tab)
+        return reached
+
+    panel.whole.setFocus()
+    assert tab_through(6) == [
+        panel.whole,
+        panel.audience,
+        panel.include_private,
+        panel.refresh_button,
+        panel.export_button,
+        panel.view,
+    ]
+    panel.whole.setFocus()
+    QTest.keyClick(panel.whole, Qt.Key.Key_Down)
+    assert panel.between.isChecked()
+    assert tab_through(4) == [panel.between, panel.start, panel.end, panel.audience]
+
+
+def test_ctrl_e_exports_only_from_the_reports_section(
+    qtbot: QtBot, window: Any, runner: Any, saved_to: list[str]
+) -> None:
+    window.show_section("dashboard")
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert saved_to == []
+    window.show_section("reports")
+    _wait_for_preview(qtbot, window.reports, runner)
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert len(saved_to) == 1
+    qtbot.waitUntil(lambda: not window.reports.exporting, timeout=10_000)

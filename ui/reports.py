@@ -1,0 +1,506 @@
+"""Reports: choose a period, an audience and whether private notes go in; preview the PDF;
+export it.
+
+The PDF is made by the service on the `TaskRunner`, for the preview as for the
+export, so the window never waits for ReportLab. Only one preview render is in
+flight at a time: options changed meanwhile are rendered when it reports back,
+and a result for options no longer shown is dropped. An export's progress comes
+from the worker thread through a signal that carries only ints (see
+`ui.tasks` on why no Python objects cross threads in signals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.report.model import Audience, ReportOptions
+from app.services import Services
+from app.services.reports import Progress
+from ui import dialogs
+from ui.profile_form import to_date, to_qdate
+from ui.tasks import TaskRunner
+
+EXPORT_SHORTCUT = QKeySequence("Ctrl+E")
+PDF_FILTER = "PDF documents (*.pdf)"
+NO_PROFILE_TEXT = "Create a profile to make a report."
+RENDERING_TEXT = "Making the preview…"
+NOT_ASSESSABLE_TEXT = (
+    "No final check-in yet: the report can be exported, but it shows readiness as "
+    "“Not assessable” until you finalise one."
+)
+PRIVATE_TEXT = (
+    "Reflections, rating notes, private evidence and plan notes are left out unless this is "
+    "ticked. A report that includes them says so on its cover."
+)
+AUDIENCE_NAMES: dict[Audience, str] = {
+    "self": "Myself (everything)",
+    "1:1": "1:1 with my manager",
+    "packet": "Promotion packet",
+}
+AUDIENCE_HELP: dict[Audience, str] = {
+    "self": "Every section: summary, charts, skills, milestones, KPIs, promotion criteria, "
+    "reflections, evidence and the growth plan.",
+    "1:1": "The short one: the summary with the largest gaps, the charts, evidence "
+    "highlights and the growth plan.",
+    "packet": "Every section, laid out for a promotion packet: the promotion criteria and the "
+    "evidence behind them first.",
+}
+DEBOUNCE_MS = 400  # options settle before a preview is made
+DEFAULT_MONTHS = 6  # the dates offered first: the last half year
+
+
+def report_file_name(name: str, day: date) -> str:
+    """`Rung report - <name> - <date>.pdf`, without what Windows, macOS or Linux refuse."""
+    cleaned = "".join(" " if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in name)
+    cleaned = " ".join(cleaned.split())[:80].strip(". ") or "profile"
+    return f"Rung report - {cleaned} - {day.isoformat()}.pdf"
+
+
+def open_folder(folder: Path) -> bool:
+    """Show a folder in the desktop's file manager; tests replace this function."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One rendered report and what the panel says about it."""
+
+    profile_id: str
+    options: ReportOptions
+    pdf: bytes
+    assessable: bool  # the profile has a final check-in
+
+
+def load_preview(
+    services: Services, profile_id: str, options: ReportOptions, today: date
+) -> Preview:
+    return Preview(
+        profile_id=profile_id,
+        options=options,
+        pdf=services.reports.pdf(profile_id, options, today=today),
+        assessable=bool(services.checkins.finals(profile_id)),
+    )
+
+
+class ProgressRelay(QObject):
+    """Carries a job's progress from the worker thread to the GUI thread.
+
+    Signals:
+        changed(int, int, int): the job's number, steps done, steps in all.
+    """
+
+    changed = Signal(int, int, int)
+
+    def reporter(self, job: int) -> Progress:
+        """A `progress(done, total)` callback for the service, safe to call from the worker."""
+
+        def report(done: int, total: int) -> None:
+            self.changed.emit(job, done, total)
+
+        return report
+
+
+def _wrapped(text: str, parent: QWidget, name: str = "") -> QLabel:
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if name:
+        label.setAccessibleName(name)
+    return label
+
+
+class ReportsPanel(QWidget):
+    """The Reports section: options on the left, the PDF preview on the right, Export below."""
+
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._today = today
+        self.profile_id: str | None = None
+        self.shown: Preview | None = None  # the preview on screen
+        self._rendering = False
+        self._again = False  # a render was asked for while one ran
+        self._exporting = False
+        self._export_job = 0
+        self._saved: Path | None = None
+        self._name = ""  # the profile's, for the file name offered
+
+        options = QWidget()
+        self.period_box = QGroupBox("Period", options)
+        self.whole = QRadioButton("&Whole history", self.period_box)
+        self.whole.setChecked(True)
+        self.between = QRadioButton("&Between these dates", self.period_box)
+        today_q = to_qdate(today())
+        self.start = QDateEdit(today_q.addMonths(-DEFAULT_MONTHS), self.period_box)
+        self.start.setAccessibleName("From date")
+        self.end = QDateEdit(today_q, self.period_box)
+        self.end.setAccessibleName("To date")
+        dates = QFormLayout()
+        dates.setContentsMargins(20, 0, 0, 0)
+        for text, edit in (("Fro&m:", self.start), ("&To:", self.end)):
+            edit.setMaximumDate(today_q)  # a report ends today at the latest
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
+            edit.setEnabled(False)
+            edit.dateChanged.connect(self._on_options_changed)
+            label = QLabel(text, self.period_box)
+            label.setBuddy(edit)
+            dates.addRow(label, edit)
+        self.between.toggled.connect(self._on_period_toggled)
+        box = QVBoxLayout(self.period_box)
+        box.addWidget(self.whole)
+        box.addWidget(self.between)
+        box.addLayout(dates)
+
+        self.audience_box = QGroupBox("&Audience", options)  # its mnemonic focuses the combo
+        self.audience = QComboBox(self.audience_box)
+        self.audience.setAccessibleName("Audience")
+        for value, name in AUDIENCE_NAMES.items():
+            self.audience.addItem(name, value)
+        self.audience_help = _wrapped("", self.audience_box, "What the audience gets")
+        self.audience.currentIndexChanged.connect(self._on_audience_changed)
+        box = QVBoxLayout(self.audience_box)
+        box.addWidget(self.audience)
+        box.addWidget(self.audience_help)
+
+        self.privacy_box = QGroupBox("Privacy", options)
+        self.include_private = QCheckBox("&Include private notes", self.privacy_box)
+        self.include_private.toggled.connect(self._on_options_changed)
+        box = QVBoxLayout(self.privacy_box)
+        box.addWidget(self.include_private)
+        box.addWidget(_wrapped(PRIVATE_TEXT, self.privacy_box))
+
+        column = QVBoxLayout(options)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.addWidget(self.period_box)
+        column.addWidget(self.audience_box)
+        column.addWidget(self.privacy_box)
+        column.addStretch(1)
+        self.options_area = QScrollArea(self)
+        self.options_area.setWidget(options)
+        self.options_area.setWidgetResizable(True)
+        self.options_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.options_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.options_area.setFixedWidth(300)
+
+        self.refresh_button = QPushButton("&Refresh preview", self)
+        self.refresh_button.setToolTip("Make the preview again, with any new check-ins")
+        self.refresh_button.clicked.connect(self.render_preview)
+        self.export_button = QPushButton("&Export…", self)
+        self.export_button.setToolTip(f"Save the report as a PDF ({EXPORT_SHORTCUT.toString()})")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.export_shortcut = QShortcut(EXPORT_SHORTCUT, self)
+        self.export_shortcut.activated.connect(self._on_export_clicked)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Export progress")
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status = _wrapped("", self, "Export status")
+        self.open_button = QPushButton("&Open containing folder", self)
+        self.open_button.clicked.connect(self._on_open_folder_clicked)
+        self.open_button.hide()
+
+        left = QVBoxLayout()
+        left.addWidget(self.options_area, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        left.addLayout(buttons)
+        left.addWidget(self.progress)
+        left.addWidget(self.status)
+        left.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setAccessibleName("Preview summary")
+        self.note = _wrapped("", self, "Report note")
+        self.note.hide()
+        self.document = QPdfDocument(self)
+        self._buffer: QBuffer | None = None  # the bytes `document` reads; kept while it is open
+        self.view = QPdfView(self)
+        self.view.setAccessibleName("Report preview")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.message = _wrapped(NO_PROFILE_TEXT, self, "Preview message")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.message)
+        self.pages.addWidget(self.view)
+        self.pages.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        right = QVBoxLayout()
+        right.addWidget(self.summary)
+        right.addWidget(self.note)
+        right.addWidget(self.pages, 1)
+
+        layout = QHBoxLayout(self)
+        layout.addLayout(left)
+        layout.addLayout(right, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._render_if_shown)
+        self._relay = ProgressRelay(self)
+        self._relay.changed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+
+        for first, second in (
+            (self.whole, self.between),
+            (self.between, self.start),
+            (self.start, self.end),
+            (self.end, self.audience),
+            (self.audience, self.include_private),
+            (self.include_private, self.refresh_button),
+            (self.refresh_button, self.export_button),
+            (self.export_button, self.open_button),
+            (self.open_button, self.view),
+        ):
+            QWidget.setTabOrder(first, second)
+        self.setFocusProxy(self.whole)
+        self._on_audience_changed()
+        self._update_buttons()
+
+    # -- options -----------------------------------------------------------------
+
+    def options(self) -> ReportOptions:
+        """The options as the controls show them."""
+        dated = self.between.isChecked()
+        return ReportOptions(
+            start=to_date(self.start.date()) if dated else None,
+            end=to_date(self.end.date()) if dated else None,
+            include_private=self.include_private.isChecked(),
+            audience=self.audience.currentData(),
+        )
+
+    def _on_period_toggled(self, dated: bool) -> None:
+        self.start.setEnabled(dated)
+        self.end.setEnabled(dated)
+        self._on_options_changed()
+
+    def _on_audience_changed(self, _index: int = 0) -> None:
+        self.audience_help.setText(AUDIENCE_HELP[self.audience.currentData()])
+        self._on_options_changed()
+
+    def _on_options_changed(self, *_args: object) -> None:
+        if self.isVisible():
+            self._timer.start()
+
+    # -- preview -----------------------------------------------------------------
+
+    def show_profile(self, profile_id: str | None) -> None:
+        """Report on another profile; the preview is made when the panel is on screen."""
+        self.profile_id = profile_id
+        self.shown = None
+        self._name = ""
+        if profile_id is not None:
+            profiles = self._services.profiles
+            self._runner.submit(
+                lambda: profiles.get(profile_id).name,
+                lambda name: self._on_name_loaded(profile_id, name),
+            )
+        if not self._exporting:  # a running export still reports where it saved
+            self._hide_saved()
+        self._clear_document()
+        self._show_message(NO_PROFILE_TEXT if profile_id is None else RENDERING_TEXT)
+        self.note.hide()
+        self._update_buttons()
+        if self.isVisible():
+            self.render_preview()
+
+    def _on_name_loaded(self, profile_id: str, name: str) -> None:
+        if profile_id == self.profile_id:
+            self._name = name
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Check-ins and evidence change elsewhere, so each visit makes the preview afresh."""
+        super().showEvent(event)
+        for edit in (self.start, self.end):
+            edit.setMaximumDate(to_qdate(self._today()))  # the app may have run past midnight
+        self.render_preview()
+
+    def render_preview(self) -> None:
+        """Make the preview of the current options on the worker; never two at once."""
+        self._timer.stop()
+        profile_id = self.profile_id
+        if profile_id is None:
+            return
+        if self._rendering:
+            self._again = True
+            return
+        self._rendering = True
+        options, today, services = self.options(), self._today(), self._services
+        if self.shown is None:
+            self._show_message(RENDERING_TEXT)
+        self.summary.setText(RENDERING_TEXT)
+        self._runner.submit(
+            lambda: load_preview(services, profile_id, options, today),
+            self._on_preview_made,
+            lambda message: self._on_preview_failed(profile_id, options, message),
+        )
+
+    def _current(self, profile_id: str, options: ReportOptions) -> bool:
+        """Whether a render for these still fits the controls, with no newer one asked for."""
+        return not self._again and profile_id == self.profile_id and options == self.options()
+
+    def _render_again(self) -> None:
+        self._again = False
+        self._render_if_shown()
+
+    def _render_if_shown(self) -> None:
+        """A hidden panel renders when it is shown again (`showEvent`), not before."""
+        if self.isVisible():
+            self.render_preview()
+
+    def _on_preview_made(self, preview: Preview) -> None:
+        self._rendering = False
+        if not self._current(preview.profile_id, preview.options):
+            self._render_again()
+            return
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(preview.pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(buffer)
+        self._drop_buffer()
+        self._buffer = buffer
+        self.shown = preview
+        count = self.document.pageCount()
+        pages = f"{count} page{'' if count == 1 else 's'}"
+        private = (
+            "includes private notes"
+            if preview.options.include_private
+            else "private notes left out"
+        )
+        self.summary.setText(f"{pages} · {AUDIENCE_NAMES[preview.options.audience]} · {private}")
+        self.note.setText(NOT_ASSESSABLE_TEXT)
+        self.note.setVisible(not preview.assessable)
+        self.pages.setCurrentWidget(self.view)
+
+    def _on_preview_failed(self, profile_id: str, options: ReportOptions, message: str) -> None:
+        """A preview that cannot be made says why where the preview would be; no dialog."""
+        self._rendering = False
+        if not self._current(profile_id, options):
+            self._render_again()
+            return
+        self.shown = None
+        self._clear_document()
+        self.summary.setText("No preview")
+        self.note.hide()
+        self._show_message(message)
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.pages.setCurrentWidget(self.message)
+
+    def _clear_document(self) -> None:
+        self.document.close()
+        self._drop_buffer()
+        self.summary.setText("")
+
+    def _drop_buffer(self) -> None:
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer.deleteLater()
+            self._buffer = None
+
+    # -- export ------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        has_profile = self.profile_id is not None
+        self.refresh_button.setEnabled(has_profile)
+        self.export_button.setEnabled(has_profile and not self._exporting)
+
+    @property
+    def exporting(self) -> bool:
+        return self._exporting
+
+    def _on_export_clicked(self) -> None:
+        profile_id = self.profile_id
+        if profile_id is None or self._exporting:
+            return
+        suggested = report_file_name(self._name, self._today()) if self._name else ""
+        path = dialogs.save_file(self, "Export report", PDF_FILTER, suggested)
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        self._export_job += 1
+        progress = self._relay.reporter(self._export_job)
+        options, today, reports = self.options(), self._today(), self._services.reports
+        self._set_exporting(True)
+        self._hide_saved()
+        self.status.setText(f"Exporting {path.name}…")
+        self._runner.submit(
+            lambda: reports.export(profile_id, options, path, progress, today=today),
+            self._on_exported,
+            self._on_export_failed,
+        )
+
+    def _set_exporting(self, exporting: bool) -> None:
+        self._exporting = exporting
+        self.progress.setRange(0, 0)  # busy until the first step reports in
+        self.progress.setVisible(exporting)
+        self._update_buttons()
+
+    def _on_progress(self, job: int, done: int, total: int) -> None:
+        if job == self._export_job and self._exporting:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _on_exported(self, path: Path) -> None:
+        self._set_exporting(False)
+        self._saved = path
+        self.status.setText(f"Saved “{path.name}”.")
+        self.status.setToolTip(str(path))
+        self.open_button.setToolTip(str(path.parent))
+        self.open_button.show()
+
+    def _on_export_failed(self, message: str) -> None:
+        self._set_exporting(False)
+        self.status.setText("Nothing was exported.")
+        dialogs.error(self, "Export report", message)
+
+    def _hide_saved(self) -> None:
+        """The "saved" notice belongs to the last export of this profile."""
+        self._saved = None
+        self.status.setText("")
+        self.status.setToolTip("")
+        self.open_button.hide()
+
+    def _on_open_folder_clicked(self) -> None:
+        if self._saved is not None and not open_folder(self._saved.parent):
+            self.status.setText(f"The folder {self._saved.parent} could not be opened.")
