@@ -149,3 +149,16 @@ def test_kpis_are_judged_against_their_targets() -> None:
         {**REPORT_KPIS[0], "targets": [{"kind": "qualitative", "text": "Peers agree"}]}
     )
     assert evaluate(qualitative, [(date(2026, 1, 1), 1.0)]) == (None, "Judged by you")
+
+
+def test_notes_are_labelled_with_what_they_are_about(services: Services, profile_id: str) -> None:
+    content = services.reports.content(profile_id, ReportOptions(include_private=True), today=TODAY)
+    labels = [note.label for entry in content.reflections for note in entry.notes]
+    assert labels == [
+        "Wins",
+        "Blockers",
+        "Focus",
+        "Rating note: A Critical",
+        "Milestone note: Ship a first fix",
+        "KPI note: Merged PRs",
+    ]

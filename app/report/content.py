@@ -54,7 +54,12 @@ OTHER = "Other"
 STATUS_NAMES = dict(MILESTONE_STACKS)
 REFLECTION_LABELS = {"wins": "Wins", "blockers": "Blockers", "focus": "Focus"}
 GOAL_STATUS_NAMES = {"planned": "Planned", "active": "Active", "done": "Done", "dropped": "Dropped"}
-NOTE_KINDS = {"rating": "Rating note", "milestone": "Milestone note", "kpi": "KPI note"}
+# A note's kind → its label and the kind of item it is about.
+NOTE_KINDS = {
+    "rating": ("Rating note", "skill"),
+    "milestone": ("Milestone note", "milestone"),
+    "kpi": ("KPI note", "kpi"),
+}
 
 
 def period(
@@ -224,15 +229,17 @@ class _Builder:
                         for k, v in entry.reflection.items()
                     ),
                     *(
-                        Note(
-                            label=f"{NOTE_KINDS[kind]}: {self.names.get((kind, ref), ref)}", text=t
-                        )
-                        for kind, ref, t in entry.notes
+                        Note(label=self.note_label(kind, ref), text=text)
+                        for kind, ref, text in entry.notes
                     ),
                 ],
             )
             for entry in entries
         ]
+
+    def note_label(self, kind: str, ref: str) -> str:
+        label, item_kind = NOTE_KINDS[kind]
+        return f"{label}: {self.names.get((item_kind, ref), ref)}"
 
     def evidence_groups(self) -> list[EvidenceGroup]:
         dimension_of = {s.id: s.dimension for s in self.framework.skills}
