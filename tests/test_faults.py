@@ -582,6 +582,34 @@ def test_an_export_that_meets_a_full_disk_keeps_the_old_file(
     figure(record_property, "disk full: rung frameworks export over an existing file", line)
 
 
+@pytest.mark.slow
+def test_a_report_that_meets_a_full_disk_keeps_the_old_file(
+    data_dir: Path, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    seed(data_dir)
+    out = tmp_path / "out"
+    out.mkdir()
+    report = ["report", "--profile", "Zoë", "--include-private"]
+    whole = run_limited("cli", "--data-dir", data_dir, *report, "--out", out / "whole.pdf")
+    assert whole.returncode == 0, whole.stderr
+    size = (out / "whole.pdf").stat().st_size
+    (out / "whole.pdf").unlink()
+    old = b"%PDF-1.4 last week's report"
+    (out / "report.pdf").write_bytes(old)
+    data_before = folder_digest(data_dir)
+    limit = (32 * 1024 + size) // 2  # room for the -shm, not for the report
+    assert 32 * 1024 < limit < size - 1024
+
+    result = run_limited(
+        "cli", "--data-dir", data_dir, *report, "--out", "report.pdf", fsize=limit, cwd=out
+    )
+    line = assert_one_clear_sentence(result, "report.pdf", "disk space", "previous file was kept")
+    assert [p.name for p in out.iterdir()] == ["report.pdf"]  # no temporary file left
+    assert (out / "report.pdf").read_bytes() == old
+    assert folder_digest(data_dir) == data_before
+    figure(record_property, "disk full: rung report over last week's report", line)
+
+
 class _FailingFile:
     """A file whose `write` stores half the data and then fails, as on a disk filling up."""
 
