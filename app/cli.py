@@ -397,11 +397,7 @@ def _readiness(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from app.report.model import ReportOptions
 
-    out = Path(args.out)
-    if out.is_dir():
-        raise UsageError(f"--out {out} is a folder; name the PDF file to write.")
-    if not out.parent.is_dir():
-        raise UsageError(f"--out: the folder {out.parent} does not exist.")
+    out = _output_file(Path(args.out))
     options = ReportOptions(
         start=args.start,
         end=args.end,
@@ -413,6 +409,40 @@ def _report(args: argparse.Namespace) -> int:
         services.reports.export(profile.id, options, out)
     private = "with" if args.include_private else "without"
     _out(f"Wrote the {args.audience} report for {profile.name} ({private} private notes) to {out}.")
+    return 0
+
+
+def _output_file(out: Path) -> Path:
+    """An --out path that names a file in a folder that exists (checked before any work)."""
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; name the file to write.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out: the folder {out.parent} does not exist.")
+    return out
+
+
+def _bundle_export(args: argparse.Namespace) -> int:
+    from app.bundle.export import export_bundle
+
+    out = _output_file(Path(args.out))
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+        bundle = export_bundle(
+            services.store, profile.id, out, include_private=args.include_private
+        )
+    private = "with" if args.include_private else "without"
+    payload = bundle.payload
+    _out(
+        f"Wrote {profile.name}'s bundle ({private} private text): {len(payload.checkins)} "
+        f"check-ins, {len(payload.evidence)} evidence entries, to {out}."
+    )
+    return 0
+
+
+def _bundle_schema(_args: argparse.Namespace) -> int:
+    from app.bundle.model import Bundle
+
+    _json_out(Bundle.model_json_schema())
     return 0
 
 
@@ -543,6 +573,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="self",
         help="self: every section; 1:1: summary, charts, evidence, plan; packet: for a packet",
     )
+
+    bundle = group("bundle", "bundles (.rung) to share a profile or move it to another computer")
+    sub = command(bundle, "export", _bundle_export, "write a profile's bundle")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--out", required=True, metavar="FILE")
+    sub.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include notes, reflections, private evidence and plan notes (default: left out)",
+    )
+    command(bundle, "schema", _bundle_schema, "print the bundle JSON Schema")
 
     checkins = group("checkins", "assessments")
     sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")

@@ -1,0 +1,1 @@
+"""Bundles (`.rung`): a profile carried between machines as one checked JSON document."""

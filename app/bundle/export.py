@@ -1,0 +1,282 @@
+"""Export a profile as a bundle, built record by record from an allow-list of fields.
+
+Nothing here dumps a table: each field that leaves the machine is named in a
+`*Record(...)` call below, so a column added later stays out of bundles until
+someone adds it here on purpose. Private text (notes, reflections, private
+evidence, plan notes, private amendments) is copied only with
+`include_private`; otherwise it is left out, never blanked in place of
+something else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import rfc8785
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.bundle.model import (
+    FORMAT,
+    FORMAT_VERSION,
+    AmendmentRecord,
+    Bundle,
+    CheckInRecord,
+    EvidenceRecord,
+    FrameworkRecord,
+    GoalRecord,
+    KpiRecord,
+    LearningRecord,
+    MilestoneRecord,
+    Payload,
+    ProfileRecord,
+    RatingRecord,
+    StageRecord,
+    TagRecord,
+)
+from app.errors import NotFoundError
+from app.files import atomic_write
+from app.store.db import Store
+from app.store.models import (
+    CheckIn,
+    Evidence,
+    Goal,
+    LearningItem,
+    Profile,
+    Rating,
+    RatingEvidence,
+    StoredFramework,
+)
+
+
+def checksum(document: dict[str, Any]) -> str:
+    """SHA-256 of the RFC 8785 form of the document without its `checksum` member."""
+    rest = {key: value for key, value in document.items() if key != "checksum"}
+    return hashlib.sha256(rfc8785.dumps(rest)).hexdigest()
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Exporter:
+    def __init__(self, session: Session, include_private: bool) -> None:
+        self.session = session
+        self.private = include_private
+
+    def text(self, value: str | None) -> str | None:
+        """Private text, kept only when it is included."""
+        return value if self.private else None
+
+    def profile(self, row: Profile) -> ProfileRecord:
+        return ProfileRecord(
+            id=row.id,
+            updated_at=row.updated_at,
+            name=row.name,
+            manager=row.manager,
+            role_start=row.role_start,
+            checkin_interval_days=row.checkin_interval_days,
+            stages=[
+                StageRecord(
+                    effective_from=s.effective_from,
+                    framework=s.framework_id,
+                    framework_version=s.framework_version,
+                    level=s.level,
+                    target=s.target_level,
+                )
+                for s in row.stages
+            ],
+        )
+
+    def frameworks(self, row: Profile) -> list[FrameworkRecord]:
+        used = sorted({(s.framework_id, s.framework_version) for s in row.stages})
+        records = []
+        for framework_id, version in used:
+            stored = self.session.scalars(
+                select(StoredFramework).where(
+                    StoredFramework.framework_id == framework_id,
+                    StoredFramework.version == version,
+                )
+            ).one()
+            records.append(
+                FrameworkRecord(
+                    id=framework_id,
+                    version=version,
+                    hash=stored.hash,
+                    framework=json.loads(stored.snapshot),
+                )
+            )
+        return records
+
+    def evidence(self, profile_id: str) -> list[EvidenceRecord]:
+        rows = self.session.scalars(
+            select(Evidence)
+            .where(Evidence.profile_id == profile_id)
+            .options(selectinload(Evidence.tags))
+            .order_by(Evidence.date, Evidence.id)
+        )
+        return [
+            EvidenceRecord(
+                id=row.id,
+                updated_at=row.updated_at,
+                date=row.date,
+                title=row.title,
+                description=row.description,
+                link=row.link,
+                private=row.private,
+                tags=sorted(
+                    (TagRecord(kind=t.kind, ref=t.ref) for t in row.tags),
+                    key=lambda t: (t.kind, t.ref),
+                ),
+            )
+            for row in rows
+            if self.private or not row.private
+        ]
+
+    def checkins(self, profile_id: str, carried: set[str]) -> list[CheckInRecord]:
+        links: dict[str, list[str]] = {}
+        for rating_id, evidence_id in self.session.execute(
+            select(RatingEvidence.rating_id, RatingEvidence.evidence_id)
+            .join(Rating, Rating.id == RatingEvidence.rating_id)
+            .join(CheckIn, CheckIn.id == Rating.checkin_id)
+            .where(CheckIn.profile_id == profile_id)
+        ):
+            if evidence_id in carried:
+                links.setdefault(rating_id, []).append(evidence_id)
+        rows = self.session.scalars(
+            select(CheckIn)
+            .where(CheckIn.profile_id == profile_id, CheckIn.status == "final")
+            .options(
+                selectinload(CheckIn.ratings),
+                selectinload(CheckIn.milestones),
+                selectinload(CheckIn.kpi_values),
+                selectinload(CheckIn.amendments),
+            )
+            .order_by(CheckIn.date, CheckIn.finalized_at)
+        )
+        return [self.checkin(row, links) for row in rows]
+
+    def checkin(self, row: CheckIn, links: dict[str, list[str]]) -> CheckInRecord:
+        assert row.finalized_at is not None  # final check-ins only
+        return CheckInRecord(
+            id=row.id,
+            updated_at=row.updated_at,
+            date=row.date,
+            finalized_at=row.finalized_at,
+            ratings=[
+                RatingRecord(
+                    skill=r.skill_id,
+                    value=r.value,
+                    not_applicable=r.not_applicable,
+                    confidence=r.confidence,
+                    note=self.text(r.note),
+                    evidence=sorted(links.get(r.id, [])),
+                )
+                for r in sorted(row.ratings, key=lambda r: r.skill_id)
+            ],
+            milestones=[
+                MilestoneRecord(
+                    milestone=m.milestone_id,
+                    status=m.status,
+                    status_date=m.status_date,
+                    note=self.text(m.note),
+                )
+                for m in sorted(row.milestones, key=lambda m: m.milestone_id)
+            ],
+            kpis=[
+                KpiRecord(kpi=k.kpi_id, value=k.value, note=self.text(k.note))
+                for k in sorted(row.kpi_values, key=lambda k: k.kpi_id)
+            ],
+            wins=self.text(row.wins),
+            blockers=self.text(row.blockers),
+            focus=self.text(row.focus),
+            amendments=[
+                AmendmentRecord(at=a.at, field=a.field, old=a.old, new=a.new, private=a.private)
+                for a in row.amendments
+                if self.private or not a.private
+            ],
+        )
+
+    def goals(self, profile_id: str) -> list[GoalRecord]:
+        rows = self.session.scalars(
+            select(Goal)
+            .where(Goal.profile_id == profile_id)
+            .options(selectinload(Goal.skills))
+            .order_by(Goal.created_at, Goal.id)
+        )
+        return [
+            GoalRecord(
+                id=row.id,
+                updated_at=row.updated_at,
+                title=row.title,
+                skills=[s.skill_id for s in row.skills],
+                due=row.due,
+                status=row.status,
+                notes=self.text(row.notes),
+            )
+            for row in rows
+        ]
+
+    def learning(self, profile_id: str) -> list[LearningRecord]:
+        rows = self.session.scalars(
+            select(LearningItem)
+            .where(LearningItem.profile_id == profile_id)
+            .order_by(LearningItem.target_quarter, LearningItem.id)
+        )
+        return [
+            LearningRecord(
+                id=row.id,
+                updated_at=row.updated_at,
+                title=row.title,
+                target_quarter=row.target_quarter,
+                done=row.done,
+                notes=self.text(row.notes),
+            )
+            for row in rows
+        ]
+
+
+def build_bundle(
+    store: Store, profile_id: str, *, include_private: bool, now: datetime | None = None
+) -> Bundle:
+    """The bundle of one profile, as of `now` (default: this second, UTC)."""
+    with store.session() as session:
+        row = session.get(Profile, profile_id)
+        if row is None:
+            raise NotFoundError(f"No profile has the id {profile_id}.")
+        exporter = _Exporter(session, include_private)
+        evidence = exporter.evidence(profile_id)
+        payload = Payload(
+            include_private=include_private,
+            profile=exporter.profile(row),
+            frameworks=exporter.frameworks(row),
+            checkins=exporter.checkins(profile_id, {e.id for e in evidence}),
+            evidence=evidence,
+            goals=exporter.goals(profile_id),
+            learning=exporter.learning(profile_id),
+        )
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": _stamp(now or datetime.now(UTC)),
+        "payload": payload.model_dump(mode="json"),
+    }
+    document["checksum"] = checksum(document)
+    return Bundle.model_validate(document)
+
+
+def bundle_bytes(bundle: Bundle) -> bytes:
+    """The file's bytes: UTF-8 JSON without a BOM, text as typed (not \\u-escaped)."""
+    document = bundle.model_dump(mode="json")
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
+
+
+def export_bundle(store: Store, profile_id: str, path: Path, *, include_private: bool) -> Bundle:
+    """Write the profile's bundle to `path` atomically (owner-only)."""
+    bundle = build_bundle(store, profile_id, include_private=include_private)
+    atomic_write(path, bundle_bytes(bundle))
+    return bundle
