@@ -45,5 +45,9 @@ class NewerDatabaseError(DatabaseError):
     """The database was written by a newer version of Rung."""
 
 
+class ReadOnlyError(RungError):
+    """A profile shared by its owner was about to change; the manager's copy is read-only."""
+
+
 class InvalidInputError(RungError):
     """A value the user typed or passed cannot be stored as it is."""

@@ -144,8 +144,9 @@ def test_rung_bundle_export_refuses_a_missing_folder_and_changes_nothing(
 # app/bundle/export.py was decided. A column added later fails this test until someone
 # decides whether it may leave the machine (and updates both).
 COLUMNS = {
+    # origin and shared_*: this computer's own record of where a profile came from, not exported
     "profiles": {"id", "updated_at", "name", "manager", "role_start", "checkin_interval_days",
-                 "created_at"},
+                 "created_at", "origin", "shared_exported_at", "shared_checksum"},
     "profile_stages": {"id", "updated_at", "profile_id", "effective_from", "framework_id",
                        "framework_version", "level", "target_level"},
     "checkins": {"id", "updated_at", "profile_id", "date", "status", "finalized_at", "wins",

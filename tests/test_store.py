@@ -21,7 +21,7 @@ from app.errors import DamagedDatabaseError, DatabaseError, InvalidInputError, N
 from app.paths import DATABASE_NAME
 from app.services import Services, open_services
 from app.store.backup import Backups
-from app.store.db import MIGRATIONS_DIR, migrate_with_backup, open_store
+from app.store.db import MIGRATIONS_DIR, migrate_with_backup, open_store, upgrade
 from app.store.models import Base
 from app.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from tests.helpers import NEWER_REVISION, mark_as_newer
@@ -251,18 +251,28 @@ def test_amending_a_final_check_in_logs_each_change(services: Services) -> None:
     assert log == [("rating:python-ml-engineering.value", "2", "3", 0)]
 
 
-def test_a_database_from_the_first_version_gains_rating_evidence(data_dir: Path) -> None:
-    """0001 → 0002 adds the table linking evidence to ratings, keeping the data."""
-    services = open_services(data_dir)
-    _profile(services, "Kept")
-    services.close()
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_a_database_from_an_older_version_is_migrated_keeping_its_data(
+    data_dir: Path, revision: str
+) -> None:
+    """A real file at an older revision, with a profile in it, migrates to the newest schema."""
+    data_dir.mkdir()
     path = data_dir / DATABASE_NAME
+    upgrade(path, target=revision)
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        conn.execute("DROP TABLE rating_evidence")
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+        conn.execute(
+            "INSERT INTO profiles (id, updated_at, name, role_start, checkin_interval_days,"
+            " created_at) VALUES ('p1', '2026-01-05', 'Kept', '2026-01-05', 30, '2026-01-05')"
+        )
+        conn.execute(
+            "INSERT INTO profile_stages (id, updated_at, profile_id, effective_from,"
+            " framework_id, framework_version, level, target_level) VALUES ('s1', '2026-01-05',"
+            " 'p1', '2026-01-05', 'ml-engineer', '1.0', 'junior-ml-engineer', 'ml-engineer')"
+        )
         conn.commit()
     reopened = open_services(data_dir)
-    assert [p.name for p in reopened.profiles.all()] == ["Kept"]
+    [kept] = reopened.profiles.all()
+    assert (kept.name, kept.shared) == ("Kept", False)
     reopened.close()
     assert _revision(path) == HEAD_REVISION
     engine = create_engine(f"sqlite:///{path}")
@@ -271,4 +281,4 @@ def test_a_database_from_the_first_version_gains_rating_evidence(data_dir: Path)
     engine.dispose()
     assert diff == []
     backups = Backups(data_dir, path)
-    assert [b.reason for b in backups.all() if b.reason == "before-migration-from-0001"]
+    assert [b for b in backups.all() if b.reason == f"before-migration-from-{revision}"]

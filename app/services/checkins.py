@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError
 from app.framework.model import Framework
 from app.services.frameworks import FrameworkService
-from app.services.profiles import ProfileService
+from app.services.profiles import ProfileService, check_editable
 from app.store.db import Store
 from app.store.models import (
     MILESTONE_STATUSES,
@@ -463,6 +463,7 @@ class CheckInService:
             return existing
         self._profiles.get(profile_id)
         with self._store.session() as session:
+            check_editable(session, profile_id)
             row = CheckIn(profile_id=profile_id, date=on or date.today(), status="draft")
             session.add(row)
             session.flush()
@@ -472,6 +473,7 @@ class CheckInService:
         row = session.get(CheckIn, checkin_id)
         if row is None:
             raise NotFoundError(f"No check-in has the id {checkin_id}.")
+        check_editable(session, row.profile_id)
         stage = self._profiles.get(row.profile_id).stage_on(row.date)
         return row, self._frameworks.get(stage.framework, stage.framework_version)
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import InvalidInputError, NotFoundError
 from app.services.frameworks import FrameworkService
-from app.services.profiles import ProfileService
+from app.services.profiles import ProfileService, check_editable
 from app.store.db import Store
 from app.store.models import TAG_KINDS, CheckIn, Evidence, EvidenceTag, Rating, RatingEvidence
 from app.text import check_name, check_text
@@ -110,6 +110,7 @@ class EvidenceService:
         title, description, link = self._check_fields(title, description, link)
         self._check_tags(profile_id, day, tags)
         with self._store.session() as session:
+            check_editable(session, profile_id)
             row = Evidence(
                 profile_id=profile_id,
                 date=day,
@@ -130,6 +131,7 @@ class EvidenceService:
             self._check_tags(profile_id, entry.date, entry.tags)
         self._profiles.get(profile_id)
         with self._store.session() as session:
+            check_editable(session, profile_id)
             for entry in entries:
                 session.add(
                     Evidence(
@@ -153,6 +155,12 @@ class EvidenceService:
             raise NotFoundError(f"No evidence has the id {evidence_id}.")
         return row
 
+    @classmethod
+    def _editable_row(cls, session: Session, evidence_id: str) -> Evidence:
+        row = cls._row(session, evidence_id)
+        check_editable(session, row.profile_id)
+        return row
+
     def get(self, evidence_id: str) -> EvidenceInfo:
         with self._store.session() as session:
             return _info(self._row(session, evidence_id))
@@ -172,7 +180,7 @@ class EvidenceService:
         profile_id = self.get(evidence_id).profile_id
         self._check_tags(profile_id, day, tags)
         with self._store.session() as session:
-            row = self._row(session, evidence_id)
+            row = self._editable_row(session, evidence_id)
             row.date, row.title, row.description = day, title, description
             row.link, row.private = link, private
             wanted = list(dict.fromkeys(tags))
@@ -184,7 +192,7 @@ class EvidenceService:
 
     def delete(self, evidence_id: str) -> None:
         with self._store.session() as session:
-            session.delete(self._row(session, evidence_id))
+            session.delete(self._editable_row(session, evidence_id))
 
     # -- reading -------------------------------------------------------------------
 
@@ -273,7 +281,7 @@ class EvidenceService:
         """Link evidence to a skill's rating in a check-in (an unrated skill gets an empty
         rating to hold the link, which keeps the skill's current state)."""
         with self._store.session() as session:
-            evidence = self._row(session, evidence_id)
+            evidence = self._editable_row(session, evidence_id)
             rating = self._rating(session, checkin_id, skill_id)
             checkin = session.get(CheckIn, checkin_id)
             assert checkin is not None
@@ -290,6 +298,9 @@ class EvidenceService:
 
     def unlink(self, checkin_id: str, skill_id: str, evidence_id: str) -> None:
         with self._store.session() as session:
+            checkin = session.get(CheckIn, checkin_id)
+            if checkin is not None:
+                check_editable(session, checkin.profile_id)
             rating_ids = select(Rating.id).where(
                 Rating.checkin_id == checkin_id, Rating.skill_id == skill_id
             )

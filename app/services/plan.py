@@ -22,7 +22,7 @@ from app.files import atomic_write
 from app.milestones import due_date
 from app.services.checkins import CheckInService
 from app.services.frameworks import FrameworkService
-from app.services.profiles import ProfileService
+from app.services.profiles import ProfileService, check_editable
 from app.services.readiness import ReadinessService
 from app.store.db import Store
 from app.store.models import GOAL_STATUSES, Goal, GoalSkill, LearningItem
@@ -150,6 +150,12 @@ class PlanService:
             raise NotFoundError(f"No goal has the id {goal_id}.")
         return row
 
+    @classmethod
+    def _editable_goal(cls, session: Session, goal_id: str) -> Goal:
+        row = cls._goal_row(session, goal_id)
+        check_editable(session, row.profile_id)
+        return row
+
     def _check_skills(self, profile_id: str, skills: tuple[str, ...] | list[str]) -> list[str]:
         profile = self._profiles.get(profile_id)
         framework = self._frameworks.get(profile.framework, profile.framework_version)
@@ -182,6 +188,7 @@ class PlanService:
         status = self._check_status(status)
         skill_ids = self._check_skills(profile_id, skills)
         with self._store.session() as session:
+            check_editable(session, profile_id)
             row = Goal(profile_id=profile_id, title=title, due=due, status=status, notes=notes)
             row.skills = [GoalSkill(skill_id=s) for s in skill_ids]
             session.add(row)
@@ -204,7 +211,7 @@ class PlanService:
         profile_id = self.goal(goal_id).profile_id
         skill_ids = self._check_skills(profile_id, skills)
         with self._store.session() as session:
-            row = self._goal_row(session, goal_id)
+            row = self._editable_goal(session, goal_id)
             row.title, row.due, row.status, row.notes = title, due, status, notes
             existing = {s.skill_id: s for s in row.skills}
             row.skills = [existing.get(s) or GoalSkill(skill_id=s) for s in skill_ids]
@@ -215,7 +222,7 @@ class PlanService:
         """Move a goal to another status (any move is allowed: a done goal can be reopened)."""
         status = self._check_status(status)
         with self._store.session() as session:
-            row = self._goal_row(session, goal_id)
+            row = self._editable_goal(session, goal_id)
             row.status = status
             session.flush()
             return _goal_info(row)
@@ -228,7 +235,7 @@ class PlanService:
 
     def delete_goal(self, goal_id: str) -> None:
         with self._store.session() as session:
-            session.delete(self._goal_row(session, goal_id))
+            session.delete(self._editable_goal(session, goal_id))
 
     def due_soon(self, profile_id: str, today: date) -> DueSoon:
         """Open goals past their due date, and those due within the next 30 days."""
@@ -313,6 +320,7 @@ class PlanService:
         notes = check_text(notes, "learning notes")
         self._profiles.get(profile_id)
         with self._store.session() as session:
+            check_editable(session, profile_id)
             row = LearningItem(
                 profile_id=profile_id,
                 title=title,
@@ -327,6 +335,7 @@ class PlanService:
         row = session.get(LearningItem, item_id)
         if row is None:
             raise NotFoundError(f"No learning item has the id {item_id}.")
+        check_editable(session, row.profile_id)
         return row
 
     def update_learning(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInputError, NotFoundError
+from app.errors import InvalidInputError, NotFoundError, ReadOnlyError
 from app.services.frameworks import FrameworkService
 from app.store.db import Store
 from app.store.models import Profile, ProfileStage
@@ -46,6 +46,8 @@ class ProfileInfo:
     role_start: date
     checkin_interval_days: int
     stages: tuple[StageInfo, ...]
+    shared: bool = False  # imported from its owner's bundle: read-only here
+    shared_exported_at: datetime | None = None  # when the owner exported that bundle
 
     @property
     def current(self) -> StageInfo:
@@ -86,7 +88,23 @@ def _info(row: Profile) -> ProfileInfo:
             )
             for s in row.stages
         ),
+        shared=row.origin == "shared",
+        shared_exported_at=row.shared_exported_at,
     )
+
+
+def check_editable(session: Session, profile_id: str) -> None:
+    """Refuse to change a profile its owner shared: the manager's copy is read-only.
+
+    Every service method that writes a profile's data calls this first, in the
+    same transaction (the importer, which mirrors the owner's bundle, does not).
+    """
+    row = session.get(Profile, profile_id)
+    if row is not None and row.origin == "shared":
+        raise ReadOnlyError(
+            f"{row.name} shared this profile with you; it is read-only (re-import a newer "
+            "bundle to update it)."
+        )
 
 
 class ProfileService:
@@ -178,6 +196,7 @@ class ProfileService:
         checked = self._check_stage(stage) if stage else None
         with self._store.session() as session:
             row = self._row(session, profile_id)
+            check_editable(session, profile_id)
             row.name, row.manager = name, manager
             row.checkin_interval_days, row.role_start = interval_days, role_start
             if stage and checked:
@@ -197,6 +216,7 @@ class ProfileService:
         checked = self._check_stage(stage)
         with self._store.session() as session:
             row = self._row(session, profile_id)
+            check_editable(session, profile_id)
             self._apply_stage(session, row, stage, *checked)
             return _info(row)
 

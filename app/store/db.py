@@ -75,8 +75,8 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def upgrade(path: Path, script_location: Path = MIGRATIONS_DIR) -> None:
-    """Run every pending migration on the file at `path` (imports Alembic)."""
+def upgrade(path: Path, script_location: Path = MIGRATIONS_DIR, target: str = "head") -> None:
+    """Migrate the file at `path` up to `target`, by default every pending one (imports Alembic)."""
     from alembic import command
     from alembic.config import Config
 
@@ -86,7 +86,7 @@ def upgrade(path: Path, script_location: Path = MIGRATIONS_DIR) -> None:
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, target)
     finally:
         engine.dispose()
 

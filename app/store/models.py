@@ -30,6 +30,7 @@ CHECKIN_STATUSES = ("draft", "final")
 MILESTONE_STATUSES = ("not-started", "in-progress", "done", "not-applicable")
 GOAL_STATUSES = ("planned", "active", "done", "dropped")
 TAG_KINDS = ("skill", "milestone", "kpi")
+PROFILE_ORIGINS = ("own", "shared")
 
 
 def utcnow() -> datetime:
@@ -77,15 +78,24 @@ class StoredFramework(Base):
 
 
 class Profile(Base):
-    """A person on a ladder; their level history lives in `stages`."""
+    """A person on a ladder; their level history lives in `stages`.
+
+    `origin` is "own" for the user's profiles and "shared" for a copy imported
+    from its owner's bundle: read-only, mirrored from the bundle exported at
+    `shared_exported_at` whose checksum was `shared_checksum`.
+    """
 
     __tablename__ = "profiles"
+    __table_args__ = (CheckConstraint(_in("origin", PROFILE_ORIGINS), name="origin"),)
 
     name: Mapped[str] = mapped_column(Text)
     manager: Mapped[str | None] = mapped_column(Text)
     role_start: Mapped[date] = mapped_column(Date)
     checkin_interval_days: Mapped[int] = mapped_column(Integer, default=30)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    origin: Mapped[str] = mapped_column(String(8), default="own", server_default="own")
+    shared_exported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shared_checksum: Mapped[str | None] = mapped_column(String(64))
 
     stages: Mapped[list[ProfileStage]] = relationship(
         back_populates="profile",
@@ -284,3 +294,40 @@ class RatingEvidence(Base):
     evidence_id: Mapped[str] = mapped_column(
         ForeignKey("evidence.id", ondelete="CASCADE"), index=True
     )
+
+
+# -- the manager's annotations of a shared profile, kept apart from its owner's data --
+
+
+class Calibration(Base):
+    """The manager's own rating of one skill of a shared profile."""
+
+    __tablename__ = "calibrations"
+    __table_args__ = (UniqueConstraint("profile_id", "skill_id", name="skill"),)
+
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    skill_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class DimensionComment(Base):
+    """The manager's comment on one dimension of a shared profile."""
+
+    __tablename__ = "dimension_comments"
+    __table_args__ = (UniqueConstraint("profile_id", "dimension_id", name="dimension"),)
+
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    dimension_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Recommendation(Base):
+    """The manager's recommendation: a verdict band of the framework, and why."""
+
+    __tablename__ = "recommendations"
+
+    profile_id: Mapped[str] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), unique=True
+    )
+    band: Mapped[str] = mapped_column(String(64))
+    rationale: Mapped[str | None] = mapped_column(Text)
