@@ -12,6 +12,7 @@ from app.services.charts import ChartService
 from app.services.checkins import CheckInService
 from app.services.evidence import EvidenceService
 from app.services.frameworks import FrameworkService
+from app.services.manager import ManagerService
 from app.services.plan import PlanService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
@@ -30,6 +31,7 @@ class Services:
     charts: ChartService
     evidence: EvidenceService
     plan: PlanService
+    manager: ManagerService
     reports: ReportService = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
@@ -45,7 +47,10 @@ class Services:
         charts = ChartService(store, profiles, checkins, readiness, frameworks)
         evidence = EvidenceService(store, frameworks, profiles)
         plan = PlanService(store, frameworks, profiles, checkins, readiness)
-        return cls(store, frameworks, profiles, checkins, readiness, charts, evidence, plan)
+        manager = ManagerService(store, frameworks, profiles, checkins)
+        return cls(
+            store, frameworks, profiles, checkins, readiness, charts, evidence, plan, manager
+        )
 
     def close(self) -> None:
         self.store.close()
