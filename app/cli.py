@@ -439,6 +439,26 @@ def _bundle_export(args: argparse.Namespace) -> int:
     return 0
 
 
+_IMPORTED = {
+    "created": "Imported {name} as {kind}: {summary}.",
+    "updated": "Updated {name} from a newer bundle: {summary}.",
+    "unchanged-same": "{name} is unchanged: {summary}.",
+    "unchanged-older": "{name} is unchanged: {summary}.",
+}
+
+
+def _bundle_import(args: argparse.Namespace) -> int:
+    from app.bundle.importer import import_bundle
+
+    with _services(args) as services:
+        result = import_bundle(
+            services.store, services.frameworks, Path(args.file), as_mine=args.as_mine
+        )
+    kind = "your own profile" if args.as_mine else "a profile shared with you (read-only)"
+    _out(_IMPORTED[result.action].format(name=result.name, kind=kind, summary=result.summary))
+    return 0
+
+
 def _bundle_schema(_args: argparse.Namespace) -> int:
     from app.bundle.model import Bundle
 
@@ -582,6 +602,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--include-private",
         action="store_true",
         help="include notes, reflections, private evidence and plan notes (default: left out)",
+    )
+    sub = command(bundle, "import", _bundle_import, "import a bundle (a new or newer export)")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument(
+        "--as-mine",
+        action="store_true",
+        help="make it your own, editable profile (moving to a new computer); default: read-only",
     )
     command(bundle, "schema", _bundle_schema, "print the bundle JSON Schema")
 

@@ -51,3 +51,7 @@ class ReadOnlyError(RungError):
 
 class InvalidInputError(RungError):
     """A value the user typed or passed cannot be stored as it is."""
+
+
+class BundleError(InvalidInputError):
+    """A `.rung` file that cannot be imported as it is: damaged, newer, or inconsistent."""

@@ -240,25 +240,30 @@ class _Exporter:
         ]
 
 
+def export_payload(session: Session, profile_id: str, *, include_private: bool) -> Payload:
+    """A profile's payload, read in the caller's transaction (the importer diffs against it)."""
+    row = session.get(Profile, profile_id)
+    if row is None:
+        raise NotFoundError(f"No profile has the id {profile_id}.")
+    exporter = _Exporter(session, include_private)
+    evidence = exporter.evidence(profile_id)
+    return Payload(
+        include_private=include_private,
+        profile=exporter.profile(row),
+        frameworks=exporter.frameworks(row),
+        checkins=exporter.checkins(profile_id, {e.id for e in evidence}),
+        evidence=evidence,
+        goals=exporter.goals(profile_id),
+        learning=exporter.learning(profile_id),
+    )
+
+
 def build_bundle(
     store: Store, profile_id: str, *, include_private: bool, now: datetime | None = None
 ) -> Bundle:
     """The bundle of one profile, as of `now` (default: this second, UTC)."""
     with store.session() as session:
-        row = session.get(Profile, profile_id)
-        if row is None:
-            raise NotFoundError(f"No profile has the id {profile_id}.")
-        exporter = _Exporter(session, include_private)
-        evidence = exporter.evidence(profile_id)
-        payload = Payload(
-            include_private=include_private,
-            profile=exporter.profile(row),
-            frameworks=exporter.frameworks(row),
-            checkins=exporter.checkins(profile_id, {e.id for e in evidence}),
-            evidence=evidence,
-            goals=exporter.goals(profile_id),
-            learning=exporter.learning(profile_id),
-        )
+        payload = export_payload(session, profile_id, include_private=include_private)
     document: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
