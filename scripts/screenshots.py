@@ -5,7 +5,8 @@
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
 of the check-in wizard, History, Evidence, Growth plan, Frameworks,
 Reports (with its preview), Backups and the first-run form, in Light and Dark, on
-a throwaway data folder seeded with the demo.
+a throwaway data folder seeded with the demo; then the manager's view of a demo
+mentee's bundle (read-only sections and the Assessment).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,7 +23,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.services import open_services
+from app.bundle.export import export_bundle
+from app.bundle.importer import import_bundle
+from app.services import Services, open_services
 from app.services.backups import backups_of
 from app.services.demo import create_demo
 from ui.main_window import MainWindow
@@ -110,11 +114,40 @@ def main() -> int:
             reports.audience.setCurrentIndex(0)
             reports.whole.setChecked(True)
             reports.include_private.setChecked(False)
+        window.reload_profiles(_shared_demo(services, args.years))
+        for appearance in (Appearance.LIGHT, Appearance.DARK):
+            window.set_appearance(appearance)
+            for section in ("dashboard", "checkin", "evidence", "plan", "assessment"):
+                window.show_section(section)
+                shoot(f"shared-{section}")
         runner.shutdown()
         services.close()
     for path in shots:
         print(path)
     return 0
+
+
+def _shared_demo(services: Services, years: int) -> str:
+    """A demo mentee's bundle, exported from a data folder of its own, imported and annotated
+    as their manager would; the profile's id."""
+    with tempfile.TemporaryDirectory() as folder:
+        mentee = open_services(Path(folder))
+        profile_id = create_demo(mentee.store, mentee.frameworks, mentee.profiles, years=years)
+        bundle = Path(folder) / "mentee.rung"
+        export_bundle(mentee.store, profile_id, bundle, include_private=False)
+        mentee.close()
+        import_bundle(services.store, services.frameworks, bundle)
+    manager = services.manager
+    rows = manager.calibration(profile_id, date.today())[:4]
+    for row, change in zip(rows, (-2, 1, 0, -1), strict=True):
+        value = min(4, max(0, (row.self_rating or 0) + change))
+        manager.set_calibration(profile_id, row.skill_id, value)
+    profile = services.profiles.get(profile_id)
+    dimensions = services.frameworks.get(profile.framework, profile.framework_version).dimensions
+    manager.set_comment(profile_id, dimensions[0].id, "Solid & dependable; <b>owns</b> the CI.")
+    manager.set_comment(profile_id, dimensions[3].id, "Needs to lead one incident review.")
+    manager.set_recommendation(profile_id, "approaching", "One more launch as the owner.")
+    return profile_id
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -50,8 +50,12 @@ from app.services.checkins import (
 from app.services.evidence import EvidenceInfo
 from app.services.profiles import ProfileInfo
 from ui.profile_form import to_date, to_qdate
-from ui.tasks import TaskRunner
+from ui.tasks import Failed, TaskRunner
 
+START_TEXT = (
+    "Rate yourself against your ladder: one page per dimension, then milestones, KPIs and a "
+    "short reflection. Everything is saved as you type."
+)
 SAVE_DELAY_MS = 400
 # Button ids of a skill's choices besides the scale's values (Qt reserves -1).
 KEEP = 1000
@@ -135,6 +139,43 @@ def _note_edit(parent: QWidget, name: str, placeholder: str, text: str | None) -
     edit.setTabChangesFocus(True)
     edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 14)
     return edit
+
+
+class Autosave(QObject):
+    """Saves as the user types: choices at once, text after a pause in typing.
+
+    Each save is a job for the worker, keyed by the field it stores; a newer job
+    for the same field replaces one still waiting, and a field the user left is
+    saved before the next, so saves reach the database in the order made. A failed
+    save goes to `on_error`, or without one to the runner's central `failed`.
+    """
+
+    def __init__(self, runner: TaskRunner, parent: QObject, on_error: Failed | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._on_error = on_error
+        self._pending: dict[tuple[str, ...], Callable[[], None]] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def queue(self, key: tuple[str, ...], job: Callable[[], None], *, now: bool) -> None:
+        """Save at once, or after a pause in typing; a field the user left is saved first."""
+        if key not in self._pending and self._pending:
+            self.flush()
+        self._pending[key] = job
+        if now:
+            self.flush()
+        else:
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Hand every pending save to the worker, in order."""
+        self._timer.stop()
+        pending, self._pending = self._pending, {}
+        for job in pending.values():
+            self._runner.submit(job, None, self._on_error)
 
 
 class SkillRater(QGroupBox):
@@ -306,11 +347,8 @@ class CheckInPanel(QWidget):
         self._runner = runner
         self._profile_id: str | None = None
         self._state: WizardState | None = None
-        self._pending: dict[tuple[str, ...], Callable[[], None]] = {}
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
+        self._read_only = False  # a profile shared with you: nothing to check in here
+        self._saves = Autosave(runner, self)
 
         self._modes = QStackedWidget(self)
         layout = QVBoxLayout(self)
@@ -327,11 +365,7 @@ class CheckInPanel(QWidget):
     def _build_start(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.start_message = _text_label(
-            "Rate yourself against your ladder: one page per dimension, then milestones, "
-            "KPIs and a short reflection. Everything is saved as you type.",
-            page,
-        )
+        self.start_message = _text_label(START_TEXT, page)
         layout.addWidget(self.start_message)
         form = QFormLayout()
         self.start_date = QDateEdit(to_qdate(date.today()), page)
@@ -347,6 +381,14 @@ class CheckInPanel(QWidget):
         layout.addWidget(self.start_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page
+
+    def set_read_only(self, line: str | None) -> None:
+        """For a profile shared with you, the start screen says whose it is (`line`), and
+        no check-in can be started or amended; None for your own profile."""
+        self._read_only = line is not None
+        self.start_message.setText(line or START_TEXT)
+        self.start_date.setEnabled(not self._read_only)
+        self.start_button.setEnabled(not self._read_only)
 
     def show_profile(self, profile_id: str) -> None:
         """Open the profile's draft if one is waiting, else the start screen."""
@@ -373,7 +415,7 @@ class CheckInPanel(QWidget):
 
     def _on_draft_found(self, draft: Any) -> None:
         if draft is None or draft.profile_id != self._profile_id:
-            self.start_button.setEnabled(True)
+            self.start_button.setEnabled(not self._read_only)
             return
         self.open_checkin(draft.id)
 
@@ -432,6 +474,8 @@ class CheckInPanel(QWidget):
 
     def open_checkin(self, checkin_id: str) -> None:
         """Show the wizard on a draft, or on a final check-in to amend it."""
+        if self._read_only:  # the start screen says why not
+            return
         self.flush()
         self._runner.submit(
             lambda: load_wizard(self._services, checkin_id),
@@ -506,22 +550,9 @@ class CheckInPanel(QWidget):
 
     # -- saving ----------------------------------------------------------------
 
-    def _queue(self, key: tuple[str, ...], job: Callable[[], None], *, now: bool) -> None:
-        """Save at once, or after a pause in typing; a field the user left is saved first."""
-        if key not in self._pending and self._pending:
-            self.flush()
-        self._pending[key] = job
-        if now:
-            self.flush()
-        else:
-            self._timer.start()
-
     def flush(self) -> None:
         """Hand every pending save to the worker, in order."""
-        self._timer.stop()
-        pending, self._pending = self._pending, {}
-        for job in pending.values():
-            self._runner.submit(job)
+        self._saves.flush()
 
     def _link_job(self, skill_id: str, evidence_id: str, on: bool) -> Callable[[], None]:
         evidence, checkin_id = self._services.evidence, self._checkin_id()
@@ -544,12 +575,12 @@ class CheckInPanel(QWidget):
         for skill in (s for s in self._state.framework.skills if s.dimension == dimension.id):
             rater = SkillRater(skill, self._state, content)
             rater.changed.connect(
-                lambda now, r=rater: self._queue(
+                lambda now, r=rater: self._saves.queue(
                     ("rating", r.skill.id), r.save_job(self._services, self._checkin_id()), now=now
                 )
             )
             rater.link_toggled.connect(
-                lambda evidence_id, on, r=rater: self._queue(
+                lambda evidence_id, on, r=rater: self._saves.queue(
                     ("link", r.skill.id, evidence_id),
                     self._link_job(r.skill.id, evidence_id, on),
                     now=True,
@@ -610,7 +641,7 @@ class CheckInPanel(QWidget):
                             checkin_id, m, value, status_date=status_date, note=text
                         )
                     )
-                    self._queue(("milestone", m), job, now=now)
+                    self._saves.queue(("milestone", m), job, now=now)
 
                 combo.currentIndexChanged.connect(lambda _i, s=save: s(True))
                 when.dateChanged.connect(lambda _d, s=save, c=combo: c.currentData() and s(True))
@@ -666,7 +697,7 @@ class CheckInPanel(QWidget):
                 if value is None
                 else lambda: self._services.checkins.set_kpi(checkin_id, kpi_id, value)
             )
-            self._queue(("kpi", kpi_id), job, now=False)
+            self._saves.queue(("kpi", kpi_id), job, now=False)
 
         edit.textEdited.connect(lambda _t: save())
         return box
@@ -691,7 +722,7 @@ class CheckInPanel(QWidget):
 
             def save(f: str = field, e: QPlainTextEdit = edit) -> None:
                 checkin_id, text = self._checkin_id(), e.toPlainText()
-                self._queue(
+                self._saves.queue(
                     ("reflection", f),
                     lambda: self._services.checkins.set_reflection(checkin_id, f, text or None),
                     now=False,

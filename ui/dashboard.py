@@ -30,6 +30,7 @@ from app.services.checkins import Schedule
 from app.services.plan import DueSoon, quarter_of
 from app.services.profiles import ProfileInfo
 from ui import charts
+from ui.manager import ReadOnlyLine, shared_line
 
 ALL_DIMENSIONS = ""
 
@@ -168,6 +169,8 @@ class Dashboard(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         layout.addWidget(self.title)
+        self.shared = ReadOnlyLine(self)
+        layout.addWidget(self.shared)
         top = QHBoxLayout()
         form = QFormLayout()
         self.framework = _plain_label(self, "Framework")
@@ -238,6 +241,8 @@ class Dashboard(QWidget):
         self.data = data
         schedule = data.schedule
         self.title.setText(data.profile.name)
+        self.shared.show_line(shared_line(data.profile))
+        self.action.setVisible(not data.profile.shared)  # its owner checks in, not you
         self.framework.setText(data.framework_name)
         self.levels.setText(f"{data.level_name} → {data.target_name}")
         if schedule.last is None:

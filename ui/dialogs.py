@@ -6,6 +6,7 @@ they are always shown as plain text: `<b>` appears as typed, never as bold.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -40,6 +41,19 @@ def ask(parent: QWidget | None, title: str, text: str, yes_text: str, no_text: s
     box.setEscapeButton(no)
     box.exec()
     return box.clickedButton() is yes
+
+
+def choose(parent: QWidget | None, title: str, text: str, choices: Sequence[str]) -> int | None:
+    """One of `choices` (the first is the default), or None for Cancel (and Escape), so that
+    a key pressed in haste never picks the other answer."""
+    box = message_box(parent, QMessageBox.Icon.Question, title, text)
+    buttons = [box.addButton(choice, QMessageBox.ButtonRole.AcceptRole) for choice in choices]
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(buttons[0])
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((n for n, button in enumerate(buttons) if button is clicked), None)
 
 
 def open_file(parent: QWidget | None, title: str, file_filter: str) -> Path | None:

@@ -38,6 +38,7 @@ from app.framework.model import Framework
 from app.services import Services
 from app.services.evidence import EvidenceInfo, Tag
 from ui import dialogs
+from ui.manager import ReadOnlyLine
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
 
@@ -314,6 +315,8 @@ class EvidencePanel(QWidget):
         self._profile_id: str | None = None
         self.framework: Framework | None = None
         self.dialog: QuickCaptureDialog | None = None
+        self._read_only = False  # a profile shared with you: its owner's evidence, to read
+        self.read_only_line = ReadOnlyLine(self)
 
         self.search = QLineEdit(self)
         self.search.setAccessibleName("Search evidence")
@@ -394,6 +397,7 @@ class EvidencePanel(QWidget):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_only_line)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
@@ -473,16 +477,24 @@ class EvidencePanel(QWidget):
             return None
         return self.model.row_at(self.proxy.mapToSource(rows[0]))
 
+    def set_read_only(self, line: str | None) -> None:
+        """For a profile shared with you, `line` says whose it is and nothing can be added,
+        edited, deleted or imported; None for your own profile."""
+        self._read_only = line is not None
+        self.read_only_line.show_line(line)
+        self._on_selection_changed()
+
     def _on_selection_changed(self, *_: object) -> None:
-        has = self.selected() is not None
+        has = self.selected() is not None and not self._read_only
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
-        self.add_button.setEnabled(self.framework is not None)
-        self.import_button.setEnabled(self.framework is not None)
+        self.add_button.setEnabled(self.framework is not None and not self._read_only)
+        self.import_button.setEnabled(self.framework is not None and not self._read_only)
 
     def capture(self, entry: EvidenceInfo | None = None) -> QuickCaptureDialog | None:
-        """Open the capture dialog (for `entry`, or a new one); None before a profile loads."""
-        if self._profile_id is None or self.framework is None:
+        """Open the capture dialog (for `entry`, or a new one); None before a profile loads,
+        or for a profile shared with you."""
+        if self._profile_id is None or self.framework is None or self._read_only:
             return None
         dialog = QuickCaptureDialog(
             self._services,

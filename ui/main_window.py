@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.errors import RungError
 from app.services import Services
 from app.services.erase import EraseReport, erase_all, erase_profile
+from app.services.profiles import ProfileInfo
 from ui import dialogs
 from ui.about import AboutDialog
 from ui.backups import BackupsPanel
@@ -32,9 +34,10 @@ from ui.dashboard import Dashboard, DashboardData, load_dashboard
 from ui.evidence import CAPTURE_SHORTCUT, EvidencePanel
 from ui.frameworks import FrameworksPanel
 from ui.history import HistoryPanel
+from ui.manager import ManagerPanel, shared_line
 from ui.plan import PlanPanel
 from ui.profile_form import ProfileDialog, ProfileForm, ProfileRequest
-from ui.reports import ReportsPanel
+from ui.reports import ReportsPanel, report_file_name
 from ui.settings import Settings
 from ui.tasks import TaskRunner
 from ui.theme import Appearance, Theme, icon
@@ -48,7 +51,22 @@ SECTIONS = (
     ("frameworks", "Frameworks", "frameworks"),
     ("reports", "Reports", "reports"),
     ("backups", "Backups", "backups"),
+    # Shown only while a profile shared with you is current: last, so that the shortcuts of
+    # the others never change, and apart from the owner's sections above it.
+    ("assessment", "Assessment", "checkin"),
 )
+BUNDLE_FILTER = "Rung bundles (*.rung)"
+BUNDLE_PRIVATE_TEXT = (
+    "A bundle carries this profile to your manager or to another computer. Private notes "
+    "(rating notes, reflections, private evidence and plan notes) are left out unless you "
+    "include them."
+)
+
+
+def bundle_file_name(name: str, day: date) -> str:
+    """`Rung bundle - <name> - <date>.rung`, made safe as report file names are."""
+    report = report_file_name(name, day).removesuffix(".pdf")
+    return report.replace("Rung report", "Rung bundle", 1) + ".rung"
 
 
 class MainWindow(QMainWindow):
@@ -90,9 +108,12 @@ class MainWindow(QMainWindow):
         self.frameworks = FrameworksPanel(services, self)
         self.reports = ReportsPanel(services, runner, self)
         self.backups = BackupsPanel(services, runner, data_dir, self)
+        self.manager = ManagerPanel(services, runner, self)
+        self.shared = False  # the current profile was shared with you by its owner
         for key, title, _icon in SECTIONS:
             item = QListWidgetItem(title, self.sidebar)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setHidden(key == "assessment")
             widget = {
                 "dashboard": self.dashboard,
                 "checkin": self.checkin,
@@ -102,6 +123,7 @@ class MainWindow(QMainWindow):
                 "frameworks": self.frameworks,
                 "reports": self.reports,
                 "backups": self.backups,
+                "assessment": self.manager,
             }[key]
             self.pages.addWidget(widget)
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
@@ -112,6 +134,7 @@ class MainWindow(QMainWindow):
         self.history.changed.connect(self.refresh_dashboard)
         self.plan.changed.connect(self.refresh_dashboard)
         self.backups.restoring.connect(self.checkin.flush)
+        self.backups.restoring.connect(self.manager.flush)
         self.backups.restored.connect(self._on_restored)
 
         self.sections = QWidget(self)
@@ -136,7 +159,8 @@ class MainWindow(QMainWindow):
         self.reload_profiles(settings.last_profile)
         keys = [key for key, _t, _i in SECTIONS]
         last = settings.last_section
-        self.sidebar.setCurrentRow(keys.index(last) if last in keys else 0)
+        row = keys.index(last) if last in keys else 0
+        self.sidebar.setCurrentRow(0 if self.sidebar.item(row).isHidden() else row)
 
     # -- building --------------------------------------------------------------
 
@@ -174,6 +198,10 @@ class MainWindow(QMainWindow):
         self.capture_action.triggered.connect(self._on_capture_evidence)
         self.export_report_action = file_menu.addAction("Export &report…")
         self.export_report_action.triggered.connect(self._on_export_report)
+        self.export_bundle_action = file_menu.addAction("Export &bundle…")
+        self.export_bundle_action.triggered.connect(self._on_export_bundle)
+        self.import_bundle_action = file_menu.addAction("&Import bundle…")
+        self.import_bundle_action.triggered.connect(self._on_import_bundle)
         file_menu.addSeparator()
         self.check_action = file_menu.addAction("Chec&k the database")
         self.check_action.triggered.connect(self._on_check_database)
@@ -200,10 +228,13 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.appearance_actions[value] = action
         view_menu.addSeparator()
-        for index, (_key, title, _icon) in enumerate(SECTIONS):
+        self.section_actions: dict[str, QAction] = {}
+        for index, (key, title, _icon) in enumerate(SECTIONS):
             action = view_menu.addAction(title)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, row=index: self.sidebar.setCurrentRow(row))
+            action.setVisible(key != "assessment")
+            self.section_actions[key] = action
 
         help_menu = self.menuBar().addMenu("&Help")
         about = help_menu.addAction("&About Rung")
@@ -224,6 +255,7 @@ class MainWindow(QMainWindow):
             self.delete_profile_action,
             self.capture_action,
             self.export_report_action,
+            self.export_bundle_action,
         ):
             action.setEnabled(has_profile)
         if not has_profile:
@@ -239,6 +271,7 @@ class MainWindow(QMainWindow):
         self.profile_id = profile_id
         self.switcher.setCurrentIndex(self.switcher.findData(profile_id))
         self._settings.last_profile = profile_id
+        self._show_shared(self._services.profiles.get(profile_id))
         self.checkin.show_profile(profile_id)
         self.history.show_profile(profile_id)
         self.evidence.show_profile(profile_id)
@@ -248,6 +281,22 @@ class MainWindow(QMainWindow):
         self.refresh_dashboard()
         self.profile_changed.emit(profile_id)
 
+    def _show_shared(self, profile: ProfileInfo) -> None:
+        """A profile shared with you is read-only everywhere but in the Assessment section,
+        which shows only for such a profile."""
+        self.shared = profile.shared
+        line = shared_line(profile)
+        for panel in (self.checkin, self.evidence, self.plan):
+            panel.set_read_only(line)
+        for action in (self.edit_profile_action, self.capture_action, self.export_bundle_action):
+            action.setEnabled(not profile.shared)
+        self.manager.show_profile(profile.id if profile.shared else None)
+        row = [key for key, _t, _i in SECTIONS].index("assessment")
+        self.sidebar.item(row).setHidden(not profile.shared)
+        self.section_actions["assessment"].setVisible(profile.shared)
+        if not profile.shared and self.sidebar.currentRow() == row:
+            self.show_section("dashboard")
+
     def _on_capture_evidence(self) -> None:
         """Open the quick-capture dialog from any section (File → Capture evidence…)."""
         self.evidence.capture()
@@ -256,6 +305,68 @@ class MainWindow(QMainWindow):
         """File → Export report…: the Reports section, where the options are chosen."""
         self.show_section("reports")
         self.reports.export_button.setFocus()
+
+    def _on_export_bundle(self) -> None:
+        """File → Export bundle…: your profile as a `.rung` file, private notes only if asked."""
+        if self.profile_id is None or self.shared:
+            return
+        choice = dialogs.choose(
+            self, "Export bundle", BUNDLE_PRIVATE_TEXT, ("&Leave them out", "&Include them")
+        )
+        if choice is None:
+            return
+        profile = self._services.profiles.get(self.profile_id)
+        path = dialogs.save_file(
+            self, "Export bundle", BUNDLE_FILTER, bundle_file_name(profile.name, date.today())
+        )
+        if path is None:
+            return
+        if path.suffix.lower() != ".rung":
+            path = path.with_name(path.name + ".rung")
+        from app.bundle.export import export_bundle  # only when a bundle is made: fast startup
+
+        store, include_private = self._services.store, choice == 1
+        self.statusBar().showMessage(f"Exporting {path.name}…")
+        self._runner.submit(
+            lambda: export_bundle(store, profile.id, path, include_private=include_private),
+            lambda _bundle: self.statusBar().showMessage(f"Bundle saved to {path}", 15_000),
+            lambda message: self._on_bundle_failed("Export bundle", message),
+        )
+
+    def _on_import_bundle(self) -> None:
+        """File → Import bundle…: a profile shared with you, or a newer bundle of it."""
+        path = dialogs.open_file(self, "Import bundle", BUNDLE_FILTER)
+        if path is None:
+            return
+        from app.bundle.importer import ImportResult, import_bundle  # as for exports
+
+        self.checkin.flush()
+        self.manager.flush()
+        services = self._services
+        self.import_bundle_action.setEnabled(False)
+        self.statusBar().showMessage(f"Importing {path.name}…")
+
+        def done(result: ImportResult) -> None:
+            self.import_bundle_action.setEnabled(True)
+            self.statusBar().clearMessage()
+            self.reload_profiles(result.profile_id)
+            self.backups.reload()  # the import was backed up before
+            self.show_section("assessment" if self.shared else "dashboard")
+            text = f"{result.name}: {result.summary}."
+            if result.action == "created":
+                text += " It is read-only here; your assessment goes in the Assessment section."
+            dialogs.inform(self, "Import bundle", text)
+
+        self._runner.submit(
+            lambda: import_bundle(services.store, services.frameworks, path),
+            done,
+            lambda message: self._on_bundle_failed("Import bundle", message),
+        )
+
+    def _on_bundle_failed(self, title: str, message: str) -> None:
+        self.import_bundle_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        dialogs.error(self, title, message)
 
     def refresh_dashboard(self) -> None:
         profile_id = self.profile_id
@@ -366,6 +477,7 @@ class MainWindow(QMainWindow):
         drain timeout, when the callbacks still arrive as usual).
         """
         self.checkin.flush()
+        self.manager.flush()
         self._set_waiting(True)
         self.statusBar().showMessage(message)
 
@@ -472,6 +584,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.checkin.flush()
+        self.manager.flush()
         self._settings.geometry = self.saveGeometry()
         self._settings.sync()
         super().closeEvent(event)

@@ -43,6 +43,7 @@ from app.services.plan import GoalInfo, LearningInfo, Suggestion, quarter_of
 from app.store.models import GOAL_STATUSES
 from app.text import check_name, check_text
 from ui import dialogs
+from ui.manager import ReadOnlyLine
 from ui.profile_form import to_date, to_qdate
 from ui.settings import Settings
 from ui.table_model import AnyIndex, RowTableModel
@@ -170,13 +171,14 @@ class LearningTableModel(RowTableModel[LearningInfo]):
     TITLE, DONE = range(2)
     HEADERS = ("Learning item", "Done")
     done_toggled = Signal(str, bool)
+    read_only = False  # the items of a profile shared with you cannot be ticked
 
     def key(self, row: LearningInfo) -> str:
         return row.id
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == self.DONE:
+        if index.isValid() and index.column() == self.DONE and not self.read_only:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
@@ -331,6 +333,7 @@ class PlanPanel(QWidget):
         self.profile_id: str | None = None
         self.data: PlanData | None = None
         self.dismissed: dict[str, set[str]] = {}  # by profile
+        self._read_only = False  # a profile shared with you: its owner's plan, to read
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -345,6 +348,8 @@ class PlanPanel(QWidget):
         self.export_button.clicked.connect(self._on_export)
         top.addWidget(self.export_button)
         layout.addLayout(top)
+        self.read_only_line = ReadOnlyLine(self)
+        layout.addWidget(self.read_only_line)
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
@@ -479,17 +484,26 @@ class PlanPanel(QWidget):
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._update_buttons()
 
+    def set_read_only(self, line: str | None) -> None:
+        """For a profile shared with you, `line` says whose it is and the plan can only be
+        read (and exported to a calendar); None for your own profile."""
+        self._read_only = self.learning_model.read_only = line is not None
+        self.read_only_line.show_line(line)
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
-        suggestion = self.selected_suggestion() is not None
+        editable = not self._read_only
+        suggestion = self.selected_suggestion() is not None and editable
         for button in (self.accept_button, self.edit_suggestion_button, self.dismiss_button):
             button.setEnabled(suggestion)
-        goal = self.selected_goal()
+        goal = self.selected_goal() if editable else None
         self.edit_button.setEnabled(goal is not None)
         self.complete_button.setEnabled(goal is not None and goal.status != "done")
         self.drop_button.setEnabled(goal is not None and goal.status != "dropped")
         has_profile = self.profile_id is not None
-        for button in (self.add_button, self.add_learning_button, self.export_button):
-            button.setEnabled(has_profile)
+        for widget in (self.add_button, self.add_learning_button, self.new_learning):
+            widget.setEnabled(has_profile and editable)
+        self.export_button.setEnabled(has_profile)
 
     def selected_suggestion(self) -> Suggestion | None:
         rows = self.suggestion_view.selectionModel().selectedRows()
@@ -576,7 +590,7 @@ class PlanPanel(QWidget):
 
     def _on_edit_goal(self) -> None:
         goal = self.selected_goal()
-        if goal is None or self.data is None:
+        if goal is None or self.data is None or self._read_only:
             return
         initial = GoalDraft(goal.title, goal.skills, goal.due, goal.status, goal.notes)
         draft = edit_goal(self, initial, self.data.skill_names)

@@ -14,21 +14,24 @@ from typing import TYPE_CHECKING
 
 from app.charts import within
 from app.errors import InvalidInputError
-from app.framework.model import HORIZONS, Framework
+from app.framework.model import HORIZONS, Framework, TrendTarget
 from app.kpis import evaluate
 from app.milestones import due_date
 from app.readiness import Point, projection_text, readiness_text
 from app.report.model import (
     AUDIENCE_SECTIONS,
     AUDIENCE_TITLES,
+    CalibrationLine,
     Charts,
     Cover,
     CriterionRow,
+    DimensionComment,
     EvidenceGroup,
     EvidenceItem,
     GoalRow,
     KpiRow,
     LearningRow,
+    ManagerAssessment,
     MilestoneRow,
     Note,
     Plan,
@@ -113,6 +116,37 @@ class _Builder:
 
     # -- sections ------------------------------------------------------------------
 
+    def manager(self) -> ManagerAssessment | None:
+        """The assessment of the manager who imported this profile; None for your own
+        profile, or when they added nothing."""
+        if not self.profile.shared:
+            return None
+        manager = self.services.manager
+        assessment = manager.assessment(self.profile.id)
+        if assessment.empty:
+            return None
+        bands = {b.id: b.name for b in self.framework.verdict_bands}
+        return ManagerAssessment(
+            band=bands.get(assessment.band, assessment.band) if assessment.band else None,
+            rationale=assessment.rationale,
+            comments=[
+                DimensionComment(dimension=d.name, text=assessment.comments[d.id])
+                for d in self.framework.dimensions
+                if d.id in assessment.comments
+            ],
+            calibrations=[
+                CalibrationLine(
+                    skill=row.name,
+                    dimension=row.dimension,
+                    self_rating=_rating_text(row.self_rating, row.not_applicable),
+                    manager_rating=row.manager_rating,
+                    difference=row.difference,
+                )
+                for row in manager.calibration(self.profile.id, self.end)
+                if row.manager_rating is not None
+            ],
+        )
+
     def charts(self, history: list[Point]) -> Charts:
         charts = self.services.charts
         pid = self.profile.id
@@ -181,10 +215,18 @@ class _Builder:
 
     def kpis(self) -> list[KpiRow]:
         checkins = self.services.checkins
+        last = checkins.last_kpi_values(self.profile.id, self.end)
         rows = []
         for kpi in self.framework.kpis:
-            history = [(d, v) for d, v in checkins.kpi_history(self.profile.id, kpi.id)]
-            history = [(d, v) for d, v in history if d <= self.end]
+            # Thresholds and ranges judge the last value: one query gives every KPI's. Only a
+            # trend needs the history, which is a query per KPI.
+            history: list[tuple[date, float]] = []
+            if any(isinstance(t, TrendTarget) for t in kpi.targets):
+                history = checkins.kpi_history(self.profile.id, kpi.id)
+                history = [(d, v) for d, v in history if d <= self.end]
+            elif kpi.id in last:
+                value, day = last[kpi.id]
+                history = [(day, value)]
             met, words = evaluate(kpi, history)
             rows.append(
                 KpiRow(
@@ -306,7 +348,10 @@ def build(
     """The report's content; raises InvalidInputError for a period that can't be."""
     profile = services.profiles.get(profile_id)
     builder = _Builder(services, profile, options, today)
-    sections = AUDIENCE_SECTIONS[options.audience]
+    manager = builder.manager() if "manager" in AUDIENCE_SECTIONS[options.audience] else None
+    sections = tuple(
+        s for s in AUDIENCE_SECTIONS[options.audience] if s != "manager" or manager is not None
+    )
     history = [
         p
         for p in services.readiness.over_time(profile_id)
@@ -335,6 +380,7 @@ def build(
         sections=sections,
         cover=cover,
         summary=Summary(readiness=readiness, projection=projection_text(readiness)),
+        manager=manager,
         charts=builder.charts(history) if "charts" in sections else None,
         skills=builder.skills() if "skills" in sections else [],
         milestones=builder.milestones() if "milestones" in sections else [],
@@ -360,6 +406,11 @@ def _value(state: CurrentRating | None) -> int:
 
 
 def _shown(state: CurrentRating | None) -> str:
-    if state is None:
-        return "—"
-    return "n/a" if state.not_applicable else str(state.value)
+    return _rating_text(state.value, state.not_applicable) if state else "—"
+
+
+def _rating_text(value: int | None, not_applicable: bool) -> str:
+    """A rating as the report prints it: "3", "n/a", or "—" when never rated."""
+    if not_applicable:
+        return "n/a"
+    return "—" if value is None else str(value)

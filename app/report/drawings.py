@@ -345,6 +345,11 @@ def _marked(places: list[int], series_index: int, series_count: int) -> list[int
     return places[start::every]
 
 
+def _unmarked(_x: float, _y: float, _size: float, _colour: Color) -> None:
+    """The symbol of a point without a marker."""
+    return None
+
+
 def time_chart(chart: TimeChart, width: float, height: float) -> Drawing:
     """Lines over a date axis; a step series holds each value until its next point."""
     fonts.register()
@@ -392,6 +397,9 @@ def time_chart(chart: TimeChart, width: float, height: float) -> Drawing:
         dense = len(series.points) > MAX_MARKED_POINTS
         plot.lines[line].strokeWidth = LINE_WIDTH * (2 / 3 if dense else 1)
         plot.lines[line].strokeDashArray = look.dash
+        # A row-wide symbol that draws nothing: without one, LinePlot looks up a property
+        # holder for every point (built on first use), which costs more than the line itself.
+        plot.lines[line].symbol = _unmarked
         for place in _marked(places, index, len(chart.series)):
             plot.lines[line, place].symbol = look.make_marker()
     plot.data = rows

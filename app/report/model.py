@@ -20,6 +20,7 @@ from app.report import AUDIENCES as AUDIENCES  # re-exported beside the type
 Audience = Literal["self", "1:1", "packet"]
 Section = Literal[
     "summary",
+    "manager",
     "charts",
     "skills",
     "milestones",
@@ -32,6 +33,7 @@ Section = Literal[
 
 SECTION_TITLES: dict[Section, str] = {
     "summary": "Summary",
+    "manager": "Manager's assessment",
     "charts": "Growth charts",
     "skills": "Skills",
     "milestones": "Milestones",
@@ -43,7 +45,9 @@ SECTION_TITLES: dict[Section, str] = {
 }
 
 # The sections of each audience, in the order they are printed. The 1:1 report is
-# the short one; the packet leads with the criteria and the evidence behind them.
+# the short one; the packet leads with the criteria and the evidence behind them,
+# after the assessment of the manager preparing it (printed only for a profile
+# shared with them that they annotated).
 AUDIENCE_SECTIONS: dict[Audience, tuple[Section, ...]] = {
     "self": (
         "summary",
@@ -59,6 +63,7 @@ AUDIENCE_SECTIONS: dict[Audience, tuple[Section, ...]] = {
     "1:1": ("summary", "charts", "evidence", "plan"),
     "packet": (
         "summary",
+        "manager",
         "criteria",
         "evidence",
         "skills",
@@ -208,6 +213,28 @@ class Plan(_Model):
     learning: list[LearningRow]
 
 
+class CalibrationLine(_Model):
+    skill: str  # its name
+    dimension: str  # its name
+    self_rating: str  # the owner's rating at the period's end: "3", "n/a" or "—" (never rated)
+    manager_rating: int
+    difference: int | None  # manager − owner; None when the owner marked it not applicable
+
+
+class DimensionComment(_Model):
+    dimension: str  # its name
+    text: str
+
+
+class ManagerAssessment(_Model):
+    """What the manager who imported a shared profile added: theirs, never the owner's."""
+
+    band: str | None  # the recommended verdict band's name
+    rationale: str | None
+    comments: list[DimensionComment]  # in the framework's order
+    calibrations: list[CalibrationLine]  # the skills they rated, largest disagreements first
+
+
 class ReportContent(_Model):
     """Everything one report prints, in the order of `sections`.
 
@@ -219,6 +246,7 @@ class ReportContent(_Model):
     sections: tuple[Section, ...]
     cover: Cover
     summary: Summary | None = None
+    manager: ManagerAssessment | None = None
     charts: Charts | None = None
     skills: list[SkillGroup] = []
     milestones: list[MilestoneRow] = []

@@ -45,6 +45,7 @@ from app.report.model import (
     EvidenceGroup,
     EvidenceItem,
     KpiRow,
+    ManagerAssessment,
     MilestoneRow,
     Plan,
     ReportContent,
@@ -294,6 +295,13 @@ def _below(skill: SkillRow) -> bool:
     return skill.end != "n/a" and skill.expected > 0  # never rated counts as 0
 
 
+def _difference(value: int | None) -> str:
+    """The manager's rating minus the owner's: "+1", "−2", "0" (agreement), or empty."""
+    if value is None:
+        return ""
+    return f"{value:+d}".replace("-", MINUS) if value else "0"
+
+
 def _number(value: float, decimals: int) -> str:
     """`value` with at most `decimals` decimals and no trailing zeros."""
     text = f"{value:.{decimals}f}"
@@ -351,6 +359,7 @@ class _Story:
     def flowables(self) -> list[Any]:
         builders: dict[Section, Callable[[], list[Any]]] = {
             "summary": self._summary,
+            "manager": self._manager,
             "charts": self._charts,
             "skills": self._skills,
             "milestones": self._milestones,
@@ -557,6 +566,64 @@ class _Story:
             self._heading("Projection", self._s.h3),
             self._p(summary.projection),
         ]
+
+    # -- the manager's assessment ----------------------------------------------------------
+
+    def _manager(self) -> list[Any]:
+        assessment: ManagerAssessment | None = self._content.manager
+        if assessment is None:
+            return [self._empty("No assessment by a manager.")]
+        s = self._s
+        owner = self._content.cover.name
+        story: list[Any] = [
+            self._p(
+                f"Added by the manager who imported this profile; the ratings elsewhere in this "
+                f"report are {owner}'s own.",
+                s.body,
+            ),
+            self._keep(),
+            self._heading("Recommendation", s.h3),
+        ]
+        if assessment.band is None:
+            story.append(self._empty("No recommendation."))
+        else:
+            story.append(self._p(f"Recommended verdict: {assessment.band}", s.label))
+        if assessment.rationale:
+            story += self._free_text(assessment.rationale, s.note)
+        if assessment.calibrations:
+            story += [
+                self._keep(2 * KEEP_AFTER),
+                self._heading("Calibration", s.h3),
+                self._p(
+                    f"The manager's rating of each skill they rated beside {owner}'s own at the "
+                    "period's end, the largest disagreements first; the difference is the "
+                    f"manager's rating minus {owner}'s.",
+                    s.meta,
+                ),
+                Spacer(0, 4),
+                self._calibration_table(assessment),
+            ]
+        if assessment.comments:
+            story += [self._keep(2 * KEEP_AFTER), self._heading("Comments by dimension", s.h3)]
+        for comment in assessment.comments:
+            story += [self._keep(), _Heading(fonts.markup(comment.dimension), s.label)]
+            story += self._free_text(comment.text, s.note)
+        return story
+
+    def _calibration_table(self, assessment: ManagerAssessment) -> Table:
+        rows: list[list[Any]] = [["Skill", "Dimension", "Self", "Manager", "Difference"]]
+        for line in assessment.calibrations:
+            rows.append(
+                [
+                    self._cell(line.skill),
+                    self._cell(line.dimension),
+                    line.self_rating,
+                    str(line.manager_rating),
+                    _difference(line.difference),
+                ]
+            )
+        widths = _fill([WIDTH * 0.3, 15 * mm, 17 * mm, 20 * mm])
+        return _table(rows, widths, [("ALIGN", (2, 0), (-1, -1), "CENTER")])
 
     # -- charts -----------------------------------------------------------------------------
 

@@ -1,0 +1,418 @@
+"""The manager's side in the window: import a mentee's bundle, annotate it, export the packet.
+
+A shared profile is read-only everywhere but in the Assessment section, which
+shows only while such a profile is current. Bundles come from a mentee's own
+data folder, exported there, as they would from another computer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox
+from pytestqt.qtbot import QtBot
+
+from app.bundle.export import export_bundle
+from app.services import Services, open_services
+from app.services.manager import CalibrationRow
+from tests.helpers import CANARIES, SHARED_EVIDENCE, click, private_profile, type_text
+from tests.test_manager import share
+from ui import dialogs
+from ui.main_window import bundle_file_name
+from ui.manager import CalibrationModel, ManagerPanel
+
+pytestmark = pytest.mark.gui
+
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+COMMENT = "<b>Strong</b> & steady"
+RATIONALE = "One more launch"
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> Path:
+    """Zoë's profile exported without private notes from her own data folder."""
+    (tmp_path / "mentee-files").mkdir()
+    mentee = open_services(tmp_path / "mentee")
+    try:
+        profile_id = private_profile(mentee, tmp_path / "mentee-files")
+        path = tmp_path / "zoe.rung"
+        export_bundle(mentee.store, profile_id, path, include_private=False)
+    finally:
+        mentee.close()
+    return path
+
+
+class Dialogs:
+    """Stands in for `ui.dialogs`: records what each function was asked, answers from a queue."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.asked: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self._answers: Dialogs = defaultdict(list)
+        for name in ("open_file", "save_file", "choose", "inform", "error"):
+            monkeypatch.setattr(dialogs, name, self._answering(name))
+
+    def _answering(self, name: str) -> Callable[..., Any]:
+        def answer(_parent: Any, *args: Any) -> Any:
+            self.asked[name].append(args)
+            return self._answers[name].pop(0) if self._answers[name] else None
+
+        return answer
+
+    def queue(self, name: str, *answers: Any) -> None:
+        self._answers[name].extend(answers)
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
+    return Dialogs(monkeypatch)
+
+
+def _proxy_index(panel: ManagerPanel, skill_id: str, column: int) -> QModelIndex:
+    source = panel.model.index(panel.model.row_of(skill_id), column)
+    return panel.proxy.mapFromSource(source)
+
+
+def rate(qtbot: QtBot, panel: ManagerPanel, skill_id: str, key: Qt.Key) -> None:
+    """Click a skill's name, then type a rating: the row's Manager cell takes it."""
+    view = panel.view
+    rect = view.visualRect(_proxy_index(panel, skill_id, CalibrationModel.SKILL))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.currentIndex().column() == CalibrationModel.MANAGER
+    qtbot.keyClick(view, key)
+
+
+def shown_order(panel: ManagerPanel) -> list[tuple[str, str, str, str]]:
+    """Skill, self, manager, difference of each row, as the view shows them."""
+    columns = (
+        CalibrationModel.SKILL,
+        CalibrationModel.SELF,
+        CalibrationModel.MANAGER,
+        CalibrationModel.DIFFERENCE,
+    )
+    return [
+        tuple(panel.proxy.index(row, column).data() for column in columns)  # type: ignore[misc]
+        for row in range(panel.proxy.rowCount())
+    ]
+
+
+def test_a_manager_imports_annotates_and_exports_the_packet(
+    qtbot: QtBot,
+    main_window: Any,
+    services: Services,
+    runner: Any,
+    bundle: Path,
+    answers: Dialogs,
+    tmp_path: Path,
+) -> None:
+    window = main_window
+    window.activateWindow()
+    qtbot.waitActive(window)
+    assert window.central.currentWidget() is window.first_run  # nothing here yet
+
+    # File → Import bundle…, from a file exported in another data folder.
+    answers.queue("open_file", bundle)
+    window.import_bundle_action.trigger()
+    qtbot.waitUntil(lambda: bool(answers.asked["inform"]), timeout=10_000)
+    runner.drain()
+    [(title, text)] = answers.asked["inform"]
+    assert title == "Import bundle"
+    assert text.startswith("Zoë: 2 check-ins, 1 evidence entry, 1 goal, 1 learning item")
+    [profile] = services.profiles.all()
+    assert profile.shared
+    assert window.profile_id == profile.id
+    assert window.current_section() == "assessment"
+
+    # The Assessment section, by its shortcut: every skill, none calibrated yet.
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_9, CTRL)
+    assert window.current_section() == "assessment"
+    panel: ManagerPanel = window.manager
+    assert panel.heading.text() == "Your assessment of Zoë"
+    assert panel.shared.text().startswith("Shared by Zoë on ")
+    assert shown_order(panel) == [
+        ("A Critical", "2", "—", ""),
+        ("A Optional", "2", "—", ""),
+        ("B Important", "2", "—", ""),
+    ]
+
+    # Two calibrations, typed on their rows: the largest disagreement comes first.
+    rate(qtbot, panel, "a-optional", Qt.Key.Key_3)
+    rate(qtbot, panel, "b-important", Qt.Key.Key_0)
+    assert shown_order(panel) == [
+        ("B Important", "2", "0", "−2"),
+        ("A Optional", "2", "3", "+1"),
+        ("A Critical", "2", "—", ""),
+    ]
+
+    # A comment on dimension A, typed: saved after a pause, exactly as typed.
+    comment = panel.comments["a"]
+    click(comment)
+    type_text(comment, COMMENT)
+    # The recommendation: the verdict by its mnemonic and the arrow keys, then the rationale.
+    assert not panel.rationale.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_V, ALT)
+    assert QApplication.focusWidget() is panel.band
+    qtbot.keyClick(panel.band, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.band, Qt.Key.Key_Down)
+    assert panel.band.currentText() == "Approaching"
+    assert panel.rationale.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_R, ALT)
+    assert QApplication.focusWidget() is panel.rationale
+    type_text(panel.rationale, RATIONALE)
+
+    def saved() -> bool:
+        assessment = services.manager.assessment(profile.id)
+        return assessment.rationale == RATIONALE and assessment.comments == {"a": COMMENT}
+
+    qtbot.waitUntil(saved, timeout=5_000)
+    runner.drain()
+    assessment = services.manager.assessment(profile.id)
+    assert assessment.calibrations == {"a-optional": 3, "b-important": 0}
+    assert assessment.band == "approaching"
+
+    # The packet, from the Reports section: both assessments, the manager's attributed.
+    out = tmp_path / "out"
+    out.mkdir()
+    answers.queue("save_file", out / "packet")
+    qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
+    reports = window.reports
+    qtbot.keyClick(window, Qt.Key.Key_A, ALT)
+    assert QApplication.focusWidget() is reports.audience
+    qtbot.keyClick(reports.audience, Qt.Key.Key_Down)
+    qtbot.keyClick(reports.audience, Qt.Key.Key_Down)
+    assert reports.audience.currentData() == "packet"
+    click(reports.export_button)
+    qtbot.waitUntil(lambda: not reports.exporting, timeout=20_000)
+    runner.drain()
+    assert answers.asked["error"] == []
+    reader = pypdf.PdfReader(out / "packet.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Manager's assessment" in text
+    assert "the ratings elsewhere in this report are Zoë's own" in text
+    assert f"Recommended verdict: Approaching {RATIONALE}" in text
+    assert "B Important B 2 0 −2" in text  # the manager's calibration beside Zoë's rating
+    assert "A Optional A 2 3 +1" in text
+    assert f"A {COMMENT}" in text
+    assert "A Critical CRITICAL Critical — 2 ▼ 3" in text  # Zoë's own ratings
+    assert SHARED_EVIDENCE in text
+    assert CANARIES["wins"] not in text  # the bundle carried no private text
+
+
+def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
+    qtbot: QtBot, main_window: Any, services: Services, runner: Any, tmp_path: Path
+) -> None:
+    window = main_window
+    own = services.profiles.create(
+        name="Me", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
+    )
+    shared = private_profile(services, tmp_path, name="<b>Zoë</b> & co")
+    share(services, shared)
+    window.reload_profiles(shared)
+    runner.drain()
+    line = "Shared by <b>Zoë</b> & co: read-only."  # no export date: marked shared by hand
+
+    # Check-in: the start screen says whose profile it is, and starts nothing.
+    window.show_section("checkin")
+    assert window.checkin.start_message.text() == line
+    assert window.checkin.start_message.textFormat() == Qt.TextFormat.PlainText
+    assert not window.checkin.start_button.isEnabled()
+    assert not window.checkin.start_date.isEnabled()
+    # Dashboard: the same line, no check-in to start.
+    window.show_section("dashboard")
+    assert window.dashboard.shared.isVisible()
+    assert window.dashboard.shared.text() == line
+    assert not window.dashboard.action.isVisible()
+    # Evidence: readable, searchable, never changed; not even with the capture shortcut.
+    window.show_section("evidence")
+    evidence = window.evidence
+    assert evidence.read_only_line.isVisible()
+    assert evidence.read_only_line.text() == line
+    assert evidence.model.rowCount() == 2
+    evidence.view.selectRow(0)
+    for button in (
+        evidence.add_button,
+        evidence.edit_button,
+        evidence.delete_button,
+        evidence.import_button,
+    ):
+        assert not button.isEnabled(), button.text()
+    QTest.mouseDClick(
+        evidence.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=evidence.view.visualRect(evidence.proxy.index(0, 1)).center(),
+    )
+    qtbot.keyClick(window, Qt.Key.Key_E, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert evidence.dialog is None
+    # Growth plan: readable and exportable to a calendar, never changed.
+    window.show_section("plan")
+    plan = window.plan
+    assert plan.read_only_line.text() == line
+    plan.goal_view.selectRow(0)
+    for widget in (
+        plan.add_button,
+        plan.edit_button,
+        plan.complete_button,
+        plan.drop_button,
+        plan.add_learning_button,
+        plan.new_learning,
+        plan.accept_button,
+    ):
+        assert not widget.isEnabled()
+    assert plan.export_button.isEnabled()
+    done = plan.learning_model.index(0, plan.learning_model.DONE)
+    assert not plan.learning_model.flags(done) & Qt.ItemFlag.ItemIsUserCheckable
+    # File: no editing of the profile, no bundle of someone else's profile.
+    assert not window.edit_profile_action.isEnabled()
+    assert not window.capture_action.isEnabled()
+    assert not window.export_bundle_action.isEnabled()
+    assert window.import_bundle_action.isEnabled()
+    # The Assessment section is there, at the bottom, with the same line.
+    window.show_section("assessment")
+    assert window.manager.isVisible()
+    assert window.manager.shared.text() == line
+    assert window.manager.heading.text() == "Your assessment of <b>Zoë</b> & co"
+
+    # Your own profile: everything editable again, and no Assessment section.
+    window.switcher.setCurrentIndex(window.switcher.findData(own.id))
+    window.switcher.activated.emit(window.switcher.currentIndex())
+    runner.drain()
+    assert window.current_section() == "dashboard"
+    row = [window.sidebar.item(r).data(Qt.ItemDataRole.UserRole) for r in range(9)].index(
+        "assessment"
+    )
+    assert window.sidebar.item(row).isHidden()
+    assert not window.section_actions["assessment"].isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_9, CTRL)
+    assert window.current_section() == "dashboard"
+    assert not window.dashboard.shared.isVisible()
+    assert window.dashboard.action.isVisible()
+    assert window.checkin.start_button.isEnabled()
+    assert not evidence.read_only_line.isVisible()
+    assert evidence.add_button.isEnabled()
+    assert plan.add_button.isEnabled()
+    for action in (window.edit_profile_action, window.capture_action, window.export_bundle_action):
+        assert action.isEnabled()
+
+
+def test_export_bundle_asks_about_private_notes_and_import_errors_say_why(
+    qtbot: QtBot,
+    main_window: Any,
+    services: Services,
+    runner: Any,
+    answers: Dialogs,
+    tmp_path: Path,
+) -> None:
+    window = main_window
+    profile_id = private_profile(services, tmp_path)
+    window.reload_profiles(profile_id)
+    runner.drain()
+    out = tmp_path / "out"
+    out.mkdir()
+
+    # Cancel, then private notes left out (the default), then included.
+    answers.queue("choose", None)
+    window.export_bundle_action.trigger()
+    assert answers.asked["save_file"] == []
+    answers.queue("choose", 0, 1)
+    answers.queue("save_file", out / "left-out", out / "included.rung")
+    window.export_bundle_action.trigger()
+    runner.drain()
+    window.export_bundle_action.trigger()
+    runner.drain()
+    [(_title, text, choices), *_] = answers.asked["choose"][1:]
+    assert "left out unless you include them" in text
+    assert choices == ("&Leave them out", "&Include them")
+    suggested = [args[2] for args in answers.asked["save_file"]]
+    assert suggested == [bundle_file_name("Zoë", date.today())] * 2
+    left_out = (out / "left-out.rung").read_text(encoding="utf-8")
+    included = (out / "included.rung").read_text(encoding="utf-8")
+    assert SHARED_EVIDENCE in left_out
+    assert CANARIES["wins"] not in left_out
+    assert CANARIES["wins"] in included
+    assert answers.asked["error"] == []
+
+    # Importing your own profile's bundle, or a damaged file: one sentence, nothing changed.
+    damaged = tmp_path / "damaged.rung"
+    damaged.write_bytes(included.replace("Zoë", "Zoe").encode())
+    for path in (out / "included.rung", damaged):
+        answers.queue("open_file", path)
+        window.import_bundle_action.trigger()
+        runner.drain()
+    [(title, own), (_title, broken)] = answers.asked["error"]
+    assert title == "Import bundle"
+    assert "your own profile" in own
+    assert "damaged.rung" in broken
+    assert window.import_bundle_action.isEnabled()
+    assert [p.id for p in services.profiles.all()] == [profile_id]
+
+
+def test_the_calibration_model_is_a_sound_model(qtmodeltester: Any) -> None:
+    model = CalibrationModel()
+    model.scale = {0: "None", 1: "Some", 2: "Solid", 3: "Strong"}
+    model.set_rows(
+        [
+            CalibrationRow("a", "<b>A</b>", "Dim", 2, False, 3, 2),
+            CalibrationRow("b", "B", "Dim", None, False, None, 1),
+            CalibrationRow("c", "C", "Dim", None, True, 1, 0),
+        ]
+    )
+    qtmodeltester.check(model)
+    assert model.index(0, CalibrationModel.SKILL).data() == "<b>A</b>"
+    assert [model.index(r, CalibrationModel.SELF).data() for r in range(3)] == ["2", "—", "n/a"]
+    assert model.index(2, CalibrationModel.DIFFERENCE).data() == ""  # not applicable
+    editable = Qt.ItemFlag.ItemIsEditable
+    assert model.flags(model.index(1, CalibrationModel.MANAGER)) & editable
+    assert not model.flags(model.index(1, CalibrationModel.SELF)) & editable
+    edits: list[tuple[str, object]] = []
+    model.calibrated.connect(lambda skill, value: edits.append((skill, value)))
+    assert not model.setData(model.index(1, CalibrationModel.MANAGER), 7)  # not on the scale
+    assert model.setData(model.index(1, CalibrationModel.MANAGER), 0)
+    assert model.index(1, CalibrationModel.DIFFERENCE).data() == "0"
+    assert model.setData(model.index(0, CalibrationModel.MANAGER), None)
+    assert model.index(0, CalibrationModel.MANAGER).data() == "—"
+    assert edits == [("b", 0), ("a", None)]
+
+
+def test_the_rating_editor_offers_the_scale_and_clears_with_a_dash(
+    qtbot: QtBot, services: Services, runner: Any, tmp_path: Path
+) -> None:
+    profile_id = private_profile(services, tmp_path)
+    share(services, profile_id)
+    services.manager.set_calibration(profile_id, "a-critical", 4)
+    panel = ManagerPanel(services, runner)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 700)
+    panel.show()
+    panel.show_profile(profile_id)
+    runner.drain()
+    index = _proxy_index(panel, "a-critical", CalibrationModel.MANAGER)
+    panel.view.setCurrentIndex(index)
+    qtbot.keyClick(panel.view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QComboBox)
+    assert [editor.itemText(i) for i in range(editor.count())] == [
+        "— not rated",
+        *(f"{v} · L{v}" for v in range(5)),
+    ]
+    assert editor.currentData() == 4
+    editor.setCurrentIndex(0)
+    editor.activated.emit(0)  # as a click in its list does
+    runner.drain()
+    assert services.manager.assessment(profile_id).calibrations == {}
+    # Delete clears too.
+    panel.view.setCurrentIndex(_proxy_index(panel, "b-important", CalibrationModel.MANAGER))
+    qtbot.keyClick(panel.view, Qt.Key.Key_2)
+    runner.drain()
+    assert services.manager.assessment(profile_id).calibrations == {"b-important": 2}
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    runner.drain()
+    assert services.manager.assessment(profile_id).calibrations == {}

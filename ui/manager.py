@@ -1,0 +1,461 @@
+"""The manager's side of a profile shared with them: calibration, comments, a recommendation.
+
+A shared profile is its owner's and read-only here; what the manager adds lives
+apart (`app.services.manager`), so importing a newer bundle never touches it.
+The Assessment section shows only while such a profile is current. Everything
+is saved as the manager types, on the worker, as in the check-in wizard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.framework.model import Framework
+from app.services import Services
+from app.services.manager import Assessment, CalibrationRow
+from app.services.profiles import ProfileInfo
+from ui import dialogs
+from ui.checkin import Autosave
+from ui.table_model import AnyIndex, RowTableModel
+from ui.tasks import TaskRunner
+
+NOT_RATED = "—"
+MINUS = "−"
+EXPLANATION = (
+    "What you add here is yours, not the owner's: it stays on this computer, is kept when you "
+    "import a newer bundle of this profile, and is printed in the Promotion packet (Reports), "
+    "attributed to you. Everything is saved as you type."
+)
+CALIBRATION_HELP = (
+    "Rate each skill as you see it: type a rating on a row (Delete clears it). The largest "
+    "disagreements with the owner's own ratings come first."
+)
+
+
+def shared_line(profile: ProfileInfo) -> str | None:
+    """The line that says a profile is its owner's and read-only here; None for your own."""
+    if not profile.shared:
+        return None
+    exported = profile.shared_exported_at
+    when = f" on {exported.date().isoformat()}" if exported else ""
+    return f"Shared by {profile.name}{when}: read-only."
+
+
+class ReadOnlyLine(QLabel):
+    """The `shared_line` a panel shows above its controls while a shared profile is current."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # the owner's name, exactly as typed
+        self.setWordWrap(True)
+        self.setAccessibleName("Read-only")
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        self.hide()
+
+    def show_line(self, line: str | None) -> None:
+        self.setText(line or "")
+        self.setVisible(line is not None)
+
+
+@dataclass(frozen=True)
+class AssessmentData:
+    """What the panel shows, loaded in one job off the GUI thread."""
+
+    profile: ProfileInfo
+    framework: Framework
+    rows: list[CalibrationRow]
+    assessment: Assessment
+
+
+def load_assessment(services: Services, profile_id: str, today: date) -> AssessmentData:
+    profile = services.profiles.get(profile_id)
+    return AssessmentData(
+        profile=profile,
+        framework=services.frameworks.get(profile.framework, profile.framework_version),
+        rows=services.manager.calibration(profile_id, today),
+        assessment=services.manager.assessment(profile_id),
+    )
+
+
+def _signed(value: int | None) -> str:
+    """A difference as "+1", "−2" or "0" (agreement); empty when there is none."""
+    if value is None:
+        return ""
+    return f"{value:+d}".replace("-", MINUS) if value else "0"
+
+
+class CalibrationModel(RowTableModel[CalibrationRow]):
+    """Every skill: the owner's rating beside the manager's, which is editable.
+
+    Signals:
+        calibrated(str, object): the manager rated a skill (its id; the value, or None).
+    """
+
+    SKILL, DIMENSION, SELF, MANAGER, DIFFERENCE, EXPECTED = range(6)
+    HEADERS = ("Skill", "Dimension", "Self", "Manager", "Difference", "Expected at target")
+    calibrated = Signal(str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scale: dict[int, str] = {}  # the framework's rating scale: value → label
+
+    def key(self, row: CalibrationRow) -> str:
+        return row.skill_id
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.MANAGER:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.EditRole and column == self.MANAGER:
+            return row.manager_rating
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.SELF, self.MANAGER):
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= self.SELF:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == self.SORT_ROLE:
+            numbers = {
+                self.SELF: row.self_rating,
+                self.MANAGER: row.manager_rating,
+                self.DIFFERENCE: None if row.difference is None else abs(row.difference),
+                self.EXPECTED: row.expected,
+            }
+            if column in numbers:
+                value = numbers[column]
+                return -1 if value is None else value  # nothing to compare sorts last
+            return self._text(row, column).casefold()
+        return None
+
+    def _text(self, row: CalibrationRow, column: int) -> str:
+        if column == self.SKILL:
+            return row.name
+        if column == self.DIMENSION:
+            return row.dimension
+        if column == self.SELF:
+            if row.not_applicable:
+                return "n/a"
+            return NOT_RATED if row.self_rating is None else str(row.self_rating)
+        if column == self.MANAGER:
+            return NOT_RATED if row.manager_rating is None else str(row.manager_rating)
+        if column == self.DIFFERENCE:
+            return _signed(row.difference)
+        return str(row.expected)
+
+    def _tooltip(self, row: CalibrationRow, column: int) -> str:
+        if column == self.SELF:
+            if row.not_applicable:
+                return "The owner marked this skill not applicable."
+            if row.self_rating is None:
+                return "Never rated by the owner (counts as 0)."
+            return f"The owner's rating: {self.scale.get(row.self_rating, '')}"
+        if row.manager_rating is None:
+            return "Not rated by you yet: type a rating."
+        return f"Your rating: {self.scale.get(row.manager_rating, '')}"
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        row = self.row_at(index)
+        if row is None or index.column() != self.MANAGER or role != Qt.ItemDataRole.EditRole:
+            return False
+        if value is not None and value not in self.scale:
+            return False
+        if value != row.manager_rating:
+            self._rows[index.row()] = replace(row, manager_rating=value)
+            self.dataChanged.emit(
+                self.index(index.row(), self.MANAGER), self.index(index.row(), self.DIFFERENCE)
+            )
+            self.calibrated.emit(row.skill_id, value)
+        return True
+
+
+class RatingDelegate(QStyledItemDelegate):
+    """Edits the manager's rating with a combo of the framework's scale ("—" clears it);
+    a choice is saved at once, whether clicked or typed."""
+
+    def __init__(self, model: CalibrationModel, parent: QObject) -> None:
+        super().__init__(parent)
+        self._model = model
+
+    def createEditor(
+        self, parent: QWidget, _option: QStyleOptionViewItem, _index: AnyIndex
+    ) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName("Your rating")
+        combo.addItem(f"{NOT_RATED} not rated", None)
+        for value, label in self._model.scale.items():
+            combo.addItem(f"{value} · {label}", value)
+        combo.activated.connect(lambda _i: self._on_chosen(combo))
+        return combo
+
+    def _on_chosen(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        value = index.data(Qt.ItemDataRole.EditRole)
+        editor.setCurrentIndex(0 if value is None else max(0, editor.findData(value)))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class ManagerPanel(QWidget):
+    """The Assessment section: calibrate the owner's ratings, comment on each dimension,
+    and recommend a verdict, for a profile shared with you."""
+
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._today = today
+        self.profile_id: str | None = None
+        self.data: AssessmentData | None = None
+        self.comments: dict[str, QPlainTextEdit] = {}  # by dimension id
+        self._saves = Autosave(runner, self, self._on_save_failed)
+
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        layout.addWidget(self.heading)
+        self.shared = ReadOnlyLine(self)
+        layout.addWidget(self.shared)
+        explanation = QLabel(EXPLANATION, self)
+        explanation.setWordWrap(True)
+        layout.addWidget(explanation)
+
+        calibration = QGroupBox("Calibration", self)
+        box = QVBoxLayout(calibration)
+        box.addWidget(QLabel(CALIBRATION_HELP, calibration))
+        self.model = CalibrationModel(self)
+        self.model.calibrated.connect(self._on_calibrated)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(CalibrationModel.SORT_ROLE)
+        self.view = self._calibration_view(calibration)
+        box.addWidget(self.view)
+
+        self.comments_area = QScrollArea(self)
+        self.comments_area.setWidgetResizable(True)
+        self.comments_area.setFrameShape(QFrame.Shape.NoFrame)
+        comments = QGroupBox("Comments by dimension", self)
+        QVBoxLayout(comments).addWidget(self.comments_area)
+
+        recommendation = QGroupBox("Recommendation", self)
+        form = QFormLayout(recommendation)
+        self.band = QComboBox(recommendation)
+        self.band.setAccessibleName("Recommended verdict")
+        self.band.activated.connect(lambda _i: self._on_recommendation_changed(now=True))
+        self.rationale = QPlainTextEdit(recommendation)
+        self.rationale.setAccessibleName("Rationale")
+        self.rationale.setPlaceholderText("Why this verdict: the evidence you weighed…")
+        self.rationale.setTabChangesFocus(True)
+        self.rationale.textChanged.connect(lambda: self._on_recommendation_changed(now=False))
+        for text, field in (("&Verdict:", self.band), ("&Rationale:", self.rationale)):
+            label = QLabel(text, recommendation)
+            label.setBuddy(field)
+            form.addRow(label, field)
+
+        lower = QWidget(self)
+        row = QHBoxLayout(lower)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(comments, 3)
+        row.addWidget(recommendation, 2)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(calibration)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self.show_profile(None)
+
+    def _calibration_view(self, parent: QWidget) -> QTableView:
+        view = QTableView(parent)
+        view.setAccessibleName("Calibration")
+        view.setModel(self.proxy)
+        view.setItemDelegateForColumn(CalibrationModel.MANAGER, RatingDelegate(self.model, view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        view.setTabKeyNavigation(False)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        view.setSortingEnabled(True)
+        view.sortByColumn(CalibrationModel.DIFFERENCE, Qt.SortOrder.DescendingOrder)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CalibrationModel.SKILL, QHeaderView.ResizeMode.Stretch)
+        # The manager's rating is the only thing to edit: keep the current cell on it, so a
+        # rating typed anywhere on a row rates that row's skill.
+        view.selectionModel().currentChanged.connect(self._on_current_changed)
+        clear = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), view)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self._on_delete_pressed)
+        return view
+
+    # -- loading -------------------------------------------------------------------
+
+    def show_profile(self, profile_id: str | None) -> None:
+        """Show a shared profile's assessment; None leaves the panel empty."""
+        self._saves.flush()
+        self.profile_id = profile_id
+        self.data = None
+        self.setEnabled(profile_id is not None)
+        if profile_id is None:
+            self.heading.setText("Assessment")
+            self.shared.show_line(None)
+            self.model.set_rows([])
+            return
+        services, today = self._services, self._today()
+        self._runner.submit(
+            lambda: load_assessment(services, profile_id, today),
+            self._on_loaded,
+        )
+
+    def flush(self) -> None:
+        """Hand the saves still waiting for a pause in typing to the worker."""
+        self._saves.flush()
+
+    def _on_loaded(self, data: AssessmentData) -> None:
+        if data.profile.id != self.profile_id:
+            return
+        self.data = data
+        framework, assessment = data.framework, data.assessment
+        self.heading.setText(f"Your assessment of {data.profile.name}")
+        self.shared.show_line(shared_line(data.profile))
+        self.model.scale = {point.value: point.label for point in framework.rating_scale}
+        self.model.set_rows(data.rows)
+        self._fill_comments(framework, assessment)
+        self.band.clear()
+        self.band.addItem(f"{NOT_RATED} no recommendation", None)
+        for band in framework.verdict_bands:
+            self.band.addItem(band.name, band.id)
+        self.band.setCurrentIndex(max(0, self.band.findData(assessment.band)))
+        self.rationale.blockSignals(True)
+        self.rationale.setPlainText(assessment.rationale or "")
+        self.rationale.blockSignals(False)
+        self.rationale.setEnabled(assessment.band is not None)
+
+    def _fill_comments(self, framework: Framework, assessment: Assessment) -> None:
+        content = QWidget()
+        form = QFormLayout(content)
+        self.comments = {}
+        for dimension in framework.dimensions:
+            label = QLabel(dimension.name, content)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            edit = QPlainTextEdit(assessment.comments.get(dimension.id, ""), content)
+            edit.setAccessibleName(f"Comment on {dimension.name}")
+            edit.setPlaceholderText("Your comment on this dimension")
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 14)
+            edit.textChanged.connect(lambda d=dimension.id: self._on_comment_changed(d))
+            label.setBuddy(edit)
+            form.addRow(label, edit)
+            self.comments[dimension.id] = edit
+        self.comments_area.setWidget(content)  # the old editors go with their widget
+
+    # -- saving --------------------------------------------------------------------
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and current.column() != CalibrationModel.MANAGER:
+            self.view.setCurrentIndex(current.siblingAtColumn(CalibrationModel.MANAGER))
+
+    def _on_delete_pressed(self) -> None:
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.proxy.setData(current.siblingAtColumn(CalibrationModel.MANAGER), None)
+
+    def _on_calibrated(self, skill_id: str, value: int | None) -> None:
+        profile_id, manager = self.profile_id, self._services.manager
+        if profile_id is not None:
+            self._saves.queue(
+                ("calibration", skill_id),
+                lambda: manager.set_calibration(profile_id, skill_id, value),
+                now=True,
+            )
+
+    def _on_comment_changed(self, dimension_id: str) -> None:
+        profile_id, manager = self.profile_id, self._services.manager
+        text = self.comments[dimension_id].toPlainText() or None
+        if profile_id is not None:
+            self._saves.queue(
+                ("comment", dimension_id),
+                lambda: manager.set_comment(profile_id, dimension_id, text),
+                now=False,
+            )
+
+    def _on_recommendation_changed(self, *, now: bool) -> None:
+        profile_id, manager = self.profile_id, self._services.manager
+        band = self.band.currentData()
+        self.rationale.setEnabled(band is not None)
+        rationale = (self.rationale.toPlainText() or None) if band is not None else None
+        if profile_id is not None:
+            self._saves.queue(
+                ("recommendation",),
+                lambda: manager.set_recommendation(profile_id, band, rationale),
+                now=now,
+            )
+
+    def _on_save_failed(self, message: str) -> None:
+        """What was typed stays in its box, so it can be corrected and saved again."""
+        dialogs.error(self, "Assessment", message)
