@@ -252,6 +252,18 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     )
     qtbot.keyClick(window, Qt.Key.Key_E, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert evidence.dialog is None
+    # History: check-ins can be read and compared, never amended or deleted.
+    window.show_section("history")
+    runner.drain()
+    history = window.history
+    assert history.read_only_line.text() == line
+    history.view.selectRow(0)
+    runner.drain()
+    assert history.selected_info() is not None
+    assert not history.amend_button.isEnabled()
+    assert not history.delete_button.isEnabled()
+    history.view.setFocus()
+    qtbot.keyClick(history.view, Qt.Key.Key_Delete)  # would ask to confirm: no dialog at all
     # Growth plan: readable and exportable to a calendar, never changed.
     window.show_section("plan")
     plan = window.plan
@@ -299,6 +311,7 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     assert not evidence.read_only_line.isVisible()
     assert evidence.add_button.isEnabled()
     assert plan.add_button.isEnabled()
+    assert not history.read_only_line.isVisible()
     for action in (window.edit_profile_action, window.capture_action, window.export_bundle_action):
         assert action.isEnabled()
 

@@ -56,6 +56,7 @@ from app.services import Services
 from app.services.checkins import Change, CheckInDetail, CheckInInfo, Comparison
 from app.services.profiles import StageInfo
 from ui import dialogs
+from ui.manager import ReadOnlyLine
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
 
@@ -569,6 +570,7 @@ class HistoryPanel(QWidget):
         self._compared: LoadedComparison | None = None
         self._wanted_pair: frozenset[str] | None = None  # the comparison loading or shown
         self._busy = False
+        self._read_only = False  # a profile shared with you: nothing to amend or delete
         self._laid_out = False
 
         self.model = CheckInTableModel(self)
@@ -675,6 +677,8 @@ class HistoryPanel(QWidget):
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.splitter)
         layout = QVBoxLayout(self)
+        self.read_only_line = ReadOnlyLine(self)
+        layout.addWidget(self.read_only_line)
         layout.addWidget(self.pages)
         self.setFocusProxy(self.view)
         QWidget.setTabOrder(self.view, self.detail)
@@ -698,6 +702,13 @@ class HistoryPanel(QWidget):
     def compared(self) -> LoadedComparison | None:
         """The comparison on screen."""
         return self._compared
+
+    def set_read_only(self, line: str | None) -> None:
+        """For a profile shared with you, `line` says whose it is and check-ins can be read
+        and compared but not amended or deleted; None for your own profile."""
+        self._read_only = line is not None
+        self.read_only_line.show_line(line)
+        self._update_buttons()
 
     def show_profile(self, profile_id: str) -> None:
         """Show another profile's check-ins (loaded off the GUI thread)."""
@@ -904,8 +915,9 @@ class HistoryPanel(QWidget):
 
     def _update_buttons(self) -> None:
         info = self.selected_info()
-        self.amend_button.setEnabled(not self._busy and info is not None and info.status == "final")
-        self.delete_button.setEnabled(not self._busy and info is not None)
+        editable = not self._busy and not self._read_only and info is not None
+        self.amend_button.setEnabled(editable and info is not None and info.status == "final")
+        self.delete_button.setEnabled(editable)
         self.compare_button.setEnabled(not self._busy and self._comparable() is not None)
 
     def _name_detail(self, *, comparison: bool) -> None:
@@ -961,7 +973,7 @@ class HistoryPanel(QWidget):
 
     def _on_delete_clicked(self) -> None:
         info = self.selected_info()
-        if info is None or self._busy:
+        if info is None or self._busy or self._read_only:
             return
         kind = "check-in" if info.status == "final" else "draft check-in"
         if not dialogs.confirm(

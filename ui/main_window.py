@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         which shows only for such a profile."""
         self.shared = profile.shared
         line = shared_line(profile)
-        for panel in (self.checkin, self.evidence, self.plan):
+        for panel in (self.checkin, self.history, self.evidence, self.plan):
             panel.set_read_only(line)
         for action in (self.edit_profile_action, self.capture_action, self.export_bundle_action):
             action.setEnabled(not profile.shared)

@@ -69,7 +69,7 @@ AUDIENCE_HELP: dict[Audience, str] = {
     "1:1": "The short one: the summary with the largest gaps, the charts, evidence "
     "highlights and the growth plan.",
     "packet": "Every section, laid out for a promotion packet: the promotion criteria and the "
-    "evidence behind them first.",
+    "evidence behind them first, and for a profile shared with you, your assessment.",
 }
 DEBOUNCE_MS = 400  # options settle before a preview is made
 DEFAULT_MONTHS = 6  # the dates offered first: the last half year
