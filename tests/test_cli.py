@@ -655,3 +655,17 @@ def test_damaged_database_is_moved_aside_with_its_bytes(
     create_profile(rung, data, "Ada")  # the next start is on a fresh database
     assert [p["name"] for p in profiles_json(rung, data)] == ["Ada"]
     assert moved.read_bytes() == content
+
+
+def test_a_relative_data_folder_works(
+    rung: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--data-dir data` is a folder below the current one, for every command."""
+    monkeypatch.chdir(tmp_path)
+    assert_ok(rung("--data-dir", "data", "demo"))
+    assert_ok(rung("--data-dir", "data", "checkins", "list", "--profile", "Sam Rivera (demo)"))
+    assert_ok(rung("--data-dir", "data", "backup", "create"))
+    checked = rung("--data-dir", "data", "check")  # it repeats the one-time warnings
+    assert checked.code == 0
+    assert "passed the full integrity check" in checked.out
+    assert (tmp_path / "data" / "rung.sqlite3").is_file()

@@ -77,7 +77,9 @@ def _profile_text(connection: sqlite3.Connection, profile_id: str) -> set[str]:
 def _text_in_file(path: Path, profile_id: str) -> set[str]:
     """The profile's text as a backup holds it (perhaps older than the database's)."""
     try:
-        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        ) as conn:
             return _profile_text(conn, profile_id)
     except sqlite3.Error:
         return set()
@@ -156,7 +158,7 @@ def _holds(path: Path, needles: Iterable[bytes]) -> bool:
 
 def _holds_profile(path: Path, profile_id: str, needles: set[bytes]) -> bool:
     """Whether a backup holds the profile: its row, its id anywhere, or any of its text."""
-    read_only = f"{path.as_uri()}?mode=ro"
+    read_only = f"{path.absolute().as_uri()}?mode=ro"
     with (
         contextlib.suppress(sqlite3.Error),
         contextlib.closing(sqlite3.connect(read_only, uri=True)) as conn,

@@ -116,7 +116,9 @@ def check_database_file(path: Path) -> str:
     if header != SQLITE_HEADER:
         raise DamagedDatabaseError(f"{path.name} is not an SQLite database.")
     try:
-        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        ) as conn:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
                 raise DamagedDatabaseError(f"{path.name} is damaged ({result}).")

@@ -44,7 +44,9 @@ def read_revision(path: Path) -> str | None:
     wal = path.with_name(path.name + "-wal")
     mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)) as conn:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.absolute().as_uri()}?{mode}", uri=True)
+        ) as conn:
             has_table = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
             ).fetchone()
@@ -114,7 +116,9 @@ def restore_into(source: Path, database: Path) -> None:
     database copied over the real one.
     """
     with (
-        contextlib.closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as src,
+        contextlib.closing(
+            sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
+        ) as src,
         contextlib.closing(sqlite3.connect(database)) as dst,
     ):
         src.backup(dst)
