@@ -200,6 +200,12 @@ def _profile_record(profile: Any) -> dict[str, Any]:
         "role_start": profile.role_start.isoformat(),
         "checkin_interval_days": profile.checkin_interval_days,
         "manager": profile.manager,
+        "shared": profile.shared,
+        "shared_exported_at": (
+            profile.shared_exported_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            if profile.shared_exported_at
+            else None
+        ),
     }
 
 
@@ -215,6 +221,7 @@ def _profiles_list(args: argparse.Namespace) -> int:
             _out(
                 f"{p.id}  {p.name}  {p.framework}@{p.framework_version}  "
                 f"{p.level} → {p.target}  since {p.role_start.isoformat()}"
+                + ("  (shared with you, read-only)" if p.shared else "")
             )
     return 0
 

@@ -450,6 +450,12 @@ def test_rung_bundle_import_prints_one_line_and_is_idempotent(
     assert_ok(again)
     assert again.out == "Zoë is unchanged: this bundle was imported before.\n"
     assert folder_digest(data) == before
+    [listed] = rung("--data-dir", data, "profiles", "list", "--json").json()
+    assert (listed["shared"], listed["shared_exported_at"]) == (
+        True,
+        read_bundle(bundle).exported_at,
+    )
+    assert "(shared with you, read-only)" in rung("--data-dir", data, "profiles", "list").out
 
 
 def test_rung_bundle_import_as_mine(
@@ -459,6 +465,8 @@ def test_rung_bundle_import_as_mine(
     result = rung("--data-dir", data, "bundle", "import", bundle, "--as-mine")
     assert_ok(result)
     assert result.out.startswith("Imported Zoë as your own profile: 2 check-ins, 2 evidence")
+    [listed] = rung("--data-dir", data, "profiles", "list", "--json").json()
+    assert (listed["shared"], listed["shared_exported_at"]) == (False, None)
     again = rung("--data-dir", data, "bundle", "import", bundle, "--as-mine")
     assert_failed(again, 1, "already your own profile")
 
