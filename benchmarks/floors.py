@@ -60,7 +60,7 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
 
 
-def _stage(con: sqlite3.Connection, profile_id: str, day: dt.date | None = None) -> tuple[str, str]:
+def stage(con: sqlite3.Connection, profile_id: str, day: dt.date | None = None) -> tuple[str, str]:
     """(level, target) in force on `day` (the latest stage without a day)."""
     rows = con.execute(
         "SELECT effective_from, level, target_level FROM profile_stages"
@@ -88,7 +88,7 @@ def readiness_points(
     """(check-in id, date, readiness) per final check-in: every rating fetched in one
     ordered query and carried forward in a dict; exact sums as integers over a common
     denominator, one Fraction per dimension and check-in."""
-    _level, target = _stage(con, profile_id)
+    _level, target = stage(con, profile_id)
     weight = {c.id: c.weight for c in fw.criticalities}
     skills = {  # skill -> (dimension, weight, expected at the target)
         s.id: (s.dimension, weight[s.criticality], s.expected.get(target, 0))
@@ -129,50 +129,70 @@ def readiness_points(
     return points
 
 
-def readiness_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Series:
-    """Readiness, the least-squares projection to Ready (floats), and the threshold line."""
-    points = [
-        (day, value)
-        for _id, day, value in readiness_points(con, fw, profile_id)
-        if value is not None
-    ]
-    threshold = next(float(b.from_readiness) for b in fw.verdict_bands if b.ready)
+def projection(
+    points: list[tuple[dt.date, float]], threshold: float
+) -> tuple[str, tuple[dt.date, float, dt.date] | None]:
+    """The least-squares line through readiness (floats) to the threshold: its status as the
+    project names it, and (origin, value there, the day it reaches the threshold) if projected."""
+    if points and points[-1][1] >= threshold:
+        return "reached", None
+    if len({d for d, _ in points}) < 3:
+        return "too-few-points", None
+    origin = points[0][0]
+    xs = [(d - origin).days for d, _ in points]
+    ys = [v for _, v in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    if slope <= 0:
+        return "not-projected", None
+    intercept = mean_y - slope * mean_x
+    reach = origin + dt.timedelta(days=math.ceil((threshold - intercept) / slope))
+    return "projected", (origin, intercept, reach)
+
+
+def ready_threshold(fw: Framework) -> float:
+    return next(float(b.from_readiness) for b in fw.verdict_bands if b.ready)
+
+
+def readiness_series(fw: Framework, points: list[tuple[dt.date, float]]) -> Series:
+    """Readiness, the projection to Ready (if any) and the threshold line."""
+    threshold = ready_threshold(fw)
     series: Series = [("Readiness", points)]
     end = points[-1][0] if points else dt.date.today()
-    if points and points[-1][1] < threshold and len({d for d, _ in points}) >= 3:
-        origin = points[0][0]
-        xs = [(d - origin).days for d, _ in points]
-        ys = [v for _, v in points]
-        mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
-            (x - mean_x) ** 2 for x in xs
-        )
-        if slope > 0:
-            intercept = mean_y - slope * mean_x
-            reach = origin + dt.timedelta(days=math.ceil((threshold - intercept) / slope))
-            series.append(("Projection", [(origin, intercept), (reach, threshold)]))
-            end = max(end, reach)
+    _status, line = projection(points, threshold)
+    if line is not None:
+        origin, intercept, reach = line
+        series.append(("Projection", [(origin, intercept), (reach, threshold)]))
+        end = max(end, reach)
     if points:
         series.append(("Ready threshold", [(points[0][0], threshold), (end, threshold)]))
     return series
 
 
+def readiness_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Series:
+    """Readiness, the least-squares projection to Ready (floats), and the threshold line."""
+    points = readiness_points(con, fw, profile_id)
+    return readiness_series(fw, [(day, value) for _id, day, value in points if value is not None])
+
+
 _CURRENT = """
-SELECT key, value, extra FROM (
-    SELECT {key} AS key, {value} AS value, {extra} AS extra,
+SELECT key, value, extra, day FROM (
+    SELECT {key} AS key, {value} AS value, {extra} AS extra, c.date AS day,
            ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY c.date DESC, c.finalized_at DESC) AS n
     FROM {table} t JOIN checkins c ON c.id = t.checkin_id
     WHERE c.profile_id = ? AND c.status = 'final' AND c.date <= ? {where}
 ) WHERE n = 1
 """
-_CURRENT_RATINGS = _CURRENT.format(
+CURRENT_RATINGS = _CURRENT.format(
     key="t.skill_id",
     value="t.value",
     extra="t.not_applicable",
     table="ratings",
     where="AND (t.value IS NOT NULL OR t.not_applicable)",
 )
-_CURRENT_MILESTONES = _CURRENT.format(
+CURRENT_MILESTONES = _CURRENT.format(
     key="t.milestone_id", value="t.status", extra="NULL", table="milestone_statuses", where=""
 )
 
@@ -186,9 +206,9 @@ def radar_chart(
     con: sqlite3.Connection, fw: Framework, profile_id: str, as_of: dt.date
 ) -> list[tuple[str, list[float]]]:
     """Criticality-weighted mean rating per dimension, now, at the level and at the target."""
-    level, target = _stage(con, profile_id, as_of)
+    level, target = stage(con, profile_id, as_of)
     weight = {c.id: c.weight for c in fw.criticalities}
-    ratings = {k: (v, na) for k, v, na in con.execute(_CURRENT_RATINGS, (profile_id, as_of))}
+    ratings = {k: (v, na) for k, v, na, _day in con.execute(CURRENT_RATINGS, (profile_id, as_of))}
     now, at_level, at_target = [], [], []
     for dimension in fw.dimensions:
         skills = [
@@ -274,7 +294,7 @@ def milestone_chart(
     con: sqlite3.Connection, fw: Framework, profile_id: str, as_of: dt.date
 ) -> tuple[list[str], list[tuple[str, list[float]]]]:
     """Milestones per horizon by their latest status on `as_of` (never set: not started)."""
-    status = {k: v for k, v, _ in con.execute(_CURRENT_MILESTONES, (profile_id, as_of))}
+    status = {k: v for k, v, _, _day in con.execute(CURRENT_MILESTONES, (profile_id, as_of))}
     categories = []
     counts: dict[str, list[float]] = {s: [] for s, _ in STATUSES}
     for horizon, name in HORIZONS:

@@ -4,10 +4,11 @@
 
 Creates the 10-year weekly demo (`rung demo --years 10 --weekly`, ~520 final
 check-ins over the whole built-in ladder) in a temporary data folder, then for
-every item runs the project's code and its floor (see `floors.py`) one after
-the other, N times (15; 5 with --quick), alternating which goes first. Before
-timing, each item's project result and floor result are compared, and the run
-stops if they differ: a floor that computes something else proves nothing.
+every item runs the project's code and its floor (see `floors.py`, and
+`report_floor.py` for the PDF report) one after the other, N times (15; 5
+with --quick), alternating which goes first. Before timing, each item's
+project result and floor result are compared, and the run stops if they
+differ: a floor that computes something else proves nothing.
 
 Prints per item the median time of each side, the median of the per-round
 ratios project/floor, their spread (IQR and min–max), the target and whether
@@ -23,14 +24,18 @@ import cProfile
 import ctypes
 import datetime as dt
 import gc
+import io
+import math
 import os
 import platform
 import pstats
+import re
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,19 +45,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's app/ and ui/
 
 import floors  # beside this file: run.py runs as a script, so its folder is on sys.path
+import report_floor
 import shiboken6
+from pypdf import PdfReader
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from app.charts import BarChart, RadarChart, TimeChart
+from app.report.model import ReportContent, ReportOptions
 from app.services import open_services
 from app.services.demo import create_demo
 from ui import charts as ui_charts
 
 DATA_TARGET = 3.0
 DRAW_TARGET = 1.5
+REPORT_TARGET = 1.5
 VIEW_SIZE = (900, 600)  # both sides are drawn at this size
 
 
@@ -181,6 +190,85 @@ def _same_drawing(project: QChartView, floor: QChartView) -> str | None:
     a, b = _drawn(project), _drawn(floor)
     if a != b:
         return "the chart views hold different points"
+    return None
+
+
+# -- reports ----------------------------------------------------------------------------
+
+_LETTER = re.compile(r"[^\W\d_]")
+TICK_TEXT = 7.5  # pt: charts draw their tick and bar labels smaller than any text of the report
+
+
+def _pdf_words(data: bytes) -> tuple[int, Counter[str]]:
+    """A PDF's page count and the multiset of its words, less the charts' numeric labels
+    (words without a letter drawn under TICK_TEXT): each side picks its own ticks."""
+    reader = PdfReader(io.BytesIO(data))
+    words: Counter[str] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
+        scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+        for word in text.split():
+            if size * scale >= TICK_TEXT or _LETTER.search(word):
+                # a character no face has: U+FFFD in the project, an empty glyph (NUL) in the floor
+                words[word.replace("\0", "\ufffd")] += 1
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    return len(reader.pages), words
+
+
+def _decorations(content: ReportContent, pages: int) -> Counter[str]:
+    """The words of the project's running header (all pages but the cover) and footer."""
+    cover = content.cover
+    words: Counter[str] = Counter()
+    for number in range(1, pages + 1):
+        words.update(f"{cover.title} Page {number} of {pages}".split())
+        if number > 1:
+            words.update(f"{cover.name} Exported {cover.exported.isoformat()}".split())
+    return words
+
+
+def _less_headers(words: Counter[str], headers: list[Counter[str]]) -> Counter[str]:
+    """`words` less every whole table header row it holds."""
+    left = Counter(words)
+    for header in headers:
+        while all(left[word] >= count for word, count in header.items()):
+            left -= header
+    return left
+
+
+def _same_report(
+    content: ReportContent, headers: list[str], project: bytes, floor: report_floor.FloorReport
+) -> str | None:
+    """Same charts (every point), page count within 10 %, and the same words.
+
+    The project's header and footer are taken out of its words first; then the words
+    either side prints more may only be table header rows, which each side repeats on
+    the pages where its own layout splits a table.
+    """
+    charts = content.charts
+    assert charts is not None
+    for name, problem in (
+        ("radar", _same_radar(charts.radar, floor.charts["radar"])),
+        ("growth", _same_time_chart(charts.growth, floor.charts["growth"])),
+        ("readiness", _same_time_chart(charts.readiness, floor.charts["readiness"])),
+        ("milestones", _same_bars(charts.milestones, floor.charts["milestones"])),
+    ):
+        if problem:
+            return f"{name} chart: {problem}"
+    pages, words = _pdf_words(project)
+    floor_pages, floor_words = _pdf_words(floor.pdf)
+    if abs(pages - floor_pages) > pages / 10:
+        return f"{pages} pages != {floor_pages}"
+    decorations = _decorations(content, pages)
+    if decorations - words:
+        return f"the header or footer is missing words: {dict(decorations - words)}"
+    words -= decorations
+    rows = [Counter(header.split()) for header in headers]
+    more = _less_headers(words - floor_words, rows)
+    fewer = _less_headers(floor_words - words, rows)
+    if more or fewer:
+        return f"words only the project prints: {dict(more)}; only the floor: {dict(fewer)}"
     return None
 
 
@@ -341,7 +429,20 @@ def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list
         ("milestones", charts.milestone_chart(profile_id, today)),
         (f"kpi ({kpi})", charts.kpi_chart(profile_id, kpi)),
     ]
-    return data + [_draw_items(name, chart) for name, chart in drawings]
+    reports = []
+    for private in (False, True):
+        options = ReportOptions(include_private=private)
+        content = services.reports.content(profile_id, options)
+        reports.append(
+            Item(
+                f"report ({'include_private' if private else 'shared'})",
+                REPORT_TARGET,
+                lambda options=options: services.reports.pdf(profile_id, options),
+                lambda private=private: report_floor.report(con, fw, profile_id, private),
+                lambda p, f, c=content: _same_report(c, report_floor.repeated_headers(fw), p, f),
+            )
+        )
+    return data + [_draw_items(name, chart) for name, chart in drawings] + reports
 
 
 def _quartiles(values: list[float]) -> tuple[float, float]:
