@@ -95,6 +95,8 @@ class _Builder:
         self.framework = services.frameworks.get(stage.framework, stage.framework_version)
         self.level, self.target = stage.level, stage.target
         self.names = _names(self.framework)
+        # Read once: readiness, the radar and the skills table all start from it.
+        self.ratings = services.checkins.current_ratings(profile.id, self.end)
         self._evidence: list[EvidenceInfo] | None = None
 
     @property
@@ -151,7 +153,7 @@ class _Builder:
         charts = self.services.charts
         pid = self.profile.id
         return Charts(
-            radar=charts.radar_chart(pid, self.end),
+            radar=charts.radar_chart(pid, self.end, self.ratings),
             growth=within(charts.growth_chart(pid), self.start, self.end),
             readiness=charts.readiness_chart(pid, history=history),
             milestones=charts.milestone_chart(pid, self.end),
@@ -160,7 +162,7 @@ class _Builder:
     def skills(self) -> list[SkillGroup]:
         checkins = self.services.checkins
         before = checkins.current_ratings(self.profile.id, self.start - timedelta(days=1))
-        after = checkins.current_ratings(self.profile.id, self.end)
+        after = self.ratings
         counts: dict[str, int] = {}
         for entry in self.evidence:
             for tag in entry.tags:
@@ -357,7 +359,9 @@ def build(
         for p in services.readiness.over_time(profile_id)
         if builder.start <= p.date <= builder.end
     ]
-    readiness = services.readiness.as_of(profile_id, builder.end, history=history)
+    readiness = services.readiness.as_of(
+        profile_id, builder.end, history=history, ratings=builder.ratings
+    )
     framework = builder.framework
     cover = Cover(
         title=AUDIENCE_TITLES[options.audience],

@@ -16,7 +16,7 @@ from app.charts import (
 )
 from app.framework.model import HORIZONS, Framework, RangeTarget, ThresholdTarget
 from app.readiness import Point, project
-from app.services.checkins import CheckInService
+from app.services.checkins import CheckInService, CurrentRating
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService, running_sums
@@ -104,11 +104,15 @@ class ChartService:
             series=series,
         )
 
-    def radar_chart(self, profile_id: str, as_of: date) -> RadarChart:
-        """Current rating per dimension against the expectation at the level and the target."""
+    def radar_chart(
+        self, profile_id: str, as_of: date, ratings: dict[str, CurrentRating] | None = None
+    ) -> RadarChart:
+        """Current rating per dimension against the expectation at the level and the target
+        (`ratings` is `current_ratings(as_of)` when the caller already has it)."""
         framework, level, target = self._framework_on(profile_id, as_of)
         weights = {c.id: c.weight for c in framework.criticalities}
-        ratings = self._checkins.current_ratings(profile_id, as_of)
+        if ratings is None:
+            ratings = self._checkins.current_ratings(profile_id, as_of)
         current, at_level, at_target = [], [], []
         for dimension in framework.dimensions:
             skills = [

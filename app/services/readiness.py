@@ -26,7 +26,7 @@ from app.readiness import (
     compute,
     project,
 )
-from app.services.checkins import CheckInService
+from app.services.checkins import CheckInService, CurrentRating
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService, StageInfo
 from app.store.db import Store
@@ -88,14 +88,17 @@ class ReadinessService:
         *,
         with_projection: bool = True,
         history: list[Point] | None = None,
+        ratings: dict[str, CurrentRating] | None = None,
     ) -> Readiness:
         """Readiness on `day` with its gates, gaps and (optionally) the projection.
 
-        `history` is `over_time()` when the caller already has it (the Dashboard).
+        `history` is `over_time()` and `ratings` is `current_ratings(day)` when the caller
+        already has them (the Dashboard, the report).
         """
         profile = self._profiles.get(profile_id)
         stage = profile.stage_on(day)
-        ratings = self._checkins.current_ratings(profile_id, day)
+        if ratings is None:
+            ratings = self._checkins.current_ratings(profile_id, day)
         milestones = self._checkins.current_milestones(profile_id, day)
         result = compute(
             self._framework(stage),
