@@ -3,6 +3,7 @@
 
     python3 dev.py run     # launch the app on a demo data folder inside the checkout
     python3 dev.py test    # run the whole test suite (Qt offscreen, no display needed)
+    python3 dev.py package # build the standalone app into dist/ and smoke-test it
 
 Only the standard library is used here, so it works on a fresh machine with
 Python 3.11+. The environment lives in `.venv/` and is refreshed whenever
@@ -64,9 +65,11 @@ def run_tests(extra: list[str]) -> int:
 
 def main() -> int:
     command, extra = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
-    if command not in {"run", "test"}:
+    if command not in {"run", "test", "package"}:
         print(__doc__)
         return 2
+    if command == "package":  # packaging/build.py keeps its own environment under build/
+        return subprocess.call([sys.executable, str(ROOT / "packaging" / "build.py")])
     ensure_environment()
     return run_app() if command == "run" else run_tests(extra)
 
