@@ -24,6 +24,7 @@ EXPECTED_LICENCES = {
     "ReportLab": "BSD-3-Clause",
     "platformdirs": "MIT",
     "rfc8785": "Apache-2.0",
+    "icalendar": "BSD-2-Clause",
     "Python": "PSF-2.0",
 }
 

@@ -33,6 +33,7 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("ReportLab", "BSD-3-Clause", "https://pypi.org/project/reportlab/"),
     ("platformdirs", "MIT", "https://github.com/tox-dev/platformdirs/blob/main/LICENSE"),
     ("rfc8785", "Apache-2.0", "https://github.com/trailofbits/rfc8785.py/blob/main/LICENSE"),
+    ("icalendar", "BSD-2-Clause", "https://github.com/collective/icalendar/blob/main/LICENSE.rst"),
     ("Python", "PSF-2.0", "https://docs.python.org/3/license.html"),
 )
 _FONT_LICENCES = resources_dir() / "fonts"
@@ -52,6 +53,7 @@ _DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "ReportLab": ("reportlab",),
     "platformdirs": ("platformdirs",),
     "rfc8785": ("rfc8785",),
+    "icalendar": ("icalendar",),
 }
 
 
