@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app import __version__
 from app.errors import DatabaseError, NotFoundError, RungError, UsageError
 from app.paths import DATABASE_NAME, default_data_dir
 from app.report import AUDIENCES
@@ -31,6 +28,19 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message[:1].upper()}{message[1:]} (see '{self.prog} --help').")
+
+
+class _Version(argparse.Action):
+    """`--version`, looked up only when it is asked for (see `app.__version__`)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> NoReturn:
+        from app import __version__
+
+        _out(f"rung {__version__}")
+        parser.exit()
 
 
 def _iso_date(text: str) -> date:
@@ -55,6 +65,8 @@ def _out(text: str = "") -> None:
 
 
 def _json_out(data: Any) -> None:
+    import json
+
     _out(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -500,7 +512,9 @@ def _launch(args: argparse.Namespace) -> int:
 # -- the parser --------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _launcher(*, add_help: bool) -> tuple[_Parser, _Parser]:
+    """`rung` without its commands (it launches the desktop app), and the `--data-dir`
+    option that every command shares."""
     common = _Parser(add_help=False)
     common.add_argument(
         "--data-dir",
@@ -512,14 +526,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rung",
         description="Rate yourself against a career ladder, offline.",
         parents=[common],
+        add_help=add_help,
     )
     parser.set_defaults(handler=_launch)
-    parser.add_argument("--version", action="version", version=f"rung {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument(
         "--smoke-test",
         action="store_true",
         help="draw the main window with the last profile, then exit (for checks)",
     )
+    return parser, common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser, common = _launcher(add_help=True)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     def group(name: str, help_text: str) -> Any:
@@ -633,6 +653,8 @@ def _plain(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror or exc}{where}."
+    import sqlite3
+
     from sqlalchemy.exc import OperationalError
 
     if isinstance(exc, OperationalError | sqlite3.OperationalError):
@@ -640,11 +662,17 @@ def _plain(exc: BaseException) -> str:
     return f"Unexpected error ({type(exc).__name__}: {exc}); this is a bug, please report it."
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; a launch of the desktop app (no command, no help) is parsed without
+    building the parsers of every command, which would delay its first paint."""
+    args, rest = _launcher(add_help=False)[0].parse_known_args(argv)
+    return build_parser().parse_args(argv) if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # everything Rung creates (settings, locks, exports) is the owner's only
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(argv)
         handler: Handler = args.handler
         return handler(args)
     except RungError as exc:

@@ -20,6 +20,7 @@ import math
 import sqlite3
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -169,6 +170,37 @@ def readiness_series(fw: Framework, points: list[tuple[dt.date, float]]) -> Seri
     if points:
         series.append(("Ready threshold", [(points[0][0], threshold), (end, threshold)]))
     return series
+
+
+def score_text(value: float) -> str:
+    """Readiness as shown: one decimal, truncated."""
+    shown = math.floor(value * 10) / 10
+    return f"{shown:.0f}" if shown == int(shown) else f"{shown:.1f}"
+
+
+def when_text(days: int) -> str:
+    if days > 1:
+        return f"in {days} days"
+    if days == 1:
+        return "tomorrow"
+    if days == 0:
+        return "today"
+    return f"overdue by {-days} day{'s' if days != -1 else ''}"
+
+
+def projection_words(
+    status: str, line: tuple[dt.date, float, dt.date] | None, as_of: dt.date
+) -> str:
+    if line is not None:
+        when = line[2].isoformat()
+        if line[2] > as_of:
+            return f"At this pace, Ready around {when}."
+        return f"Your trend line crossed Ready on {when}; your latest readiness is below it."
+    return {
+        "reached": "The Ready threshold is reached.",
+        "not-projected": "Not projected: readiness is not rising.",
+        "too-few-points": "Not projected yet: it needs check-ins on three dates.",
+    }[status]
 
 
 def readiness_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Series:
@@ -340,6 +372,86 @@ def kpi_chart(
     low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
     pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
     return series, min(0.0, low - pad), high + pad
+
+
+HORIZON_DAYS = {"30d": 30, "60d": 60, "90d": 90}
+HORIZON_MONTHS = {"6m": 6, "12m": 12}
+
+
+def month_day(index: int, day: int) -> dt.date:
+    """Day `day` of the month `index` (year × 12 + month − 1), clamped to the month's end."""
+    year, month = divmod(index, 12)
+    following = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return dt.date(year, month + 1, min(day, (following - dt.timedelta(days=1)).day))
+
+
+def due(start: dt.date, horizon: str) -> dt.date:
+    """A milestone's due date: the role start plus its horizon (months as calendar months)."""
+    if horizon in HORIZON_DAYS:
+        return start + dt.timedelta(days=HORIZON_DAYS[horizon])
+    index = start.year * 12 + start.month - 1 + HORIZON_MONTHS[horizon]
+    return month_day(index, start.day)
+
+
+def readiness_summary(
+    fw: Framework,
+    target: str,
+    ratings: dict[str, Any],
+    milestones: dict[str, Any],
+    role_start: dt.date,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    """Dimension scores, gates, the three largest gaps and the verdict on `as_of`, exactly.
+
+    `ratings` and `milestones` are the rows of CURRENT_RATINGS and CURRENT_MILESTONES by key:
+    skill → (value, not applicable, day), milestone → (status, None, day).
+    """
+    weight = {c.id: c.weight for c in fw.criticalities}
+    critical = {c.id for c in fw.criticalities if c.critical}
+    total = Fraction(0)
+    dimensions, lost, gates = [], [], []
+    for dimension in fw.dimensions:
+        entries = [
+            (s, s.expected.get(target, 0), ratings.get(s.id, (None, 0, None)))
+            for s in fw.skills
+            if s.dimension == dimension.id and s.expected.get(target, 0) > 0
+        ]
+        counted = [(s, e, r[0] or 0) for s, e, r in entries if not r[1]]
+        weights = sum(weight[s.criticality] for s, _e, _r in counted)
+        attained = {s.id: min(Fraction(r, e), Fraction(1)) for s, e, r in counted}
+        score = Fraction(1)
+        if counted:
+            score = sum(weight[s.criticality] * attained[s.id] for s, _e, _r in counted) / weights
+        total += dimension.weight * score
+        dimensions.append((dimension, score, not counted))
+        for skill, expected, (value, not_applicable, _day) in entries:
+            if not_applicable:
+                continue
+            share = Fraction(weight[skill.criticality], weights)
+            points = float(dimension.weight * share * (1 - attained[skill.id]))
+            lost.append((skill, dimension, value, expected, points))
+            if skill.criticality in critical and (value or 0) < expected:
+                rated = "never rated" if value is None else f"rated {value}"
+                gates.append((skill.name, f"Critical skill {rated}, expected {expected}"))
+    for milestone in fw.milestones:
+        day = due(role_start, milestone.horizon)
+        status = milestones.get(milestone.id, ("not-started",))[0]
+        if day < as_of and status not in ("done", "not-applicable"):
+            gates.append((milestone.title, f"due {day.isoformat()}, {status.replace('-', ' ')}"))
+    bands = fw.verdict_bands
+    band = max(i for i, b in enumerate(bands) if total >= Fraction(str(b.from_readiness)))
+    ready = next(i for i, b in enumerate(bands) if b.ready)
+    verdict = ready - 1 if gates and band >= ready else band
+    gaps = sorted((g for g in lost if g[4] > 0), key=lambda g: -g[4])[:3]
+    return {
+        "total": float(total),
+        "dimensions": dimensions,
+        "gates": gates,
+        "gaps": gaps,
+        "band": bands[band].name,
+        "verdict": bands[verdict].name,
+        "held_back": verdict != band,
+    }
 
 
 # -- drawing -----------------------------------------------------------------------------

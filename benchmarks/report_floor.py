@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import sqlite3
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -50,8 +48,6 @@ WIDTH = PAGE_WIDTH - 36 * mm  # the report's text width: 18 mm margins, no frame
 FRAME_PADDING = 6  # SimpleDocTemplate's frame pads 6 pt on every side
 BODY, BOLD = "FloorSans", "FloorSans-Bold"
 PALETTE = [colors.HexColor(c) for c in ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")]
-HORIZON_DAYS = {"30d": 30, "60d": 60, "90d": 90}
-HORIZON_MONTHS = {"6m": 6, "12m": 12}
 # The header rows of the tables; a table repeats them on every page it spills onto.
 SKILL_HEADER = ("Skill", "Criticality", "Start", "End", "Expected", "Change", "Evidence")
 MILESTONE_HEADER = ("Milestone", "Due", "Status", "Status date", "Overdue")
@@ -92,20 +88,6 @@ def register_fonts() -> None:
 # -- gathering ---------------------------------------------------------------------------
 
 
-def _due(start: dt.date, horizon: str) -> dt.date:
-    if horizon in HORIZON_DAYS:
-        return start + dt.timedelta(days=HORIZON_DAYS[horizon])
-    index = start.year * 12 + start.month - 1 + HORIZON_MONTHS[horizon]
-    return _month_day(index, start.day)
-
-
-def _month_day(index: int, day: int) -> dt.date:
-    """Day `day` of the month `index` (year × 12 + month − 1), clamped to the month's end."""
-    year, month = divmod(index, 12)
-    following = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return dt.date(year, month + 1, min(day, (following - dt.timedelta(days=1)).day))
-
-
 def _current(con: sqlite3.Connection, query: str, profile_id: str, day: dt.date) -> dict[str, Any]:
     return {key: rest for key, *rest in con.execute(query, (profile_id, day.isoformat()))}
 
@@ -131,7 +113,8 @@ def _kpi_met(kpi: Any, history: list[tuple[dt.date, float]]) -> str:
         elif target.kind == "trend":
             since = dt.date.min
             if target.window_months:
-                since = _month_day(day.year * 12 + day.month - 1 - target.window_months, day.day)
+                index = day.year * 12 + day.month - 1 - target.window_months
+                since = floors.month_day(index, day.day)
             window = [(d.toordinal(), v) for d, v in history if d >= since]
             slope = 0.0
             if len({x for x, _ in window}) >= 2:
@@ -143,11 +126,6 @@ def _kpi_met(kpi: Any, history: list[tuple[dt.date, float]]) -> str:
         return "Judged by you"
     words = "Met" if all(judged) else "Not met"
     return words + (" (the rest is judged by you)" if len(judged) < len(kpi.targets) else "")
-
-
-def _score(value: float) -> str:
-    shown = math.floor(value * 10) / 10
-    return f"{shown:.0f}" if shown == int(shown) else f"{shown:.1f}"
 
 
 def _number(value: float, decimals: int) -> str:
@@ -289,61 +267,11 @@ class _Gathered:
         )
         return goals, learning
 
-    # -- readiness as of the end -----------------------------------------------------------
-
     def readiness(self) -> dict[str, Any]:
         """Dimension scores, gates, the three largest gaps and the verdict, exactly."""
-        fw = self.fw
-        weight = {c.id: c.weight for c in fw.criticalities}
-        critical = {c.id for c in fw.criticalities if c.critical}
-        total = Fraction(0)
-        dimensions, lost, gates = [], [], []
-        for dimension in fw.dimensions:
-            entries = [
-                (s, s.expected.get(self.target, 0), self.ratings.get(s.id, (None, 0, None)))
-                for s in fw.skills
-                if s.dimension == dimension.id and s.expected.get(self.target, 0) > 0
-            ]
-            counted = [(s, e, r[0] or 0) for s, e, r in entries if not r[1]]
-            weights = sum(weight[s.criticality] for s, _e, _r in counted)
-            attained = {s.id: min(Fraction(r, e), Fraction(1)) for s, e, r in counted}
-            score = Fraction(1)
-            if counted:
-                score = (
-                    sum(weight[s.criticality] * attained[s.id] for s, _e, _r in counted) / weights
-                )
-            total += dimension.weight * score
-            dimensions.append((dimension, score, not counted))
-            for skill, expected, (value, not_applicable, _day) in entries:
-                if not_applicable:
-                    continue
-                share = Fraction(weight[skill.criticality], weights)
-                points = float(dimension.weight * share * (1 - attained[skill.id]))
-                lost.append((skill, dimension, value, expected, points))
-                if skill.criticality in critical and (value or 0) < expected:
-                    rated = "never rated" if value is None else f"rated {value}"
-                    gates.append((skill.name, f"Critical skill {rated}, expected {expected}"))
-        for milestone in fw.milestones:
-            due = _due(self.role_start, milestone.horizon)
-            status = self.milestones.get(milestone.id, ("not-started",))[0]
-            if due < self.end and status not in ("done", "not-applicable"):
-                gates.append(
-                    (milestone.title, f"due {due.isoformat()}, {status.replace('-', ' ')}")
-                )
-        bands = fw.verdict_bands
-        band = max(i for i, b in enumerate(bands) if total >= Fraction(str(b.from_readiness)))
-        ready = next(i for i, b in enumerate(bands) if b.ready)
-        verdict = ready - 1 if gates and band >= ready else band
-        gaps = sorted((g for g in lost if g[4] > 0), key=lambda g: -g[4])[:3]
-        return {
-            "total": float(total),
-            "dimensions": dimensions,
-            "gates": gates,
-            "gaps": gaps,
-            "band": bands[band].name,
-            "verdict": bands[verdict].name,
-            "held_back": verdict != band,
-        }
+        return floors.readiness_summary(
+            self.fw, self.target, self.ratings, self.milestones, self.role_start, self.end
+        )
 
 
 # -- layout ------------------------------------------------------------------------------
@@ -503,7 +431,7 @@ class _Layout:
         return story
 
     def readiness_line(self, r: dict[str, Any]) -> str:
-        text = f"{_score(r['total'])} / 100 — {r['verdict']}"
+        text = f"{floors.score_text(r['total'])} / 100 — {r['verdict']}"
         if r["held_back"]:
             gates = len(r["gates"])
             text += f" (the score reaches {r['band']}; held back by {gates} gate"
@@ -535,7 +463,7 @@ class _Layout:
 
     def summary(self, r: dict[str, Any]) -> list[Any]:
         story: list[Any] = [
-            self.p(f"Readiness {_score(r['total'])} / 100", "h2"),
+            self.p(f"Readiness {floors.score_text(r['total'])} / 100", "h2"),
             self.p(f"Verdict: {r['verdict']}", "label"),
         ]
         if r["held_back"]:
@@ -560,7 +488,7 @@ class _Layout:
                 ]
             )
         weights = sum(d.weight for d, _s, _c in r["dimensions"])
-        rows.append(["Readiness", str(weights), "", f"{_score(r['total'])} / 100"])
+        rows.append(["Readiness", str(weights), "", f"{floors.score_text(r['total'])} / 100"])
         story.append(_table(rows, _fill([22 * mm, 22 * mm, 30 * mm])))
         story.append(self.p("Gates", "h3"))
         if r["gates"]:
@@ -668,7 +596,7 @@ class _Layout:
         rows: list[list[Any]] = [list(MILESTONE_HEADER)]
         statuses = dict(floors.STATUSES)
         for horizon, horizon_name in floors.HORIZONS:
-            due = _due(d.role_start, horizon)
+            due = floors.due(d.role_start, horizon)
             group = [m for m in d.fw.milestones if m.horizon == horizon]
             if group:
                 rows.append([Paragraph(escape(horizon_name), self.s["cell_bold"]), "", "", "", ""])

@@ -10,21 +10,31 @@ with --quick), alternating which goes first. Before timing, each item's
 project result and floor result are compared, and the run stops if they
 differ: a floor that computes something else proves nothing.
 
-Prints per item the median time of each side, the median of the per-round
-ratios project/floor, their spread (IQR and min–max), the target and whether
-the median ratio meets it. This is a benchmark, not a test: nothing fails on
-time. `--profile NAME` profiles the project side of the items whose name
+The start-up items (first paint, the Dashboard drawn and its peak memory) run
+each side as a fresh process (see `startup.py`); the write items (finalising a
+check-in, autosave) write with `writes.py`. Both work on copies of the demo's
+data folder.
+
+Prints per item the median of each side (time, or peak memory), the median of
+the per-round ratios project/floor, their spread (IQR and min–max), the target
+and whether the median ratio meets it; then autosave's per-keystroke times
+(p50, p95, max) against one frame. This is a benchmark, not a test: nothing
+fails on time. `--only TEXT` runs the items whose name contains TEXT;
+`--profile NAME` profiles the project side of the in-process items whose name
 contains NAME with cProfile instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import ctypes
 import datetime as dt
+import functools
 import gc
 import io
+import json
 import math
 import os
 import platform
@@ -32,11 +42,12 @@ import pstats
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +58,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout'
 import floors  # beside this file: run.py runs as a script, so its folder is on sys.path
 import report_floor
 import shiboken6
+import startup
+import writes
 from pypdf import PdfReader
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCharts import QChartView
@@ -62,7 +75,23 @@ from ui import charts as ui_charts
 DATA_TARGET = 3.0
 DRAW_TARGET = 1.5
 REPORT_TARGET = 1.5
+STARTUP_TARGET = 1.5  # first paint, and the Dashboard drawn
+MEMORY_TARGET = 1.5
+FINALISE_TARGET = 3.0
+FRAME_MS = 16.0  # autosave: one frame at the 95th percentile
+KEYS_PER_ROUND = 40
+CHECKOUT = Path(__file__).resolve().parent.parent
 VIEW_SIZE = (900, 600)  # both sides are drawn at this size
+
+
+@dataclass
+class Sample:
+    """A call that timed itself: a child process measured by its own clock, or the part of
+    a call that follows untimed setup. Calls that return a plain result are timed whole."""
+
+    ms: float
+    result: Any = None
+    peak_mib: float | None = None  # a child process's peak resident memory
 
 
 @dataclass
@@ -73,17 +102,20 @@ class Item:
     floor: Callable[[], Any]
     same: Callable[[Any, Any], str | None]  # None when both results agree, else why not
     cleanup: Callable[[Any], None] = lambda _result: None
+    memory: str | None = None  # the name of a second row: both sides' peak memory
 
 
 @dataclass
 class Row:
-    item: Item
-    project_ms: list[float]
-    floor_ms: list[float]
+    name: str
+    target: float
+    project: list[float]
+    floor: list[float]
+    unit: str = "ms"
 
     @property
     def ratios(self) -> list[float]:
-        return [p / f for p, f in zip(self.project_ms, self.floor_ms, strict=True)]
+        return [p / f for p, f in zip(self.project, self.floor, strict=True)]
 
 
 class Mismatch(Exception):
@@ -338,29 +370,37 @@ def _draw_items(name: str, data: Any) -> Item:
 # -- the run -----------------------------------------------------------------------------
 
 
-def _ms(call: Callable[[], Any], cleanup: Callable[[Any], None]) -> tuple[float, Any]:
+def _once(call: Callable[[], Any], cleanup: Callable[[Any], None]) -> Sample:
     gc.collect()
     start = time.perf_counter()
     result = call()
     elapsed = (time.perf_counter() - start) * 1000
-    cleanup(result)
-    return elapsed, result
+    sample = result if isinstance(result, Sample) else Sample(elapsed, result)
+    cleanup(sample.result)
+    return sample
 
 
-def measure(item: Item, runs: int) -> Row:
-    project, floor = item.project(), item.floor()  # warm-up, and the honesty check
+def _result(value: Any) -> Any:
+    return value.result if isinstance(value, Sample) else value
+
+
+def measure(item: Item, runs: int) -> list[Row]:
+    project, floor = _result(item.project()), _result(item.floor())  # warm-up, honesty check
     problem = item.same(project, floor)
     item.cleanup(project)
     item.cleanup(floor)
     if problem is not None:
         raise Mismatch(f"{item.name}: the project and the floor disagree: {problem}")
-    row = Row(item, [], [])
+    samples: dict[str, list[Sample]] = {"p": [], "f": []}
     for index in range(runs):
         sides = [("p", item.project), ("f", item.floor)]
         for side, call in sides if index % 2 == 0 else reversed(sides):
-            elapsed, _ = _ms(call, item.cleanup)
-            (row.project_ms if side == "p" else row.floor_ms).append(elapsed)
-    return row
+            samples[side].append(_once(call, item.cleanup))
+    rows = [Row(item.name, item.target, [s.ms for s in samples["p"]], [s.ms for s in samples["f"]])]
+    if item.memory is not None:
+        peaks = {side: [s.peak_mib or math.nan for s in got] for side, got in samples.items()}
+        rows.append(Row(item.memory, MEMORY_TARGET, peaks["p"], peaks["f"], "MiB"))
+    return rows
 
 
 def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list[Item]:
@@ -445,6 +485,239 @@ def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list
     return data + [_draw_items(name, chart) for name, chart in drawings] + reports
 
 
+# -- start-up, in child processes ------------------------------------------------------------
+
+
+def child_env(pycache: Path) -> dict[str, str]:
+    """The children's environment: offscreen, and with compiled bytecode cached (in a folder
+    of this run's), as an installed app has its `.pyc` files, even where the environment
+    says not to write them (`PYTHONDONTWRITEBYTECODE`); the warm-up calls fill the cache."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": str(pycache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _child(env: dict[str, str], *args: str) -> tuple[float, list[str]]:
+    """Run `python ARGS` in the checkout: the ms from just before its start to its exit, and
+    its stdout's lines. A failing child stops the run."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        child = subprocess.run(
+            [sys.executable, *args], cwd=CHECKOUT, stdout=out, stderr=err, env=env, check=False
+        )
+        elapsed = (time.monotonic() - start) * 1000
+        out.seek(0)
+        err.seek(0)
+        text, problem = out.read().decode(), err.read().decode()
+    if child.returncode != 0:
+        raise RuntimeError(f"python {' '.join(args)} exited with {child.returncode}: {problem}")
+    return elapsed, text.splitlines()
+
+
+def _word(lines: list[str], word: str) -> str:
+    """The rest of the line that starts with `word`."""
+    return next(line for line in lines if line.startswith(f"{word} ")).split(" ", 1)[1]
+
+
+STARTUP = str(Path(startup.__file__))
+
+
+def _painted(env: dict[str, str], *args: str) -> Sample:
+    """A paint probe: the time from just before its start to its first paint, and what it
+    painted: the window's class, size and menus."""
+    start = time.monotonic()
+    _elapsed, lines = _child(env, STARTUP, *args)
+    clock, name, width, height, menus = _word(lines, startup.PAINTED).split(" ", 4)
+    return Sample((float(clock) - start) * 1000, (name, int(width), int(height), menus))
+
+
+def _same_paint(menus: bool) -> Callable[[Any, Any], str | None]:
+    """The app painted its MainWindow and the floor a QMainWindow, of the same size (and
+    with the same menus when the floor has them; the bare floor has none)."""
+
+    def same(project: tuple[Any, ...], floor: tuple[Any, ...]) -> str | None:
+        if project[0] != "MainWindow" or floor[0] != "QMainWindow":
+            return f"painted {project[0]} and {floor[0]}"
+        if project[1:3] != floor[1:3]:
+            return f"sizes {project[1:3]} != {floor[1:3]}"
+        expected = project[3] if menus else "[]"
+        return None if floor[3] == expected else f"menus {project[3]} != {floor[3]}"
+
+    return same
+
+
+def _dashboard_child(env: dict[str, str], *args: str) -> Sample:
+    """A Dashboard child: its time from start to exit, its peak memory, and what it showed
+    (when it was asked to say)."""
+    elapsed, lines = _child(env, STARTUP, *args)
+    shown = json.loads(_word(lines, startup.SHOWN)) if "--report" in args else None
+    return Sample(elapsed, shown, int(_word(lines, startup.PEAK)) / 1024)
+
+
+def _same_dashboard(project: dict[str, Any], floor: dict[str, Any]) -> str | None:
+    for key in ("size", "labels", "chart"):
+        if project[key] != floor[key]:
+            return f"{key}: {project[key]} != {floor[key]}"
+    return None
+
+
+def startup_items(data_dir: Path, env: dict[str, str]) -> list[Item]:
+    """First paint, and the Dashboard drawn with its peak memory: each side a fresh process."""
+    folder = str(data_dir)
+
+    @functools.cache
+    def size() -> list[str]:
+        """The app's window size (from the folder's settings), for the floors' windows."""
+        shown = _dashboard_child(env, "smoke-test", folder, "--report").result
+        return [str(n) for n in shown["size"]]
+
+    reported: set[str] = set()
+
+    def dashboard(mode: str, *args: str) -> Sample:
+        """The first call of a side reports what it shows; the timed ones do not."""
+        report = mode not in reported
+        reported.add(mode)
+        return _dashboard_child(env, mode, folder, *args, *(["--report"] if report else []))
+
+    @functools.cache
+    def menus() -> str:
+        """The menus the app's shell paints, for the second floor to build the same."""
+        return str(_painted(env, "paint-app", folder).result[3])
+
+    return [
+        Item(
+            "first paint (the window's shell)",
+            STARTUP_TARGET,
+            lambda: _painted(env, "paint-app", folder),
+            lambda: _painted(env, "paint-floor", *size()),
+            _same_paint(menus=False),
+        ),
+        Item(
+            "first paint, floor with the same menus",
+            STARTUP_TARGET,
+            lambda: _painted(env, "paint-app", folder),
+            lambda: _painted(env, "paint-floor", *size(), menus()),
+            _same_paint(menus=True),
+        ),
+        Item(
+            "dashboard drawn (rung --smoke-test)",
+            STARTUP_TARGET,
+            lambda: dashboard("smoke-test"),
+            lambda: dashboard("dashboard-floor", *size()),
+            _same_dashboard,
+            memory="peak memory, dashboard drawn",
+        ),
+    ]
+
+
+# -- writes ---------------------------------------------------------------------------------
+
+
+def finalise_item(services: Any, con: sqlite3.Connection, profile_id: str) -> Item:
+    """Finalising a draft of the whole ladder, against the same check-in written whole.
+
+    The project's draft is saved field by field before the timed part, as the wizard's
+    autosave saves it while the user types; what is timed is `finalize`."""
+    profile = services.profiles.get(profile_id)
+    fw = services.frameworks.get(profile.framework, profile.framework_version)
+    checkin = writes.full_checkin(fw, dt.date.today())
+
+    def project() -> Sample:
+        draft = writes.save_draft(services, profile_id, checkin)
+        gc.collect()
+        start = time.perf_counter()
+        services.checkins.finalize(draft)
+        return Sample((time.perf_counter() - start) * 1000, draft)
+
+    def same(mine: str, theirs: str) -> str | None:
+        a, b = writes.stored(con, mine), writes.stored(con, theirs)
+        return None if a == b else f"{a} != {b}"
+
+    return Item(
+        "finalise (the whole ladder)",
+        FINALISE_TARGET,
+        project,
+        lambda: writes.write_final(con, profile_id, checkin),
+        same,
+        lambda checkin_id: writes.delete(con, checkin_id),
+    )
+
+
+@dataclass
+class Spread:
+    """Per-call times against an absolute target (the 95th percentile)."""
+
+    name: str
+    target_ms: float
+    project: list[float]
+    floor: list[float]
+
+
+def _percentile(values: list[float], n: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[n - 1]
+
+
+def autosave(services: Any, con: sqlite3.Connection, profile_id: str, keys: int) -> Spread:
+    """`keys` keystrokes, each saved the way the wizard's autosave saves it, into a draft
+    of the whole ladder; the floor stores each with one UPDATE. Calls alternate sides."""
+    profile = services.profiles.get(profile_id)
+    fw = services.frameworks.get(profile.framework, profile.framework_version)
+    checkin = writes.full_checkin(fw, dt.date.today())
+    draft = writes.save_draft(services, profile_id, checkin)
+    strokes = writes.keystrokes(checkin, keys)
+    sides = {
+        "p": lambda key: writes.type_project(services, checkin, draft, key),
+        "f": lambda key: writes.type_floor(con, draft, key),
+    }
+    for side, warm in (("p", strokes[:3]), ("f", strokes[3:6])):  # each stores what is typed
+        for key in warm:
+            sides[side](key)
+            kind, item, text = key
+            if writes.typed_text(con, draft, kind, item) != text:
+                raise Mismatch(f"autosave: the {side} side did not store {kind} {item}")
+    spread = Spread("autosave (one keystroke)", FRAME_MS, [], [])
+    try:
+        for index, key in enumerate(strokes):
+            for side in "pf" if index % 2 == 0 else "fp":
+                start = time.perf_counter()
+                sides[side](key)
+                elapsed = (time.perf_counter() - start) * 1000
+                (spread.project if side == "p" else spread.floor).append(elapsed)
+    finally:
+        writes.delete(con, draft)
+    return spread
+
+
+def spread_table(spreads: list[Spread]) -> str:
+    header = ("item", "calls", "p50", "p95", "max", "floor p50", "floor p95", "target", "met?")
+    lines = [
+        (
+            s.name,
+            str(len(s.project)),
+            f"{statistics.median(s.project):.2f} ms",
+            f"{_percentile(s.project, 95):.2f} ms",
+            f"{max(s.project):.2f} ms",
+            f"{statistics.median(s.floor):.2f} ms",
+            f"{_percentile(s.floor, 95):.2f} ms",
+            f"p95 < {s.target_ms:g} ms",
+            "yes" if _percentile(s.project, 95) < s.target_ms else "NO",
+        )
+        for s in spreads
+    ]
+    return _markdown(header, lines)
+
+
+def copy_folder(database: Path, folder: Path) -> Path:
+    """A data folder holding a copy of `database` (through the backup API)."""
+    folder.mkdir(mode=0o700)
+    with (
+        contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as source,
+        contextlib.closing(sqlite3.connect(folder / database.name)) as copy,
+    ):
+        source.backup(copy)
+    return folder
+
+
 def _quartiles(values: list[float]) -> tuple[float, float]:
     if len(values) < 2:
         return values[0], values[0]
@@ -452,25 +725,7 @@ def _quartiles(values: list[float]) -> tuple[float, float]:
     return q1, q3
 
 
-def table(rows: list[Row]) -> str:
-    header = ("item", "project ms", "floor ms", "ratio", "IQR", "min–max", "target", "met?")
-    lines = []
-    for row in rows:
-        ratios = row.ratios
-        q1, q3 = _quartiles(ratios)
-        median = statistics.median(ratios)
-        lines.append(
-            (
-                row.item.name,
-                f"{statistics.median(row.project_ms):.2f}",
-                f"{statistics.median(row.floor_ms):.2f}",
-                f"{median:.2f}×",
-                f"{q1:.2f}–{q3:.2f}",
-                f"{min(ratios):.2f}–{max(ratios):.2f}",
-                f"≤ {row.item.target:g}×",
-                "yes" if median <= row.item.target else "NO",
-            )
-        )
+def _markdown(header: tuple[str, ...], lines: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
 
     def fmt(cells: tuple[str, ...]) -> str:
@@ -485,6 +740,28 @@ def table(rows: list[Row]) -> str:
 
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([fmt(header), rule, *(fmt(line) for line in lines)])
+
+
+def table(rows: list[Row]) -> str:
+    header = ("item", "project", "floor", "ratio", "IQR", "min–max", "target", "met?")
+    lines = []
+    for row in rows:
+        ratios = row.ratios
+        q1, q3 = _quartiles(ratios)
+        median = statistics.median(ratios)
+        lines.append(
+            (
+                row.name,
+                f"{statistics.median(row.project):.2f} {row.unit}",
+                f"{statistics.median(row.floor):.2f} {row.unit}",
+                f"{median:.2f}×",
+                f"{q1:.2f}–{q3:.2f}",
+                f"{min(ratios):.2f}–{max(ratios):.2f}",
+                f"≤ {row.target:g}×",
+                "yes" if median <= row.target else "NO",
+            )
+        )
+    return _markdown(header, lines)
 
 
 def profile(items: list[Item], name: str, calls: int) -> None:
@@ -502,6 +779,50 @@ def profile(items: list[Item], name: str, calls: int) -> None:
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(30)
         stats.sort_stats("tottime").print_stats(15)
+
+
+def run(
+    wanted: str,
+    profile_name: str | None,
+    runs: int,
+    services: Any,
+    con: sqlite3.Connection,
+    profile_id: str,
+) -> None:
+    """Measure (or profile) the items whose name contains `wanted`, and print the tables.
+
+    The start-up and write items work on copies of the demo's data folder, so that
+    nothing they write reaches the others."""
+    if profile_name:
+        profile(build_items(services, con, profile_id), profile_name, runs)
+        return
+    folder = services.store.path.parent.parent
+    startup_dir = copy_folder(services.store.path, folder / "startup")
+    writer_dir = copy_folder(services.store.path, folder / "writes")
+    writer_services = open_services(writer_dir)
+    writer = writes.writer(writer_dir / services.store.path.name)
+    try:
+        items = [
+            *build_items(services, con, profile_id),
+            *startup_items(startup_dir, child_env(folder / "pycache")),
+            finalise_item(writer_services, writer, profile_id),
+        ]
+        rows = []
+        for item in items:
+            if wanted in item.name.lower():
+                rows += measure(item, runs)
+                print(f"  measured {item.name}", file=sys.stderr)
+        spreads = []
+        if wanted in "autosave (one keystroke)":
+            spreads.append(autosave(writer_services, writer, profile_id, KEYS_PER_ROUND * runs))
+    finally:
+        writer.close()
+        writer_services.close()
+    print()
+    print(table(rows))
+    if spreads:
+        print()
+        print(spread_table(spreads))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -557,17 +878,7 @@ def main(argv: list[str] | None = None) -> int:
                         "spare references so this run survives (the app itself does not: "
                         "see benchmarks/README.md)"
                     )
-                items = build_items(services, con, profile_id)
-                items = [i for i in items if args.only.lower() in i.name.lower()]
-                if args.profile:
-                    profile(items, args.profile, runs)
-                    return 0
-                rows = []
-                for item in items:
-                    rows.append(measure(item, runs))
-                    print(f"  measured {item.name}", file=sys.stderr)
-                print()
-                print(table(rows))
+                run(args.only.lower(), args.profile, runs, services, con, profile_id)
             finally:
                 con.close()
         finally:

@@ -82,7 +82,8 @@ def main_window(qtbot: Any, qapp: Any, services: Services, runner: Any, data_dir
     from ui.theme import Appearance, Theme
 
     theme = Theme(qapp, Appearance.LIGHT)
-    window = MainWindow(services, runner, Settings(data_dir), theme, data_dir)
+    window = MainWindow(Settings(data_dir), theme, data_dir)
+    window.open(services, runner)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

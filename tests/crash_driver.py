@@ -86,9 +86,13 @@ class Driver:
         from ui.main_window import MainWindow
 
         [window] = [w for w in self.app.topLevelWidgets() if isinstance(w, MainWindow)]
-        # The Dashboard loads after the draft lookup (one worker, in order): once it
-        # shows, the window has settled and there is no draft yet.
-        wait_until(lambda: window.dashboard.draft.text() == "No draft waiting", "the dashboard")
+        # The sections are built once the window's shell has been painted; the Dashboard
+        # loads after the draft lookup (one worker, in order): once it shows, the window
+        # has settled and there is no draft yet.
+        wait_until(
+            lambda: window.opened and window.dashboard.draft.text() == "No draft waiting",
+            "the dashboard",
+        )
         [item] = window.sidebar.findItems("Check-in", Qt.MatchFlag.MatchExactly)
         QTest.mouseClick(
             window.sidebar.viewport(),
@@ -98,7 +102,11 @@ class Driver:
         )
         assert window.current_section() == "checkin"
         panel = window.checkin
-        wait_until(lambda: panel.start_button.isVisible(), "the start screen")
+        # Built as it is first shown, the section enables Start once the draft lookup is back.
+        wait_until(
+            lambda: panel.start_button.isVisible() and panel.start_button.isEnabled(),
+            "the start screen",
+        )
         QTest.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
 
         def raters() -> list[SkillRater]:

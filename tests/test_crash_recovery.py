@@ -30,8 +30,8 @@ from pytestqt.qtbot import QtBot
 from app.paths import DATABASE_NAME
 from app.services import Services, open_services
 from tests.crash_driver import FIRST_NOTE, RATING, READY, SECOND_NOTE
-from ui.app import InstanceServer, server_name
 from ui.checkin import SkillRater, load_wizard
+from ui.instance import InstanceServer, server_name
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 

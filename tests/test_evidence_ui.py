@@ -150,7 +150,9 @@ def test_a_bad_entry_shows_its_problem_and_keeps_the_dialog(
 ) -> None:
     window = main_window
     _window_with_profile(window, services, runner)
-    dialog = window.evidence.capture()
+    panel = window.evidence  # built as first used: the profile's framework loads first
+    runner.drain()
+    dialog = panel.capture()
     assert dialog is not None
     qtbot.mouseClick(
         dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
@@ -179,6 +181,7 @@ def test_import_a_brag_document_with_a_bad_row(
     profile_id = _window_with_profile(window, services, runner)
     window.show_section("evidence")
     panel = window.evidence
+    runner.drain()  # the section, built as first shown, loads the profile's framework
     brag = tmp_path / "wins.csv"
     brag.write_text(
         "date,title,description,tags\n"
@@ -216,6 +219,7 @@ def test_a_cancelled_import_stores_nothing(
     window = main_window
     profile_id = _window_with_profile(window, services, runner)
     panel = window.evidence
+    runner.drain()  # the section, built as first used, loads the profile's framework
     brag = tmp_path / "wins.md"
     brag.write_text("- 2026-01-05: Shipped — it works\n", encoding="utf-8")
     monkeypatch.setattr(dialogs, "open_file", lambda *args: brag)

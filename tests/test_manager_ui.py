@@ -159,7 +159,7 @@ def test_a_manager_imports_annotates_and_exports_the_packet(
     type_text(comment, COMMENT)
     # The recommendation: the verdict by its mnemonic and the arrow keys, then the rationale.
     assert not panel.rationale.isEnabled()
-    qtbot.keyClick(window, Qt.Key.Key_V, ALT)
+    qtbot.keyClick(window, Qt.Key.Key_D, ALT)
     assert QApplication.focusWidget() is panel.band
     qtbot.keyClick(panel.band, Qt.Key.Key_Down)
     qtbot.keyClick(panel.band, Qt.Key.Key_Down)
@@ -233,6 +233,7 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     assert not window.dashboard.action.isVisible()
     # Evidence: readable, searchable, never changed; not even with the capture shortcut.
     window.show_section("evidence")
+    runner.drain()  # each section loads its data when it is first shown
     evidence = window.evidence
     assert evidence.read_only_line.isVisible()
     assert evidence.read_only_line.text() == line
@@ -257,8 +258,7 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     runner.drain()
     history = window.history
     assert history.read_only_line.text() == line
-    history.view.selectRow(0)
-    runner.drain()
+    # The list, loaded as the section is first shown, selects the newest check-in.
     assert history.selected_info() is not None
     assert not history.amend_button.isEnabled()
     assert not history.delete_button.isEnabled()
@@ -266,6 +266,7 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     qtbot.keyClick(history.view, Qt.Key.Key_Delete)  # would ask to confirm: no dialog at all
     # Growth plan: readable and exportable to a calendar, never changed.
     window.show_section("plan")
+    runner.drain()
     plan = window.plan
     assert plan.read_only_line.text() == line
     plan.goal_view.selectRow(0)
@@ -289,6 +290,7 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     assert window.import_bundle_action.isEnabled()
     # The Assessment section is there, at the bottom, with the same line.
     window.show_section("assessment")
+    runner.drain()
     assert window.manager.isVisible()
     assert window.manager.shared.text() == line
     assert window.manager.heading.text() == "Your assessment of <b>Zoë</b> & co"

@@ -1,10 +1,10 @@
-"""Readiness over time: the SQL running sums agree with `as_of`, and fetch few rows.
+"""Readiness over time: the carried-forward series agrees with `as_of`, in a few queries.
 
-`ReadinessService.over_time` turns every rating into a change of its
-dimension's weighted sums in SQL, so that the rows it fetches grow with
-check-ins × dimensions (× distinct expected ratings), not with every rating.
-These tests hold it to the same numbers as the one-date computation and count
-the rows it actually reads.
+`ReadinessService.over_time` reads the final check-ins and their ratings in one
+ordered pass and carries each rating forward in Python. These tests hold it to
+the same numbers as the one-date computation, and count the queries it runs
+(a fixed number, whatever the history) and the rows they return (each rating
+once).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tests.helpers import import_framework, two_dims_data
 
 TODAY = date(2026, 1, 15)
 SLACK = 10  # the profile, its stages, a framework snapshot: a few rows whatever the history
+QUERIES = 4  # the profile, its stages, the final check-ins, their ratings
 
 
 def _finals(services: Services, profile_id: str) -> list[Any]:
@@ -87,11 +88,11 @@ def test_over_time_equals_as_of_with_na_and_a_promotion(services: Services, tmp_
     assert [d.counts_fully for d in late.dimensions] == [False, True]
 
 
-# -- rows fetched ------------------------------------------------------------------------------
+# -- queries and rows ---------------------------------------------------------------------------
 
 
-def _rows_fetched(services: Services, action: Callable[[], object]) -> int:
-    """Rows the SELECTs run during `action` return, re-run on a separate sqlite3 connection.
+def _reads(services: Services, action: Callable[[], object]) -> tuple[int, int]:
+    """The SELECTs `action` runs, and the rows they return (re-run on a separate connection).
 
     `cursor.rowcount` is -1 for a SELECT in sqlite3, so each recorded statement
     is executed again with its own parameters and its rows are counted.
@@ -108,13 +109,13 @@ def _rows_fetched(services: Services, action: Callable[[], object]) -> int:
     finally:
         event.remove(services.store.engine, "after_cursor_execute", record)
     assert recorded, "the listener saw no statement"
-    total = 0
+    rows = 0
     with contextlib.closing(sqlite3.connect(services.store.path)) as conn:
         for statement, parameters in recorded:
             verb = statement.lstrip().split(None, 1)[0].upper()
             assert verb in {"SELECT", "WITH"}, statement  # over_time only reads
-            total += len(conn.execute(statement, parameters).fetchall())
-    return total
+            rows += len(conn.execute(statement, parameters).fetchall())
+    return len(recorded), rows
 
 
 def _rating_rows(services: Services, profile_id: str) -> int:
@@ -126,14 +127,6 @@ def _rating_rows(services: Services, profile_id: str) -> int:
             .where(CheckIn.profile_id == profile_id)
         )
         return int(session.scalar(query) or 0)
-
-
-def _groups(services: Services) -> tuple[int, int, int]:
-    """Dimensions, distinct expected ratings > 0 and (dimension, E) pairs at the demo target."""
-    framework = services.frameworks.load("ml-engineer")
-    expected = [(s.dimension, s.expected["ml-engineer"]) for s in framework.skills]
-    pairs = {(d, e) for d, e in expected if e > 0}
-    return len(framework.dimensions), len({e for _d, e in pairs}), len(pairs)
 
 
 def _densify(services: Services, profile_id: str) -> None:
@@ -167,38 +160,35 @@ def _densify(services: Services, profile_id: str) -> None:
         session.execute(insert(Rating), rows)
 
 
-def test_rows_fetched_do_not_grow_with_every_rating(services: Services) -> None:
+def test_over_time_reads_each_rating_once_in_a_fixed_number_of_queries(
+    services: Services,
+) -> None:
     """The demo, then the same history with every skill re-rated in every check-in.
 
-    About 2.5× the rating rows and the same readiness series; the rows fetched
-    stay within check-ins × dimensions × distinct expected ratings + check-ins
-    + a constant, well below the number of rating rows.
+    About 2.5× the rating rows and the same readiness series, read with the same
+    few queries (the profile and its stages, the check-ins, their ratings); the
+    rows returned are each rating once, plus one per check-in and a constant.
     """
     profile_id = create_demo(
         services.store, services.frameworks, services.profiles, years=2, today=TODAY
     )
     readiness = services.readiness
     sparse_points = readiness.over_time(profile_id)  # warms the framework cache
-    sparse_rows = _rows_fetched(services, lambda: readiness.over_time(profile_id))
+    sparse_queries, sparse_rows = _reads(services, lambda: readiness.over_time(profile_id))
     sparse_ratings = _rating_rows(services, profile_id)
 
     _densify(services, profile_id)
     dense_points = readiness.over_time(profile_id)
-    dense_rows = _rows_fetched(services, lambda: readiness.over_time(profile_id))
+    dense_queries, dense_rows = _reads(services, lambda: readiness.over_time(profile_id))
     dense_ratings = _rating_rows(services, profile_id)
 
     checkins = len(_finals(services, profile_id))
-    dimensions, distinct_expected, pairs = _groups(services)
     assert dense_points == sparse_points
     assert dense_ratings >= 2.4 * sparse_ratings  # the premise: 792 vs 319 rating rows
-    bound = checkins * dimensions * distinct_expected + checkins + SLACK
-    assert dense_ratings > bound  # so a fetch of every rating could not pass
-    assert sparse_rows <= bound
-    assert dense_rows <= bound
-    # Tighter: one row per check-in per (dimension, E) pair it touches, one per check-in.
-    assert dense_rows <= checkins * pairs + checkins + SLACK
-    assert dense_rows - sparse_rows <= checkins * pairs
-    assert dense_rows - sparse_rows < (dense_ratings - sparse_ratings) / 2
+    assert sparse_queries == dense_queries <= QUERIES
+    assert sparse_rows <= sparse_ratings + checkins + SLACK
+    assert dense_rows <= dense_ratings + checkins + SLACK
+    assert dense_rows - sparse_rows == dense_ratings - sparse_ratings
 
 
 def _bulk_history(services: Services, profile_id: str, days: list[date], skills: list[str]) -> None:
@@ -234,24 +224,14 @@ def _bulk_history(services: Services, profile_id: str, days: list[date], skills:
         session.execute(insert(Rating), ratings)
 
 
-def test_rows_fetched_are_per_group_not_per_rating(services: Services) -> None:
-    """Same check-ins, one skill per (dimension, E) pair vs every skill: the same rows fetched.
-
-    Both histories change every (dimension, E) sum at every check-in, so the
-    running sums return the same number of rows, though one has ~2.8× the ratings.
-    """
+def test_the_queries_do_not_grow_with_the_history(services: Services) -> None:
+    """Two years of monthly check-ins rating every skill, and the first year alone: the
+    same queries, and the rows grow with the ratings read, not faster."""
     framework = services.frameworks.load("ml-engineer")
-    representatives: dict[tuple[str, int], str] = {}
-    for skill in framework.skills:
-        key = (skill.dimension, skill.expected["ml-engineer"])
-        if key[1] > 0:
-            representatives.setdefault(key, skill.id)
+    skills = [s.id for s in framework.skills]
     days = [date(2024, 1, 1) + timedelta(days=30 * i) for i in range(24)]
-    profiles = {}
-    for name, skills in (
-        ("few", list(representatives.values())),
-        ("all", [s.id for s in framework.skills]),
-    ):
+    reads = {}
+    for name, history in (("all", days), ("half", days[:12])):
         profile_id = services.profiles.create(
             name=name,
             framework="ml-engineer",
@@ -259,30 +239,9 @@ def test_rows_fetched_are_per_group_not_per_rating(services: Services) -> None:
             target="ml-engineer",
             started=date(2023, 12, 1),
         ).id
-        _bulk_history(services, profile_id, days, skills)
-        profiles[name] = profile_id
-
-    readiness = services.readiness
-    fetched = {}
-    for name, profile_id in profiles.items():
-        readiness.over_time(profile_id)
-        fetched[name] = _rows_fetched(services, lambda p=profile_id: readiness.over_time(p))
-    few_ratings = _rating_rows(services, profiles["few"])
-    all_ratings = _rating_rows(services, profiles["all"])
-
-    assert all_ratings >= 2.5 * few_ratings
-    assert fetched["all"] == fetched["few"]
-    assert fetched["all"] <= len(days) * len(representatives) + len(days) + SLACK
-    assert fetched["all"] < all_ratings / 2
-    # Rows grow with check-ins: the first half of the history fetches about half as many.
-    half = services.profiles.create(
-        name="half",
-        framework="ml-engineer",
-        level="junior-ml-engineer",
-        target="ml-engineer",
-        started=date(2023, 12, 1),
-    ).id
-    _bulk_history(services, half, days[:12], [s.id for s in framework.skills])
-    readiness.over_time(half)
-    half_rows = _rows_fetched(services, lambda: readiness.over_time(half))
-    assert half_rows <= fetched["all"] / 2 + SLACK
+        _bulk_history(services, profile_id, history, skills)
+        services.readiness.over_time(profile_id)
+        reads[name] = _reads(services, lambda p=profile_id: services.readiness.over_time(p))
+    (all_queries, all_rows), (half_queries, half_rows) = reads["all"], reads["half"]
+    assert all_queries == half_queries <= QUERIES
+    assert all_rows - half_rows == 12 * len(skills) + 12  # the second year's ratings, check-ins

@@ -33,8 +33,9 @@ WRITERS = {
 }  # fmt: skip
 READERS = {
     "checkins": {"all", "finals", "draft", "current_ratings", "last_kpi_values", "kpi_history",
-                 "rating_history", "notes", "detail", "changes", "compare", "schedule",
-                 "current_milestones"},
+                 "kpi_histories", "rating_history", "final_history", "last_final_date", "notes",
+                 "detail",
+                 "changes", "compare", "schedule", "current_milestones"},
     "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked"},
     "plan": {"goals", "goal", "due_soon", "suggestions", "learning", "quarter_count",
              "checkin_dates", "calendar", "export_ics"},

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import Services
 from app.services.demo import create_demo
-from ui.app import InstanceServer, hand_over
+from ui.instance import InstanceServer, hand_over
 
 pytestmark = pytest.mark.gui
 

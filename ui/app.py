@@ -1,9 +1,13 @@
 """Starting the desktop app: one instance per data folder, the theme, `--smoke-test`.
 
-A second start on the same data folder finds the lock held, tells the first
-instance through a local socket to come to the front, and exits. The smoke
-test never hands over: it only draws the main window once and quits, and it
-shows no dialog (a database it cannot open is an error on stderr).
+The window's shell (sidebar, menus) is painted first, before the database, the
+services and the sections' modules (SQLAlchemy, pydantic, the charts) are loaded,
+so that Rung appears at once; it takes input from the moment it is filled in.
+
+A second start on the same data folder hands over to the first instance and
+exits (see `ui.instance`). The smoke test never hands over: it only draws the
+main window once and quits, and it shows no dialog (a database it cannot open
+is an error on stderr).
 
 A damaged database has been moved aside by the time opening fails; the user
 is told so and may restore the newest good backup before Rung opens the
@@ -13,84 +17,25 @@ folder) are shown once per data folder, after the window appears.
 
 from __future__ import annotations
 
-import hashlib
-import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QLockFile, QThread, QTimer
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from app import __version__
 from app.errors import DamagedDatabaseError, RungError
 from app.files import make_private_dir
 from app.paths import APP_NAME
-from ui import dialogs
-from ui.fonts import load_bundled_fonts
 
 if TYPE_CHECKING:
     from app.services import Services
+    from ui.main_window import MainWindow
     from ui.settings import Settings
+    from ui.tasks import TaskRunner
 
-HANDOVER_TIMEOUT_MS = 3000
-
-
-def server_name(data_dir: Path) -> str:
-    """A local-socket name unique to the data folder (and short enough for every OS)."""
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    return f"rung-{digest}"
-
-
-def hand_over(data_dir: Path) -> bool:
-    """Ask a running instance on `data_dir` to come to the front; True if one answered.
-
-    The first instance may still be starting, so connecting is retried briefly.
-    """
-    socket = QLocalSocket()
-    timer = QElapsedTimer()
-    timer.start()
-    while True:
-        socket.connectToServer(server_name(data_dir))
-        if socket.waitForConnected(HANDOVER_TIMEOUT_MS):
-            break
-        if timer.elapsed() > HANDOVER_TIMEOUT_MS:
-            return False
-        QThread.msleep(100)
-    socket.write(b"activate\n")
-    socket.waitForBytesWritten(HANDOVER_TIMEOUT_MS)
-    socket.disconnectFromServer()
-    return True
-
-
-def bring_to_front(window: QWidget) -> None:
-    if window.isMinimized():
-        window.showNormal()
-    else:
-        window.show()
-    window.raise_()
-    window.activateWindow()
-
-
-class InstanceServer(QLocalServer):
-    """Listens for later starts on the same data folder and raises the window."""
-
-    def __init__(self, data_dir: Path, window: QWidget) -> None:
-        super().__init__(window)
-        self._window = window
-        name = server_name(data_dir)
-        QLocalServer.removeServer(name)  # a stale socket left by a crash
-        self.listen(name)
-        self.newConnection.connect(self._on_new_connection)
-
-    def _on_new_connection(self) -> None:
-        while self.hasPendingConnections():
-            connection = self.nextPendingConnection()
-            connection.readyRead.connect(lambda c=connection: c.readAll())
-            connection.disconnected.connect(connection.deleteLater)
-            bring_to_front(self._window)
+PAINT_WAIT_MS = 500  # a window that is never painted (say, started minimised) opens anyway
 
 
 def _close_all(window: QWidget) -> None:
@@ -106,6 +51,8 @@ def _close_on_signals(window: QWidget) -> None:
 
     Python handles signals only when it runs, so a timer hands it control.
     """
+    import signal
+
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_args: _close_all(window))
     ticker = QTimer(window)
@@ -123,6 +70,7 @@ def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Services |
     """
     from app.services import open_services
     from app.services.backups import backups_of, restore
+    from ui import dialogs
     from ui.backups import local_time
 
     try:
@@ -156,6 +104,8 @@ def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Services |
 
 def show_new_warnings(parent: QWidget, warnings: Iterable[str], settings: Settings) -> None:
     """Show the warnings that this data folder has not shown before, once, in one notice."""
+    from ui import dialogs
+
     new = [text for text in dict.fromkeys(warnings) if not settings.warning_shown(text)]
     if not new:
         return
@@ -165,61 +115,138 @@ def show_new_warnings(parent: QWidget, warnings: Iterable[str], settings: Settin
     dialogs.notice(parent, APP_NAME, "\n\n".join(new))
 
 
+class _FirstPaint(QObject):
+    """Calls `then` once, just after `window` is first painted (or after PAINT_WAIT_MS)."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then: Callable[[], None] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(PAINT_WAIT_MS, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._call)  # once this paint has reached the screen
+        return False
+
+    def _call(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+
+class _Opening:
+    """What opens once the shell is on screen: the data folder, the worker, the sections.
+
+    An error is kept for `run` to raise once the event loop has ended (raised in
+    a slot, it would only be printed), and ends the event loop with status 1.
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow,
+        settings: Settings,
+        data_dir: Path,
+        smoke_test: bool,
+    ) -> None:
+        self._app = app
+        self._window = window
+        self._settings = settings
+        self._data_dir = data_dir
+        self._smoke_test = smoke_test
+        self.services: Services | None = None
+        self.runner: TaskRunner | None = None
+        self.error: Exception | None = None
+
+    def open(self) -> None:
+        try:
+            self._open()
+        except Exception as exc:  # a known error or a bug alike: `run` raises it
+            self.error = exc
+            self._app.exit(1)
+
+    def _open(self) -> None:
+        from app import __version__
+        from app.services import open_services
+        from ui.fonts import load_bundled_fonts
+        from ui.tasks import TaskRunner
+
+        app, window, data_dir, settings = self._app, self._window, self._data_dir, self._settings
+        app.setApplicationVersion(__version__)
+        load_bundled_fonts()
+        if self._smoke_test:
+            services = open_services(data_dir)  # an error goes to stderr, with no dialog
+        else:
+            opened = open_or_recover(data_dir)
+            if opened is None:
+                app.exit(1)
+                return
+            services = opened
+        self.services = services
+        self.runner = TaskRunner()
+        window.open(services, self.runner)
+        _close_on_signals(window)
+        if self._smoke_test:
+            self.runner.drain()
+            app.processEvents()
+            if window.grab().isNull():
+                raise RungError("The main window could not be drawn.")
+            QTimer.singleShot(0, app.quit)
+            return
+        from ui.instance import InstanceServer
+
+        InstanceServer(data_dir, window)
+        warnings = list(services.store.warnings)
+        QTimer.singleShot(0, lambda: show_new_warnings(window, warnings, settings))
+
+    def close(self) -> None:
+        if self.runner is not None:
+            self.runner.shutdown()
+        if self.services is not None:
+            self.services.close()
+
+
 def run(data_dir: Path, *, smoke_test: bool = False) -> int:
     """Open the main window on `data_dir`; with `smoke_test`, draw it once and exit."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Fusion follows the app's palettes on every platform; chosen here, the style costs the
+    # first paint nothing (`setStyle` would make PySide6 build QStyle's enums, about 6 ms).
+    app = QApplication.instance() or QApplication([*sys.argv[:1], "-style", "Fusion"])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
     app.setDesktopFileName("rung")
-    load_bundled_fonts()
 
     make_private_dir(data_dir)
     lock = QLockFile(str(data_dir / "rung.lock"))
     if not smoke_test:
         lock.setStaleLockTime(0)
         if not lock.tryLock(100):
+            from ui.instance import hand_over
+
             if hand_over(data_dir):
                 return 0
             lock.removeStaleLockFile()
             if not lock.tryLock(100):
+                from ui import dialogs
+
                 dialogs.error(None, APP_NAME, f"Rung is already running on {data_dir}.")
                 return 1
 
-    from app.services import open_services
     from ui.main_window import MainWindow
     from ui.settings import Settings
-    from ui.tasks import TaskRunner
     from ui.theme import Theme, app_icon
 
     app.setWindowIcon(app_icon())
     settings = Settings(data_dir)
-    theme = Theme(app, settings.appearance)
-    if smoke_test:
-        services = open_services(data_dir)  # an error goes to stderr, with no dialog
-    else:
-        opened = open_or_recover(data_dir)
-        if opened is None:
-            return 1
-        services = opened
-    runner = TaskRunner()
-    window = MainWindow(services, runner, settings, theme, data_dir)
-    if not smoke_test:
-        InstanceServer(data_dir, window)
+    window = MainWindow(settings, Theme(app, settings.appearance), data_dir)
     window.show()
-    _close_on_signals(window)
-    if not smoke_test:
-        warnings = list(services.store.warnings)
-        QTimer.singleShot(0, lambda: show_new_warnings(window, warnings, settings))
-    if smoke_test:
-        runner.drain()
-        app.processEvents()
-        if window.grab().isNull():
-            raise RungError("The main window could not be drawn.")
-        QTimer.singleShot(0, app.quit)
+    opening = _Opening(app, window, settings, data_dir, smoke_test)
+    _FirstPaint(window, opening.open)
     code = app.exec()
-    runner.shutdown()
-    services.close()
+    opening.close()
     if lock.isLocked():
         lock.unlock()
+    if opening.error is not None:
+        raise opening.error
     return code

@@ -30,7 +30,7 @@ from app.services.checkins import Schedule
 from app.services.plan import DueSoon, quarter_of
 from app.services.profiles import ProfileInfo
 from ui import charts
-from ui.manager import ReadOnlyLine, shared_line
+from ui.read_only import ReadOnlyLine, shared_line
 
 ALL_DIMENSIONS = ""
 
@@ -59,11 +59,13 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
     today = today or date.today()
     profile = services.profiles.get(profile_id)
     framework = services.frameworks.get(profile.framework, profile.framework_version)
-    finals = [c for c in services.checkins.all(profile.id) if c.status == "final"]
     chart = services.charts
-    history = services.readiness.over_time(profile_id)  # shared by the verdict and its chart
-    growth = {ALL_DIMENSIONS: chart.growth_chart(profile_id)}
-    growth.update({d.id: chart.growth_chart(profile_id, d.id) for d in framework.dimensions})
+    # Read once, shared: the final check-ins' ratings by readiness over time and the growth
+    # charts, readiness over time by the verdict and its chart, the current ratings by the
+    # verdict and the radar.
+    finals = services.checkins.final_history(profile_id)
+    history = services.readiness.over_time(profile_id, finals)
+    ratings = services.checkins.current_ratings(profile_id, today)
     return DashboardData(
         profile=profile,
         framework_name=f"{framework.name} ({framework.ref})",
@@ -72,13 +74,14 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
         schedule=services.checkins.schedule(
             profile.id, profile.checkin_interval_days, profile.role_start
         ),
-        checkins=len(finals),
-        readiness=services.readiness.as_of(profile_id, today, history=history),
+        checkins=len(history),
+        readiness=services.readiness.as_of(profile_id, today, history=history, ratings=ratings),
         readiness_chart=chart.readiness_chart(profile_id, history),
-        radar=chart.radar_chart(profile_id, today),
-        growth=growth,
+        radar=chart.radar_chart(profile_id, today, ratings),
+        growth={ALL_DIMENSIONS: chart.growth_chart(profile_id, final_history=finals)}
+        | chart.skill_growth_charts(profile_id, finals),
         milestones=chart.milestone_chart(profile_id, today),
-        kpis={k.id: chart.kpi_chart(profile_id, k.id) for k in framework.kpis},
+        kpis=chart.kpi_charts(profile_id),
         due_goals=services.plan.due_soon(profile_id, today),
         learning=services.plan.quarter_count(profile_id, today),
     )

@@ -38,7 +38,7 @@ from app.framework.model import Framework
 from app.services import Services
 from app.services.evidence import EvidenceInfo, Tag
 from ui import dialogs
-from ui.manager import ReadOnlyLine
+from ui.read_only import ReadOnlyLine
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
 
@@ -315,6 +315,7 @@ class EvidencePanel(QWidget):
         self._profile_id: str | None = None
         self.framework: Framework | None = None
         self.dialog: QuickCaptureDialog | None = None
+        self._capture_pending = False
         self._read_only = False  # a profile shared with you: its owner's evidence, to read
         self.read_only_line = ReadOnlyLine(self)
 
@@ -427,6 +428,9 @@ class EvidencePanel(QWidget):
             self.tag.addItem(f"{_KIND_LABEL[tag.kind]}: {name}", tag)
         self.tag.blockSignals(False)
         self.reload()
+        if self._capture_pending:
+            self._capture_pending = False
+            self.capture()
 
     def filters(self) -> dict[str, Any]:
         dated = self.use_dates.isChecked()
@@ -492,9 +496,13 @@ class EvidencePanel(QWidget):
         self.import_button.setEnabled(self.framework is not None and not self._read_only)
 
     def capture(self, entry: EvidenceInfo | None = None) -> QuickCaptureDialog | None:
-        """Open the capture dialog (for `entry`, or a new one); None before a profile loads,
-        or for a profile shared with you."""
-        if self._profile_id is None or self.framework is None or self._read_only:
+        """Open the capture dialog (for `entry`, or a new one); None without a profile, or
+        for a profile shared with you. While the profile's framework is still loading (the
+        section was built just now, for the shortcut), a new entry's dialog opens once it is."""
+        if self._profile_id is None or self._read_only:
+            return None
+        if self.framework is None:
+            self._capture_pending = entry is None
             return None
         dialog = QuickCaptureDialog(
             self._services,

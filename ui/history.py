@@ -56,7 +56,7 @@ from app.services import Services
 from app.services.checkins import Change, CheckInDetail, CheckInInfo, Comparison
 from app.services.profiles import StageInfo
 from ui import dialogs
-from ui.manager import ReadOnlyLine
+from ui.read_only import ReadOnlyLine
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
 

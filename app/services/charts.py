@@ -14,12 +14,12 @@ from app.charts import (
     TimePoint,
     TimeSeries,
 )
-from app.framework.model import HORIZONS, Framework, RangeTarget, ThresholdTarget
+from app.framework.model import HORIZONS, Framework, Kpi, RangeTarget, ThresholdTarget
 from app.readiness import Point, project
-from app.services.checkins import CheckInService, CurrentRating
+from app.services.checkins import CheckInService, CurrentRating, FinalHistory
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService
-from app.services.readiness import ReadinessService, running_sums
+from app.services.readiness import CarriedSums, ReadinessService
 from app.store.db import Store
 
 HORIZON_NAMES = {
@@ -161,27 +161,37 @@ class ChartService:
             series=series,
         )
 
-    def growth_chart(self, profile_id: str, dimension_id: str | None = None) -> TimeChart:
-        """Mean rating per dimension over time, or each skill of one dimension (drill-down)."""
+    def growth_chart(
+        self,
+        profile_id: str,
+        dimension_id: str | None = None,
+        final_history: FinalHistory | None = None,
+    ) -> TimeChart:
+        """Mean rating per dimension over time, or each skill of one dimension (drill-down).
+
+        `final_history` is `checkins.final_history()` when the caller already has it.
+        """
         framework, _level, _target = self._framework_on(profile_id, date.today())
         if dimension_id is not None:
-            return self._skill_growth(profile_id, framework, dimension_id)
-        finals = self._checkins.finals(profile_id)
+            skills = [s.id for s in framework.skills if s.dimension == dimension_id]
+            history = self._checkins.rating_history(profile_id, skills)
+            last = self._checkins.last_final_date(profile_id)
+            return self._skill_growth(framework, dimension_id, history, last)
         weights = {c.id: c.weight for c in framework.criticalities}
-        rows = [(s.id, s.dimension, weights[s.criticality], 1) for s in framework.skills]
-        changes = running_sums(self._store, profile_id, rows, capped=False)
-        totals = {
-            d.id: sum(weights[s.criticality] for s in framework.skills if s.dimension == d.id)
-            for d in framework.dimensions
-        }
-        state: dict[tuple[str, int], tuple[int, int]] = {}
+        sums = CarriedSums(
+            [(d.id, d.weight) for d in framework.dimensions],
+            {s.id: (s.dimension, weights[s.criticality], 1) for s in framework.skills},
+            capped=False,
+        )
         series = {d.id: TimeSeries(name=d.name, points=[]) for d in framework.dimensions}
-        for checkin in finals:
-            state.update(changes.get(checkin.id, {}))
+        if final_history is None:
+            final_history = self._checkins.final_history(profile_id)
+        for checkin, ratings in final_history:
+            sums.apply(ratings)
             for dimension in framework.dimensions:
-                num, na = state.get((dimension.id, 1), (0, 0))
-                counted = totals[dimension.id] - na
-                value = float(Fraction(num, counted)) if counted else 0.0
+                counted = sums.counted(dimension.id)
+                # int / int is correctly rounded, as float(Fraction(num, counted)) is
+                value = sums.numerator[dimension.id] / counted if counted else 0.0
                 series[dimension.id].points.append(TimePoint(x=checkin.date, y=value))
         return TimeChart(
             title="Growth by dimension",
@@ -191,25 +201,45 @@ class ChartService:
             series=list(series.values()),
         )
 
-    def _skill_growth(self, profile_id: str, framework: Framework, dimension_id: str) -> TimeChart:
+    def skill_growth_charts(
+        self, profile_id: str, final_history: FinalHistory | None = None
+    ) -> dict[str, TimeChart]:
+        """Every dimension's drill-down, `growth_chart(profile_id, dimension)`, by dimension
+        id, from one read of the history (or `final_history`, when the caller has it)."""
+        framework, _level, _target = self._framework_on(profile_id, date.today())
+        if final_history is None:
+            final_history = self._checkins.final_history(profile_id)
+        history: dict[str, list[tuple[date, int | None]]] = {s.id: [] for s in framework.skills}
+        for checkin, ratings in final_history:
+            for skill_id, value, not_applicable in ratings:
+                if skill_id in history:
+                    history[skill_id].append((checkin.date, None if not_applicable else value))
+        last = final_history[-1][0].date if final_history else None
+        return {
+            d.id: self._skill_growth(framework, d.id, history, last) for d in framework.dimensions
+        }
+
+    def _skill_growth(
+        self,
+        framework: Framework,
+        dimension_id: str,
+        history: dict[str, list[tuple[date, int | None]]],
+        last: date | None,
+    ) -> TimeChart:
+        """Each skill of a dimension: its ratings, the latest held to the `last` check-in."""
         skills = [s for s in framework.skills if s.dimension == dimension_id]
-        history = self._checkins.rating_history(profile_id, [s.id for s in skills])
-        finals = [c.date for c in self._checkins.finals(profile_id)]
-        for ratings in history.values():  # a rating holds until the last check-in
-            if ratings and finals and ratings[-1][0] < finals[-1]:
-                ratings.append((finals[-1], ratings[-1][1]))
-        series = [
-            TimeSeries(
-                name=skill.name,
-                step=True,
-                points=[
-                    TimePoint(x=day, y=value)
-                    for day, value in history[skill.id]
-                    if value is not None
-                ],
+        series = []
+        for skill in skills:
+            ratings = history[skill.id]
+            if ratings and last and ratings[-1][0] < last:
+                ratings = [*ratings, (last, ratings[-1][1])]
+            series.append(
+                TimeSeries(
+                    name=skill.name,
+                    step=True,
+                    points=[TimePoint(x=d, y=value) for d, value in ratings if value is not None],
+                )
             )
-            for skill in skills
-        ]
         name = next(d.name for d in framework.dimensions if d.id == dimension_id)
         return TimeChart(
             title=f"Growth: {name}",
@@ -246,38 +276,47 @@ class ChartService:
 
     def kpi_chart(self, profile_id: str, kpi_id: str) -> TimeChart:
         """A KPI's values over time against its numeric targets."""
+        return self.kpi_charts(profile_id, [kpi_id])[kpi_id]
+
+    def kpi_charts(self, profile_id: str, kpi_ids: list[str] | None = None) -> dict[str, TimeChart]:
+        """`kpi_chart` of each KPI (default: every KPI of the framework, in its order),
+        from one read of their values."""
         framework, _level, _target = self._framework_on(profile_id, date.today())
-        kpi = next(k for k in framework.kpis if k.id == kpi_id)
-        values = self._checkins.kpi_history(profile_id, kpi_id)
-        series = [TimeSeries(name=kpi.name, points=[TimePoint(x=d, y=v) for d, v in values])]
-        start = values[0][0] if values else date.today()
-        end = values[-1][0] if values else date.today()
-        levels: list[float] = [v for _d, v in values]
-        for target in kpi.targets:
-            lines: list[tuple[str, float]] = []
-            if isinstance(target, ThresholdTarget):
-                lines = [(f"Target {target.comparator} {target.value:g}", target.value)]
-            elif isinstance(target, RangeTarget):
-                lines = [
-                    (f"Target range low {target.low:g}", target.low),
-                    (f"Target range high {target.high:g}", target.high),
-                ]
-            for name, level in lines:
-                levels.append(level)
-                series.append(
-                    TimeSeries(
-                        name=name,
-                        style="dashed",
-                        points=[TimePoint(x=start, y=level), TimePoint(x=end, y=level)],
-                    )
+        kpis = [k for k in framework.kpis if kpi_ids is None or k.id in kpi_ids]
+        histories = self._checkins.kpi_histories(profile_id, [k.id for k in kpis])
+        return {kpi.id: _kpi_chart(kpi, histories[kpi.id]) for kpi in kpis}
+
+
+def _kpi_chart(kpi: Kpi, values: list[tuple[date, float]]) -> TimeChart:
+    series = [TimeSeries(name=kpi.name, points=[TimePoint(x=d, y=v) for d, v in values])]
+    start = values[0][0] if values else date.today()
+    end = values[-1][0] if values else date.today()
+    levels: list[float] = [v for _d, v in values]
+    for target in kpi.targets:
+        lines: list[tuple[str, float]] = []
+        if isinstance(target, ThresholdTarget):
+            lines = [(f"Target {target.comparator} {target.value:g}", target.value)]
+        elif isinstance(target, RangeTarget):
+            lines = [
+                (f"Target range low {target.low:g}", target.low),
+                (f"Target range high {target.high:g}", target.high),
+            ]
+        for name, level in lines:
+            levels.append(level)
+            series.append(
+                TimeSeries(
+                    name=name,
+                    style="dashed",
+                    points=[TimePoint(x=start, y=level), TimePoint(x=end, y=level)],
                 )
-        low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
-        pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
-        unit = f" ({kpi.unit})" if kpi.unit else ""
-        return TimeChart(
-            title=kpi.name,
-            y_label=f"Value{unit}",
-            y_min=min(0.0, low - pad),
-            y_max=high + pad,
-            series=series,
-        )
+            )
+    low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
+    pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
+    unit = f" ({kpi.unit})" if kpi.unit else ""
+    return TimeChart(
+        title=kpi.name,
+        y_label=f"Value{unit}",
+        y_min=min(0.0, low - pad),
+        y_max=high + pad,
+        series=series,
+    )

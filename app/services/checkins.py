@@ -8,11 +8,12 @@ never count. The carry-forward is one windowed SQL query, not a Python loop.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
@@ -33,6 +34,8 @@ from app.text import check_text
 
 REFLECTION_FIELDS = ("wins", "blockers", "focus")
 
+RatingChange = tuple[str, int | None, bool]  # what a check-in records: skill, value, n/a
+
 
 @dataclass(frozen=True)
 class CheckInInfo:
@@ -43,6 +46,9 @@ class CheckInInfo:
     finalized_at: datetime | None
     ratings: int
     changed: int = 0
+
+
+FinalHistory = list[tuple[CheckInInfo, list[RatingChange]]]  # see `final_history`
 
 
 @dataclass(frozen=True)
@@ -209,63 +215,87 @@ class CheckInService:
 
     def finals(self, profile_id: str) -> list[CheckInInfo]:
         """Final check-ins in order, without the rating counts (a light query for charts)."""
+        with self._store.session() as session:
+            return self._finals(session, profile_id)
+
+    def _finals(self, session: Session, profile_id: str) -> list[CheckInInfo]:
         query = (
             select(CheckIn.id, CheckIn.date, CheckIn.finalized_at)
             .where(CheckIn.profile_id == profile_id, CheckIn.status == "final")
             .order_by(CheckIn.date, CheckIn.finalized_at)
         )
+        return [
+            CheckInInfo(id_, profile_id, day, "final", finalized_at, 0)
+            for id_, day, finalized_at in session.execute(query)
+        ]
+
+    def last_final_date(self, profile_id: str) -> date | None:
+        """The date of the latest final check-in (None before the first)."""
+        query = select(func.max(CheckIn.date)).where(
+            CheckIn.profile_id == profile_id, CheckIn.status == "final"
+        )
         with self._store.session() as session:
-            return [
-                CheckInInfo(id_, profile_id, day, "final", finalized_at, 0)
-                for id_, day, finalized_at in session.execute(query)
-            ]
+            last: date | None = session.scalar(query)
+        return last
+
+    def final_history(self, profile_id: str) -> FinalHistory:
+        """Every final check-in in order, with the ratings it records (a value or n/a).
+
+        Two queries whatever the length of the history: the check-ins in order,
+        then all their ratings, for series that carry ratings forward.
+        """
+        query = (
+            select(Rating.checkin_id, Rating.skill_id, Rating.value, Rating.not_applicable)
+            .join(CheckIn, CheckIn.id == Rating.checkin_id)
+            .where(
+                CheckIn.profile_id == profile_id,
+                CheckIn.status == "final",
+                or_(Rating.value.is_not(None), Rating.not_applicable),
+            )
+        )  # unordered: each rating goes to its check-in, and a check-in rates a skill once
+        with self._store.session() as session:  # one transaction: the two reads agree
+            finals = self._finals(session, profile_id)
+            rows = session.connection().execute(query).all()  # Core rows: cheaper than ORM's
+        recorded: dict[str, list[RatingChange]] = {c.id: [] for c in finals}
+        for checkin_id, skill_id, value, not_applicable in rows:
+            recorded[checkin_id].append((skill_id, value, bool(not_applicable)))
+        return [(checkin, recorded[checkin.id]) for checkin in finals]
 
     def draft(self, profile_id: str) -> CheckInInfo | None:
-        return next((c for c in self.all(profile_id) if c.status == "draft"), None)
+        """The profile's draft, if one is waiting (a profile has at most one)."""
+        query = (
+            select(CheckIn, func.count(Rating.id))
+            .outerjoin(Rating, Rating.checkin_id == CheckIn.id)
+            .where(CheckIn.profile_id == profile_id, CheckIn.status == "draft")
+            .group_by(CheckIn.id)
+        )
+        with self._store.session() as session:
+            for c, ratings in session.execute(query):
+                return CheckInInfo(c.id, c.profile_id, c.date, c.status, c.finalized_at, ratings)
+        return None
 
     def current_ratings(self, profile_id: str, as_of: date) -> dict[str, CurrentRating]:
         """Each rated skill's latest finalised state on or before `as_of`."""
-        rows = self._latest(
-            select(
-                Rating.skill_id.label("key"),
-                Rating.value,
-                Rating.not_applicable,
-                CheckIn.date,
-            )
-            .join(CheckIn, CheckIn.id == Rating.checkin_id)
-            .where(or_(Rating.value.is_not(None), Rating.not_applicable)),
-            Rating.skill_id,
-            profile_id,
-            as_of,
-        )
+        rows = self._read(_latest_ratings(), profile_id=profile_id, as_of=as_of)
         return {r.key: CurrentRating(r.value, bool(r.not_applicable), r.date) for r in rows}
 
     def last_kpi_values(self, profile_id: str, as_of: date) -> dict[str, tuple[float, date]]:
         """Each KPI's latest finalised value on or before `as_of`, with its date."""
-        rows = self._latest(
-            select(KpiValue.kpi_id.label("key"), KpiValue.value, CheckIn.date).join(
-                CheckIn, CheckIn.id == KpiValue.checkin_id
-            ),
-            KpiValue.kpi_id,
-            profile_id,
-            as_of,
-        )
+        rows = self._read(_latest_kpi_values(), profile_id=profile_id, as_of=as_of)
         return {r.key: (r.value, r.date) for r in rows}
 
     def kpi_history(self, profile_id: str, kpi_id: str) -> list[tuple[date, float]]:
         """A KPI's values in final check-ins, oldest first."""
-        query = (
-            select(CheckIn.date, KpiValue.value)
-            .join(CheckIn, CheckIn.id == KpiValue.checkin_id)
-            .where(
-                CheckIn.profile_id == profile_id,
-                CheckIn.status == "final",
-                KpiValue.kpi_id == kpi_id,
-            )
-            .order_by(CheckIn.date, CheckIn.finalized_at)
-        )
-        with self._store.session() as session:
-            return [(day, value) for day, value in session.execute(query)]
+        return self.kpi_histories(profile_id, [kpi_id])[kpi_id]
+
+    def kpi_histories(
+        self, profile_id: str, kpi_ids: list[str]
+    ) -> dict[str, list[tuple[date, float]]]:
+        """Each KPI's values in final check-ins, oldest first, read in one query."""
+        histories: dict[str, list[tuple[date, float]]] = {kpi_id: [] for kpi_id in kpi_ids}
+        for kpi_id, day, value in self._read(_kpi_values(), profile_id=profile_id, kpi_ids=kpi_ids):
+            histories[kpi_id].append((day, value))
+        return histories
 
     def rating_history(
         self, profile_id: str, skill_ids: list[str]
@@ -284,8 +314,9 @@ class CheckInService:
         )
         history: dict[str, list[tuple[date, int | None]]] = {skill: [] for skill in skill_ids}
         with self._store.session() as session:
-            for skill_id, day, value, not_applicable in session.execute(query):
-                history[skill_id].append((day, None if not_applicable else value))
+            rows = session.connection().execute(query).all()
+        for skill_id, day, value, not_applicable in rows:
+            history[skill_id].append((day, None if not_applicable else value))
         return history
 
     def notes(self, profile_id: str, start: date, end: date) -> list[CheckInNotes]:
@@ -412,47 +443,23 @@ class CheckInService:
         return Comparison(first, second, skills, sorted(completed))
 
     def schedule(self, profile_id: str, interval_days: int, role_start: date) -> Schedule:
-        checkins = self.all(profile_id)
-        finals = [c.date for c in checkins if c.status == "final"]
-        draft = next((c.date for c in checkins if c.status == "draft"), None)
-        last = max(finals) if finals else None
+        query = select(
+            func.max(case((CheckIn.status == "final", CheckIn.date))),
+            func.max(case((CheckIn.status == "draft", CheckIn.date))),
+        ).where(CheckIn.profile_id == profile_id)
+        with self._store.session() as session:
+            last, draft = session.execute(query).one()
         return Schedule(last, (last or role_start) + timedelta(days=interval_days), draft)
 
     def current_milestones(self, profile_id: str, as_of: date) -> dict[str, CurrentMilestone]:
         """Each milestone's latest finalised status on or before `as_of`."""
-        rows = self._latest(
-            select(
-                MilestoneStatus.milestone_id.label("key"),
-                MilestoneStatus.status,
-                CheckIn.date,
-            ).join(CheckIn, CheckIn.id == MilestoneStatus.checkin_id),
-            MilestoneStatus.milestone_id,
-            profile_id,
-            as_of,
-        )
+        rows = self._read(_latest_milestones(), profile_id=profile_id, as_of=as_of)
         return {r.key: CurrentMilestone(r.status, r.date) for r in rows}
 
-    def _latest(
-        self, query: Select[*tuple[Any, ...]], key: Any, profile_id: str, as_of: date
-    ) -> list[Any]:
-        rank = (
-            func.row_number()
-            .over(partition_by=key, order_by=(CheckIn.date.desc(), CheckIn.finalized_at.desc()))
-            .label("rank")
-        )
-        ranked = (
-            query.add_columns(rank)
-            .where(
-                and_(
-                    CheckIn.profile_id == profile_id,
-                    CheckIn.status == "final",
-                    CheckIn.date <= as_of,
-                )
-            )
-            .subquery()
-        )
+    def _read(self, statement: Select[*tuple[Any, ...]], **params: Any) -> list[Any]:
+        """The rows of a prepared statement (see `_latest`), as plain Core rows."""
         with self._store.session() as session:
-            return list(session.execute(select(ranked).where(ranked.c.rank == 1)))
+            return list(session.connection().execute(statement, params))
 
     # -- writing -----------------------------------------------------------------
 
@@ -469,13 +476,18 @@ class CheckInService:
             session.flush()
             return CheckInInfo(row.id, profile_id, row.date, row.status, None, 0)
 
-    def _open(self, session: Session, checkin_id: str) -> tuple[CheckIn, Framework]:
+    def _open(self, session: Session, checkin_id: str) -> CheckIn:
+        """The check-in to change, in `session`; refused for a profile shared with you."""
         row = session.get(CheckIn, checkin_id)
         if row is None:
             raise NotFoundError(f"No check-in has the id {checkin_id}.")
         check_editable(session, row.profile_id)
-        stage = self._profiles.get(row.profile_id).stage_on(row.date)
-        return row, self._frameworks.get(stage.framework, stage.framework_version)
+        return row
+
+    def _framework(self, checkin: CheckIn) -> Framework:
+        """The framework version in force on the check-in's date (what its fields rate)."""
+        stage = self._profiles.get(checkin.profile_id).stage_on(checkin.date)
+        return self._frameworks.get(stage.framework, stage.framework_version)
 
     def _log(self, checkin: CheckIn, field: str, old: Any, new: Any, *, private: bool) -> None:
         """Record an amendment when a finalised check-in changes."""
@@ -502,7 +514,8 @@ class CheckInService:
         """Rate a skill (or mark it not applicable), with an optional confidence and note."""
         note = check_text(note, "rating note")
         with self._store.session() as session:
-            checkin, framework = self._open(session, checkin_id)
+            checkin = self._open(session, checkin_id)
+            framework = self._framework(checkin)
             if skill_id not in {s.id for s in framework.skills}:
                 raise InvalidInputError(f"The framework has no skill '{skill_id}'.")
             skill = framework.skill(skill_id)
@@ -553,7 +566,8 @@ class CheckInService:
                 f"The milestone status '{status}' is not one of {', '.join(MILESTONE_STATUSES)}."
             )
         with self._store.session() as session:
-            checkin, framework = self._open(session, checkin_id)
+            checkin = self._open(session, checkin_id)
+            framework = self._framework(checkin)
             if milestone_id not in {m.id for m in framework.milestones}:
                 raise InvalidInputError(f"The framework has no milestone '{milestone_id}'.")
             row = next((m for m in checkin.milestones if m.milestone_id == milestone_id), None)
@@ -581,7 +595,8 @@ class CheckInService:
         if value != value or value in (float("inf"), float("-inf")):
             raise InvalidInputError("A KPI value must be a finite number.")
         with self._store.session() as session:
-            checkin, framework = self._open(session, checkin_id)
+            checkin = self._open(session, checkin_id)
+            framework = self._framework(checkin)
             if kpi_id not in {k.id for k in framework.kpis}:
                 raise InvalidInputError(f"The framework has no KPI '{kpi_id}'.")
             row = next((k for k in checkin.kpi_values if k.kpi_id == kpi_id), None)
@@ -598,7 +613,7 @@ class CheckInService:
             raise InvalidInputError(f"'{field}' is not a reflection field.")
         text = check_text(text, field)
         with self._store.session() as session:
-            checkin, _ = self._open(session, checkin_id)
+            checkin = self._open(session, checkin_id)
             self._log(checkin, f"reflection.{field}", getattr(checkin, field), text, private=True)
             setattr(checkin, field, text)
 
@@ -614,7 +629,7 @@ class CheckInService:
             "kpi": ("kpi_values", "kpi_id"),
         }[kind]
         with self._store.session() as session:
-            checkin, _ = self._open(session, checkin_id)
+            checkin = self._open(session, checkin_id)
             rows = getattr(checkin, relation)
             for row in [r for r in rows if getattr(r, key) == item_id]:
                 main = "status" if kind == "milestone" else "value"
@@ -627,7 +642,7 @@ class CheckInService:
 
     def finalize(self, checkin_id: str) -> None:
         with self._store.session() as session:
-            checkin, _ = self._open(session, checkin_id)
+            checkin = self._open(session, checkin_id)
             if checkin.status == "final":
                 raise InvalidInputError("This check-in is already final.")
             checkin.status = "final"
@@ -635,5 +650,75 @@ class CheckInService:
 
     def delete(self, checkin_id: str) -> None:
         with self._store.session() as session:
-            checkin, _ = self._open(session, checkin_id)
+            checkin = self._open(session, checkin_id)
             session.delete(checkin)
+
+
+# Prepared statements: read often (every chart, every Dashboard), built once. A statement
+# built per call costs SQLAlchemy more to construct and key for its cache than SQLite
+# takes to run it.
+
+
+def _latest(query: Select[*tuple[Any, ...]], key: Any) -> Select[*tuple[Any, ...]]:
+    """`query`'s row of each `key` from the latest final check-in on or before `:as_of`
+    (same-day check-ins ordered by when they were finalised), for `:profile_id`."""
+    rank = (
+        func.row_number()
+        .over(partition_by=key, order_by=(CheckIn.date.desc(), CheckIn.finalized_at.desc()))
+        .label("rank")
+    )
+    ranked = (
+        query.add_columns(rank)
+        .where(
+            CheckIn.profile_id == bindparam("profile_id"),
+            CheckIn.status == "final",
+            CheckIn.date <= bindparam("as_of"),
+        )
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.rank == 1)
+
+
+@functools.cache
+def _latest_ratings() -> Select[*tuple[Any, ...]]:
+    return _latest(
+        select(Rating.skill_id.label("key"), Rating.value, Rating.not_applicable, CheckIn.date)
+        .join(CheckIn, CheckIn.id == Rating.checkin_id)
+        .where(or_(Rating.value.is_not(None), Rating.not_applicable)),
+        Rating.skill_id,
+    )
+
+
+@functools.cache
+def _latest_kpi_values() -> Select[*tuple[Any, ...]]:
+    return _latest(
+        select(KpiValue.kpi_id.label("key"), KpiValue.value, CheckIn.date).join(
+            CheckIn, CheckIn.id == KpiValue.checkin_id
+        ),
+        KpiValue.kpi_id,
+    )
+
+
+@functools.cache
+def _latest_milestones() -> Select[*tuple[Any, ...]]:
+    return _latest(
+        select(
+            MilestoneStatus.milestone_id.label("key"), MilestoneStatus.status, CheckIn.date
+        ).join(CheckIn, CheckIn.id == MilestoneStatus.checkin_id),
+        MilestoneStatus.milestone_id,
+    )
+
+
+@functools.cache
+def _kpi_values() -> Select[*tuple[Any, ...]]:
+    """The values of `:kpi_ids` in `:profile_id`'s final check-ins, oldest first."""
+    return (
+        select(KpiValue.kpi_id, CheckIn.date, KpiValue.value)
+        .join(CheckIn, CheckIn.id == KpiValue.checkin_id)
+        .where(
+            CheckIn.profile_id == bindparam("profile_id"),
+            CheckIn.status == "final",
+            KpiValue.kpi_id.in_(bindparam("kpi_ids", expanding=True)),
+        )
+        .order_by(CheckIn.date, CheckIn.finalized_at)
+    )

@@ -1,11 +1,11 @@
 """Readiness for a profile: as of a date, and over time (one value per final check-in).
 
-Over time, SQL does the work: a windowed query turns every rating into the
-change it makes to its dimension's weighted sums and accumulates those per
-check-in, so the rows fetched grow with check-ins × dimensions (× the few
-distinct expected ratings, kept apart so that the division stays exact),
-not with every rating. Each check-in is read with the stage (level, target,
-framework version) in force on its date.
+Over time, the final check-ins' ratings are read in one ordered query and
+carried forward in Python: each rating replaces its skill's share of its
+dimension's integer sums, so every check-in costs one exact fraction per
+dimension. (The ordered scan replaced windowed running sums in SQL, whose
+sorts cost SQLite several times what the rows they saved did.) Each check-in
+is read with the stage (level, target, framework version) in force on its date.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import math
 from collections import defaultdict
 from datetime import date
 from fractions import Fraction
-
-from sqlalchemy import text
 
 from app.framework.model import Framework
 from app.readiness import (
@@ -26,54 +24,15 @@ from app.readiness import (
     compute,
     project,
 )
-from app.services.checkins import CheckInService, CurrentRating
+from app.services.checkins import CheckInService, CurrentRating, FinalHistory, RatingChange
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService, StageInfo
-from app.store.db import Store
-
-_SERIES_SQL = """
-WITH skills(skill_id, dimension, weight, expected) AS (VALUES {values}),
-rated AS (
-    SELECT r.skill_id, c.id AS checkin_id, c.date, c.finalized_at, s.dimension, s.expected,
-           CASE WHEN r.not_applicable THEN 0 ELSE {numerator} END AS num,
-           CASE WHEN r.not_applicable THEN s.weight ELSE 0 END AS na
-    FROM ratings r
-    JOIN checkins c ON c.id = r.checkin_id
-    JOIN skills s ON s.skill_id = r.skill_id
-    WHERE c.profile_id = :profile AND c.status = 'final'
-      AND (r.value IS NOT NULL OR r.not_applicable)
-),
-deltas AS (
-    SELECT checkin_id, date, finalized_at, dimension, expected,
-           num - LAG(num, 1, 0) OVER skill_history AS d_num,
-           na - LAG(na, 1, 0) OVER skill_history AS d_na
-    FROM rated
-    WINDOW skill_history AS (PARTITION BY skill_id ORDER BY date, finalized_at)
-),
-per_checkin AS (
-    SELECT checkin_id, date, finalized_at, dimension, expected,
-           SUM(d_num) AS d_num, SUM(d_na) AS d_na
-    FROM deltas GROUP BY checkin_id, dimension, expected
-)
-SELECT checkin_id, dimension, expected,
-       SUM(d_num) OVER running AS num, SUM(d_na) OVER running AS na
-FROM per_checkin
-WINDOW running AS (
-    PARTITION BY dimension, expected ORDER BY date, finalized_at, checkin_id
-    ROWS UNBOUNDED PRECEDING
-)
-"""
 
 
 class ReadinessService:
     def __init__(
-        self,
-        store: Store,
-        frameworks: FrameworkService,
-        profiles: ProfileService,
-        checkins: CheckInService,
+        self, frameworks: FrameworkService, profiles: ProfileService, checkins: CheckInService
     ) -> None:
-        self._store = store
         self._frameworks = frameworks
         self._profiles = profiles
         self._checkins = checkins
@@ -120,103 +79,103 @@ class ReadinessService:
     def _has_final(self, profile_id: str, day: date) -> bool:
         return any(c.date <= day for c in self._checkins.finals(profile_id))
 
-    def over_time(self, profile_id: str) -> list[Point]:
-        """Readiness as of each final check-in, oldest first."""
+    def over_time(self, profile_id: str, final_history: FinalHistory | None = None) -> list[Point]:
+        """Readiness as of each final check-in, oldest first (`final_history` is
+        `checkins.final_history()` when the caller already has it)."""
         profile = self._profiles.get(profile_id)
-        finals = self._checkins.finals(profile_id)
+        history = final_history
+        if history is None:
+            history = self._checkins.final_history(profile_id)
+        stage_of = {checkin.id: profile.stage_on(checkin.date) for checkin, _ in history}
         values: dict[str, Fraction | None] = {}
-        for stage in {profile.stage_on(c.date) for c in finals}:
-            series = _Series(self._framework(stage), stage.target)
-            changes = self._running_sums(profile_id, stage)
-            for checkin in finals:  # the sums run over all history; each stage reads its own
-                series.apply(changes.get(checkin.id, {}))
-                if profile.stage_on(checkin.date) == stage:
-                    values[checkin.id] = series.value()
+        for stage in set(stage_of.values()):
+            sums = attainment_sums(self._framework(stage), stage.target)
+            for checkin, ratings in history:  # every stage replays all history, reads its own
+                sums.apply(ratings)
+                if stage_of[checkin.id] == stage:
+                    values[checkin.id] = sums.readiness()
         points = []
-        for checkin in finals:
+        for checkin, _ratings in history:
             value = values[checkin.id]
             readiness = None if value is None else float(value)
             points.append(Point(checkin_id=checkin.id, date=checkin.date, readiness=readiness))
         return points
 
-    def _running_sums(self, profile_id: str, stage: StageInfo) -> RunningSums:
-        """Per check-in that changed something: (dimension, E) → (Σ w·min(R, E), Σ w of n/a)."""
-        framework = self._framework(stage)
-        weights = {c.id: c.weight for c in framework.criticalities}
-        rows = [
-            (s.id, s.dimension, weights[s.criticality], s.expected.get(stage.target, 0))
-            for s in framework.skills
-            if s.expected.get(stage.target, 0) > 0
-        ]
-        return running_sums(self._store, profile_id, rows, capped=True)
 
+class CarriedSums:
+    """Per-dimension weighted sums of the ratings carried forward, kept exactly.
 
-RunningSums = dict[str, dict[tuple[str, int], tuple[int, int]]]
-
-
-def running_sums(
-    store: Store, profile_id: str, skills: list[tuple[str, str, int, int]], *, capped: bool
-) -> RunningSums:
-    """Accumulated weighted sums per check-in, (dimension, E) → (numerator, n/a weight).
-
-    `skills` rows are (skill id, dimension, weight, expected rating E). With
-    `capped` the numerator is Σ w·min(R, E) (attainment); without, Σ w·R (plain
-    ratings, for growth charts). Only check-ins that change a sum are returned.
-    """
-    if not skills:
-        return {}
-    params: dict[str, object] = {"profile": profile_id}
-    values = []
-    for index, row in enumerate(skills):
-        values.append(f"(:s{index}, :d{index}, :w{index}, :e{index})")
-        params.update(zip((f"s{index}", f"d{index}", f"w{index}", f"e{index}"), row, strict=True))
-    numerator = "s.weight * MIN(r.value, s.expected)" if capped else "s.weight * r.value"
-    query = text(_SERIES_SQL.format(values=", ".join(values), numerator=numerator))
-    changes: RunningSums = defaultdict(dict)
-    with store.session() as session:
-        for checkin_id, dimension, expected, num, na in session.execute(query, params):
-            changes[checkin_id][(dimension, expected)] = (num, na)
-    return changes
-
-
-class _Series:
-    """Readiness from the running sums, updated one check-in at a time, exactly.
-
-    Each dimension keeps Σ w·min(R, E)·(L / E) as an integer, L being the least
-    common multiple of the expected ratings, so a check-in costs one fraction
-    per dimension rather than one per (dimension, expected rating).
+    `skills` maps each counted skill to (dimension, weight, expected rating E).
+    Capped, a rating R adds w·min(R, E)·(L / E) to its dimension, L being the
+    least common multiple of the Es, so that an attainment needs one fraction
+    per dimension; uncapped (E = 1), it adds w·R. A skill rated not applicable
+    adds its weight to the dimension's `not_applicable` instead. A new rating
+    replaces the skill's earlier share.
     """
 
-    def __init__(self, framework: Framework, target: str) -> None:
-        weights = {criticality.id: criticality.weight for criticality in framework.criticalities}
-        self._dimensions = [(d.id, d.weight) for d in framework.dimensions]
-        self._expected_weight = dict.fromkeys((d.id for d in framework.dimensions), 0)
-        expected = set()
-        for skill in framework.skills:
-            if skill.expected.get(target, 0) > 0:
-                self._expected_weight[skill.dimension] += weights[skill.criticality]
-                expected.add(skill.expected[target])
-        self._lcm = math.lcm(*expected) if expected else 1
-        self._numerator: dict[str, int] = defaultdict(int)
-        self._not_applicable: dict[str, int] = defaultdict(int)
-        self._state: dict[tuple[str, int], tuple[int, int]] = {}
+    def __init__(
+        self,
+        dimensions: list[tuple[str, int]],
+        skills: dict[str, tuple[str, int, int]],
+        *,
+        capped: bool,
+    ) -> None:
+        self._dimensions = dimensions  # (id, weight) in the framework's order
+        self._skills = skills
+        self._capped = capped
+        self.scale = math.lcm(*{e for _d, _w, e in skills.values()}) if capped and skills else 1
+        self.weight: dict[str, int] = dict.fromkeys((d for d, _w in dimensions), 0)
+        for dimension, weight, _e in skills.values():
+            self.weight[dimension] += weight
+        self.numerator: dict[str, int] = defaultdict(int)
+        self.not_applicable: dict[str, int] = defaultdict(int)
+        self._held: dict[str, tuple[int, int]] = {}
 
-    def apply(self, changes: dict[tuple[str, int], tuple[int, int]]) -> None:
-        for key, (num, na) in changes.items():
-            old_num, old_na = self._state.get(key, (0, 0))
-            dimension, expected = key
-            self._numerator[dimension] += (num - old_num) * (self._lcm // expected)
-            self._not_applicable[dimension] += na - old_na
-            self._state[key] = (num, na)
+    def apply(self, ratings: list[RatingChange]) -> None:
+        for skill_id, value, not_applicable in ratings:
+            entry = self._skills.get(skill_id)
+            if entry is None:
+                continue
+            dimension, weight, expected = entry
+            if not_applicable:
+                share = (0, weight)
+            elif value is None:  # not a rating ("keep current"): `final_history` leaves it out
+                continue
+            elif self._capped:
+                share = (weight * min(value, expected) * (self.scale // expected), 0)
+            else:
+                share = (weight * value, 0)
+            old_num, old_na = self._held.get(skill_id, (0, 0))
+            self._held[skill_id] = share
+            self.numerator[dimension] += share[0] - old_num
+            self.not_applicable[dimension] += share[1] - old_na
 
-    def value(self) -> Fraction | None:
+    def counted(self, dimension: str) -> int:
+        """The weight of the dimension's skills not rated not applicable."""
+        return self.weight[dimension] - self.not_applicable[dimension]
+
+    def readiness(self) -> Fraction | None:
+        """Σ dimension weight × attainment; a dimension with nothing left counts fully
+        (None when no dimension has anything to assess)."""
         total = Fraction(0)
         assessable = False
         for dimension, weight in self._dimensions:
-            counted = self._expected_weight[dimension] - self._not_applicable[dimension]
+            counted = self.counted(dimension)
             if counted > 0:
                 assessable = True
-                total += Fraction(weight * self._numerator[dimension], self._lcm * counted)
+                total += Fraction(weight * self.numerator[dimension], self.scale * counted)
             else:
                 total += weight
         return total if assessable else None
+
+
+def attainment_sums(framework: Framework, target: str) -> CarriedSums:
+    """Sums for readiness against `target`: the skills expected there, capped at E."""
+    weights = {c.id: c.weight for c in framework.criticalities}
+    skills = {
+        s.id: (s.dimension, weights[s.criticality], s.expected[target])
+        for s in framework.skills
+        if s.expected.get(target, 0) > 0
+    }
+    dimensions = [(d.id, d.weight) for d in framework.dimensions]
+    return CarriedSums(dimensions, skills, capped=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.files import atomic_write
-from app.report.model import ReportContent, ReportOptions
 
 if TYPE_CHECKING:
+    from app.report.model import ReportContent, ReportOptions
     from app.services import Services
 
 # Called with (steps done, steps in all) as a report is made; from the worker thread.
