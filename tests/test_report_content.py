@@ -164,3 +164,20 @@ def test_notes_are_labelled_with_what_they_are_about(services: Services, profile
         "Milestone note: Ship a first fix",
         "KPI note: Merged PRs",
     ]
+
+
+def test_kpi_rows_show_the_last_value_by_the_periods_end(
+    services: Services, profile_id: str
+) -> None:
+    [row] = services.reports.content(profile_id, ReportOptions(), today=TODAY).kpis
+    assert (row.name, row.value, row.date, row.met, row.met_text) == (
+        "Merged PRs",
+        3,
+        date(2026, 3, 1),
+        True,
+        "Met",
+    )
+    [before] = services.reports.content(
+        profile_id, ReportOptions(end=date(2026, 2, 1)), today=TODAY
+    ).kpis
+    assert (before.value, before.met_text) == (None, "No value yet")

@@ -218,17 +218,21 @@ class _Builder:
     def kpis(self) -> list[KpiRow]:
         checkins = self.services.checkins
         last = checkins.last_kpi_values(self.profile.id, self.end)
+        # Thresholds and ranges judge the last value, which one query gives for every KPI;
+        # only trends need their history, all read in one more query.
+        trends = [
+            k.id for k in self.framework.kpis if any(isinstance(t, TrendTarget) for t in k.targets)
+        ]
+        histories = checkins.kpi_histories(self.profile.id, trends) if trends else {}
         rows = []
         for kpi in self.framework.kpis:
-            # Thresholds and ranges judge the last value: one query gives every KPI's. Only a
-            # trend needs the history, which is a query per KPI.
-            history: list[tuple[date, float]] = []
-            if any(isinstance(t, TrendTarget) for t in kpi.targets):
-                history = checkins.kpi_history(self.profile.id, kpi.id)
-                history = [(d, v) for d, v in history if d <= self.end]
+            if kpi.id in histories:
+                history = [(d, v) for d, v in histories[kpi.id] if d <= self.end]
             elif kpi.id in last:
                 value, day = last[kpi.id]
                 history = [(day, value)]
+            else:
+                history = []
             met, words = evaluate(kpi, history)
             rows.append(
                 KpiRow(
