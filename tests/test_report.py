@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
+from app.readiness import format_score
 from app.report.model import AUDIENCE_SECTIONS, SECTION_TITLES, ReportOptions
 from app.services import Services
 from app.services.demo import DEMO_NAME, create_demo
@@ -105,7 +106,7 @@ def test_the_demo_report_names_the_person_verdict_dimensions_and_readiness(
     for dimension in readiness.dimensions:
         assert dimension.name in text
     assert readiness.readiness is not None
-    assert f"{readiness.readiness:.1f}".rstrip("0").rstrip(".") in text
+    assert f"Readiness {format_score(readiness.readiness)} / 100" in text
 
 
 def test_metadata_and_pages_are_numbered(services: Services, profile_id: str) -> None:
