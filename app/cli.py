@@ -84,19 +84,22 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _services(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[Any]:
     """Open the data folder; if this command created the database and then fails, undo that."""
     from app.services import open_services
+    from app.store.backup import remove_with_companions
+    from app.store.lock import LOCK_NAME
 
     folder = _data_dir(args)
     missing = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
-    database = folder / DATABASE_NAME
-    database_existed = database.exists()
+    database, lock = folder / DATABASE_NAME, folder / LOCK_NAME
+    database_existed, lock_existed = database.exists(), lock.exists()
     services = open_services(folder, read_only=read_only)
     try:
         yield services
     except BaseException:
         services.close()
         if not database_existed and database.exists():
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                database.with_name(database.name + suffix).unlink(missing_ok=True)
+            remove_with_companions(database)
+            if not lock_existed:
+                lock.unlink(missing_ok=True)
             for created in missing:  # the folder and any parents it needed
                 with contextlib.suppress(OSError):
                     created.rmdir()
@@ -416,7 +419,7 @@ def _readiness(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from app.report.model import ReportOptions
 
-    out = _output_file(Path(args.out))
+    out = _output_file(Path(args.out), args)
     options = ReportOptions(
         start=args.start,
         end=args.end,
@@ -431,19 +434,23 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _output_file(out: Path) -> Path:
-    """An --out path that names a file in a folder that exists (checked before any work)."""
+def _output_file(out: Path, args: argparse.Namespace) -> Path:
+    """An --out path that names a file in a folder that exists and is not Rung's own data
+    (checked before any work; `atomic_write` checks again as it writes)."""
+    from app.files import check_output
+
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder; name the file to write.")
     if not out.parent.is_dir():
         raise UsageError(f"--out: the folder {out.parent} does not exist.")
+    check_output(out, _data_dir(args))
     return out
 
 
 def _bundle_export(args: argparse.Namespace) -> int:
     from app.bundle.export import export_bundle
 
-    out = _output_file(Path(args.out))
+    out = _output_file(Path(args.out), args)
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
         bundle = export_bundle(

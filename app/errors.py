@@ -41,6 +41,13 @@ class DamagedDatabaseError(DatabaseError):
         self.moved_to = moved_to
 
 
+class BusyDatabaseError(DatabaseError):
+    """Another program holds the database (or the data folder's lock) past a bounded wait.
+
+    Busy is never damage: nothing is moved aside and nothing was changed.
+    """
+
+
 class NewerDatabaseError(DatabaseError):
     """The database was written by a newer version of Rung."""
 

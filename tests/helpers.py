@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QRadioButton, QScrollArea, QWidget
 
 from app.paths import builtin_framework_files
 from app.services import Services
+from app.store.lock import LOCK_NAME
 
 BUILTIN = "ml-engineer"
 JUNIOR = "junior-ml-engineer"
@@ -73,8 +74,14 @@ def assert_failed(result: Result, code: int, fragment: str) -> None:
 
 
 def tree(folder: Path) -> list[str]:
-    """Every file and folder under `folder`, so leftover empty folders count as changes."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+    """Every file and folder under `folder`, so leftover empty folders count as changes.
+
+    The data folder's lock file is left out: it is empty, holds no data, and
+    stays once any command has opened the folder.
+    """
+    if not folder.exists():
+        return []
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.name != LOCK_NAME)
 
 
 def create_args(name: str, *extra: str) -> list[str]:
@@ -103,6 +110,24 @@ def create_profile(rung: Run, data: Path, name: str, *extra: str) -> str:
 # -- databases ---------------------------------------------------------------------
 
 NEWER_REVISION = "9999"  # a migration this Rung does not know
+
+Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
+
+
+def every_row(database: Path) -> Rows:
+    """Every row of every table, keyed by primary key, as plain values."""
+    rows: Rows = {}
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        conn.row_factory = sqlite3.Row
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in names:
+            info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+            key = [c["name"] for c in sorted(info, key=lambda c: c["pk"]) if c["pk"]]
+            rows[table] = {
+                tuple(row[k] for k in key) or (index,): dict(row)
+                for index, row in enumerate(conn.execute(f'SELECT * FROM "{table}"'))
+            }
+    return rows
 
 
 def mark_as_newer(database: Path) -> None:

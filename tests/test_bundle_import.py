@@ -25,6 +25,7 @@ from app.bundle.model import Bundle, Payload
 from app.errors import BundleError, InvalidInputError, ReadOnlyError
 from app.services import Services, open_services
 from app.services.demo import create_demo
+from app.store.lock import LOCK_NAME
 from app.store.models import Calibration, DimensionComment, Recommendation
 from tests.conftest import folder_digest
 from tests.helpers import (
@@ -120,7 +121,8 @@ def test_a_shared_export_copies_every_shared_field_and_no_private_text(
     assert everything.model_copy(update={"include_private": False}) == shared
     other.close()  # so the database is one file whose bytes can be read
     folder = other.store.path.parent
-    assert [file for file in folder.rglob("*") if file.is_file()] == [other.store.path]
+    files = [file for file in folder.rglob("*") if file.is_file() and file.name != LOCK_NAME]
+    assert files == [other.store.path]
     raw = other.store.path.read_bytes()
     assert [kind for kind, canary in CANARIES.items() if canary.encode() in raw] == []
     assert SHARED_EVIDENCE.encode() in raw

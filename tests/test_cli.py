@@ -563,7 +563,7 @@ FAILURES: list[tuple[str, list[str], int, str]] = [
         "export to a missing folder",
         ["frameworks", "export", BUILTIN, "{out}/no/ladder.yaml"],
         1,
-        "No such file",
+        "/no does not exist",
     ),
     (
         "export unknown framework",

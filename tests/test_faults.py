@@ -671,7 +671,7 @@ def test_atomic_write_that_fails_says_why_and_keeps_the_old_file(
         monkeypatch.setattr(os, where, fail)
 
     with pytest.raises(RungError) as raised:
-        atomic_write(target, b"the new report" * 1000)
+        atomic_write(target, b"the new report" * 1000, data_dir=tmp_path / "data")
     message = str(raised.value)
     assert fragment in message
     assert str(target) in message
@@ -824,6 +824,6 @@ def test_atomic_write_output_is_owner_only(tmp_path: Path, existing_mode: int | 
     if existing_mode is not None:
         target.write_bytes(b"old")
         os.chmod(target, existing_mode)
-    atomic_write(target, b"new")
+    atomic_write(target, b"new", data_dir=tmp_path / "data")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_bytes() == b"new"

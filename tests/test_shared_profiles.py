@@ -39,7 +39,7 @@ READERS = {
     "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked"},
     "plan": {"goals", "goal", "due_soon", "suggestions", "learning", "quarter_count",
              "checkin_dates", "calendar", "export_ics"},
-    "profiles": {"all", "get", "create", "resolve", "delete"},
+    "profiles": {"all", "get", "create", "new_row", "resolve", "delete"},
 }  # fmt: skip
 
 

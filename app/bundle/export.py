@@ -283,5 +283,5 @@ def bundle_bytes(bundle: Bundle) -> bytes:
 def export_bundle(store: Store, profile_id: str, path: Path, *, include_private: bool) -> Bundle:
     """Write the profile's bundle to `path` atomically (owner-only)."""
     bundle = build_bundle(store, profile_id, include_private=include_private)
-    atomic_write(path, bundle_bytes(bundle))
+    atomic_write(path, bundle_bytes(bundle), data_dir=store.data_dir)
     return bundle

@@ -78,5 +78,5 @@ class Services:
 def open_services(data_dir: Path, *, read_only: bool = False) -> Services:
     """Open the data folder; a read-only caller never creates a database that isn't there."""
     if read_only and not (data_dir / DATABASE_NAME).exists():
-        return Services.on(open_memory_store())
+        return Services.on(open_memory_store(data_dir))
     return Services.on(open_store(data_dir))

@@ -18,8 +18,9 @@ from app.errors import (
 )
 from app.files import create_private_file, make_private_dir
 from app.paths import DATABASE_NAME
-from app.store.backup import BackupInfo, Backups, check_database_file
+from app.store.backup import BackupInfo, Backups, check_database_file, remove_with_companions
 from app.store.db import move_aside, restore_into
+from app.store.lock import LOCK_NAME, folder_lock
 
 STAGING_PREFIX = ".rung-restore-"  # a private folder in the data folder, gone after a restore
 
@@ -43,6 +44,8 @@ def _data_folder(data_dir: Path) -> Iterator[None]:
     try:
         yield
     except BaseException:
+        if missing:  # the folder is new: so is the lock file in it
+            (data_dir / LOCK_NAME).unlink(missing_ok=True)
         for created in missing:
             with contextlib.suppress(OSError):
                 created.rmdir()
@@ -78,18 +81,37 @@ def _staged(source: Path, data_dir: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _back_up_current(database: Path, backups: Backups) -> BackupInfo | None:
-    """Keep the database about to be replaced: as a backup, or set aside if it is damaged."""
-    if not database.exists():
-        return None
+@contextlib.contextmanager
+def _current_kept(database: Path, backups: Backups) -> Iterator[BackupInfo | None]:
+    """Keep the database about to be replaced: as a backup, or set aside if it is damaged.
+
+    Yields the backup (None if there was no good database). If the restore in
+    the block fails, this is undone: the backup is removed, a set-aside file
+    comes back, so a failed restore changes nothing.
+    """
+    before: BackupInfo | None = None
+    moved: Path | None = None
+    if database.exists():
+        try:
+            check_database_file(database)
+            before = backups.create("before-restore", prune=False)
+        except DamagedDatabaseError:
+            moved = move_aside(database)  # a damaged file is kept aside, never overwritten
+        except NewerDatabaseError:  # still a whole database: keep it like any other
+            before = backups.create("before-restore", prune=False)
+    created = not database.exists()
+    if created:
+        create_private_file(database)
     try:
-        check_database_file(database)
-    except DamagedDatabaseError:
-        move_aside(database)  # a damaged file is kept aside, never overwritten
-        return None
-    except NewerDatabaseError:
-        pass  # still a whole database: keep it as a backup like any other
-    return backups.create("before-restore", prune=False)
+        yield before
+    except BaseException:
+        if before is not None:
+            remove_with_companions(before.path)
+        if created:
+            remove_with_companions(database)
+        if moved is not None:
+            os.replace(moved, database)
+        raise
 
 
 def restore(data_dir: Path, name_or_file: str) -> tuple[Path, BackupInfo | None]:
@@ -107,14 +129,12 @@ def restore(data_dir: Path, name_or_file: str) -> tuple[Path, BackupInfo | None]
         raise InvalidInputError(
             f"{source} is the database itself; choose a backup or another file to restore."
         )
-    with _data_folder(data_dir), _staged(source, data_dir) as staged:
+    with _data_folder(data_dir), folder_lock(data_dir), _staged(source, data_dir) as staged:
         try:
             check_database_file(staged)
         except (DatabaseError, NotFoundError) as exc:
             raise type(exc)(f"{exc} Nothing was restored.") from None
-        before = _back_up_current(database, backups)
-        if not database.exists():
-            create_private_file(database)
-        restore_into(staged, database)
-    backups.prune()  # only now: pruning earlier could remove the very backup being restored
+        with _current_kept(database, backups) as before:
+            restore_into(staged, database)
+        backups.prune()  # only now: pruning earlier could remove the very backup being restored
     return source, before

@@ -10,7 +10,12 @@ of an interrupted copy or restore are removed too.
 
 The profile is deleted through a plain connection rather than the store's
 engine, so the erase does not first take the day's backup (a copy of exactly
-what is being erased).
+what is being erased). That connection has the database to itself (SQLite's
+exclusive locking mode): while another program has the file open, a reader
+included, the erase is refused before anything changes, because a reader
+would keep the erased text in the -wal. Success is reported only after the
+-wal was folded in and truncated and the erased text was looked for, and
+not found, in the raw bytes of the database and its -wal.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import NotFoundError
+from app.errors import BusyDatabaseError, DatabaseError, NotFoundError
 from app.services.backups import STAGING_PREFIX
-from app.store.backup import FOLDER, remove_with_companions
+from app.store.backup import FOLDER, BackupInfo, remove_with_companions
 from app.store.db import Store
+from app.store.lock import folder_lock
+from app.store.sqlite import BUSY_TIMEOUT_S, is_busy
 
 MIN_NEEDLE = 4  # shorter text says too little to identify a profile in raw bytes
 # Text longer than a page's share is stored in pieces (the rest on overflow pages), so a
@@ -107,18 +114,72 @@ def _all_text(conn: sqlite3.Connection) -> list[str]:
     return values
 
 
-def _delete_profiles(store: Store, profile_id: str | None) -> None:
-    """Delete one profile, or all (their rows cascade), with deleted content zeroed; vacuum."""
-    store.engine.dispose()  # no pooled connection keeps old pages in its cache
-    with contextlib.closing(sqlite3.connect(store.path)) as conn:
+@contextlib.contextmanager
+def _alone(store: Store, data_dir: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that has the database to itself until it closes, or `BusyDatabaseError`.
+
+    In exclusive locking mode the first write needs every other connection,
+    in any process, to be closed; once taken, the lock is kept, so no reader
+    can come back and hold the -wal open.
+    """
+    store.engine.dispose()  # this process's own pooled connections go first
+    conn = sqlite3.connect(store.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
-        with conn:
-            if profile_id is None:
-                conn.execute("DELETE FROM profiles")
-            else:
-                conn.execute("DELETE FROM profiles WHERE id = ?", (profile_id,))
-    store.vacuum()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            raise BusyDatabaseError(
+                f"Rung's data in {data_dir} is open in another program (another Rung, or "
+                "something reading it); nothing was erased. Close it and try again."
+            ) from None
+        yield conn
+    finally:
+        conn.close()
+
+
+def _delete_profiles(conn: sqlite3.Connection, profile_id: str | None) -> list[bytes]:
+    """Delete one profile, or all (their rows cascade), vacuum and truncate the -wal.
+
+    `conn` is inside the transaction that `_alone` began. Returns every text
+    value the database still holds, to tell erased text from text that stays.
+    """
+    if profile_id is None:
+        conn.execute("DELETE FROM profiles")
+    else:
+        conn.execute("DELETE FROM profiles WHERE id = ?", (profile_id,))
+    conn.execute("COMMIT")
+    conn.execute("VACUUM")
+    busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:  # `_alone` rules this out; never report an erase that did not happen
+        raise DatabaseError("The write-ahead log could not be emptied; run the erase again.")
+    return [value.encode("utf-8") for value in _all_text(conn)]
+
+
+def _verify_wiped(database: Path, needles: set[bytes], remaining: list[bytes]) -> None:
+    """Read the database and its -wal as raw bytes (after its connection closed)."""
+    left = [
+        path.name
+        for path in (database, database.with_name(database.name + "-wal"))
+        if path.is_file() and _still_holds(path, needles, remaining)
+    ]
+    if left:
+        raise DatabaseError(
+            f"The profile was deleted, but its text is still in {', '.join(left)}; "
+            "run the erase again."
+        )
+
+
+def _still_holds(path: Path, needles: Iterable[bytes], remaining: list[bytes]) -> bool:
+    """Whether the file holds an erased needle that no remaining value explains."""
+    data = path.read_bytes()  # never while a connection to it is open: it would drop the locks
+    return any(
+        needle in data and not any(needle in value for value in remaining) for needle in needles
+    )
 
 
 def _rewrite_backup(path: Path, profile_id: str, needles: set[bytes]) -> bool:
@@ -142,10 +203,7 @@ def _rewrite_backup(path: Path, profile_id: str, needles: set[bytes]) -> bool:
                 return False
     except sqlite3.Error:
         return False
-    data = path.read_bytes()
-    return all(
-        needle not in data or any(needle in value for value in remaining) for needle in needles
-    )
+    return not _still_holds(path, needles, remaining)
 
 
 def _holds(path: Path, needles: Iterable[bytes]) -> bool:
@@ -187,17 +245,25 @@ def _remove_leftovers(data_dir: Path) -> None:
 
 def erase_profile(store: Store, data_dir: Path, profile_id: str) -> EraseReport:
     """Delete a profile and every trace of its text from the data folder."""
-    with contextlib.closing(sqlite3.connect(store.path)) as conn:
-        if conn.execute("SELECT 1 FROM profiles WHERE id = ?", (profile_id,)).fetchone() is None:
-            raise NotFoundError(f"No profile has the id {profile_id}.")
-        texts = _profile_text(conn, profile_id)
-    backups = store.backups.all() if store.backups else []
-    for backup in backups:  # older copies may hold text since changed (an old name, a note)
-        texts |= _text_in_file(backup.path, profile_id)
-    needles = {text.encode("utf-8") for text in texts}
+    with folder_lock(data_dir):
+        with _alone(store, data_dir) as conn:
+            found = conn.execute("SELECT 1 FROM profiles WHERE id = ?", (profile_id,)).fetchone()
+            if found is None:
+                raise NotFoundError(f"No profile has the id {profile_id}.")
+            texts = _profile_text(conn, profile_id)
+            backups = store.backups.all() if store.backups else []
+            for backup in backups:  # older copies may hold text since changed (an old name)
+                texts |= _text_in_file(backup.path, profile_id)
+            needles = {text.encode("utf-8") for text in texts}
+            remaining = _delete_profiles(conn, profile_id)
+        _verify_wiped(store.path, needles, remaining)
+        return _erase_copies(data_dir, profile_id, backups, needles)
 
-    _delete_profiles(store, profile_id)
 
+def _erase_copies(
+    data_dir: Path, profile_id: str, backups: list[BackupInfo], needles: set[bytes]
+) -> EraseReport:
+    """Rewrite or drop the backups and set-aside files that hold the profile."""
     rewritten = dropped = 0
     for backup in backups:
         if not _holds_profile(backup.path, profile_id, needles):
@@ -223,8 +289,18 @@ def erase_all(store: Store | None, data_dir: Path) -> EraseReport:
     `store` is None when there is no usable database (e.g. it was just set aside
     as damaged): the backups and set-aside files are erased all the same.
     """
-    if store is not None:
-        _delete_profiles(store, None)
+    with folder_lock(data_dir):
+        if store is not None:
+            with _alone(store, data_dir) as conn:
+                ids = [row[0] for row in conn.execute("SELECT id FROM profiles")]
+                texts = set().union(*(_profile_text(conn, p) for p in ids))
+                remaining = _delete_profiles(conn, None)
+            _verify_wiped(store.path, {text.encode("utf-8") for text in texts}, remaining)
+        return _erase_files(data_dir)
+
+
+def _erase_files(data_dir: Path) -> EraseReport:
+    """Every backup, set-aside file and leftover of an interrupted copy."""
     folder = data_dir / FOLDER
     backups = sorted(folder.glob("rung-*.sqlite3")) if folder.is_dir() else []
     for path in backups:

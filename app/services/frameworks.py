@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.errors import FrameworkError, NotFoundError
-from app.files import atomic_write
+from app.files import atomic_write, check_output
 from app.framework.loader import (
     canonical_json,
     framework_from_snapshot,
@@ -155,6 +155,7 @@ class FrameworkService:
 
     def export_file(self, ref: str, path: Path) -> FrameworkInfo:
         """Write a stored version as YAML or JSON, chosen by the file's extension."""
+        check_output(path, self._store.data_dir)
         suffix = path.suffix.lower()
         if suffix not in {".yaml", ".yml", ".json"}:
             raise FrameworkError(f"{path.name}: export to a file ending in .yaml, .yml or .json.")
@@ -168,7 +169,7 @@ class FrameworkService:
             import yaml
 
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-        atomic_write(path, text.encode("utf-8"))
+        atomic_write(path, text.encode("utf-8"), data_dir=self._store.data_dir)
         return info
 
 

@@ -401,7 +401,7 @@ class PlanService:
 
     def export_ics(self, profile_id: str, path: Path, today: date, count: int = 12) -> Path:
         """Write `calendar()` to `path` atomically, owner-only."""
-        atomic_write(path, self.calendar(profile_id, today, count))
+        atomic_write(path, self.calendar(profile_id, today, count), data_dir=self._store.data_dir)
         return path
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInputError, NotFoundError, ReadOnlyError
 from app.services.frameworks import FrameworkService
 from app.store.db import Store
-from app.store.models import Profile, ProfileStage
+from app.store.models import Profile, ProfileStage, new_id
 from app.text import check_name, same_text
 
 MIN_PREFIX = 4
@@ -158,28 +158,52 @@ class ProfileService:
         manager: str | None = None,
     ) -> ProfileInfo:
         """Create a profile on `framework` (`ID` or `ID@VERSION`), checking levels first."""
-        self._check_details(name, manager, interval_days)
-        framework_id, version = self._check_levels(framework, level, target)
-        start = started or date.today()
+        row = self.new_row(
+            name=name,
+            framework=framework,
+            level=level,
+            target=target,
+            started=started,
+            interval_days=interval_days,
+            manager=manager,
+        )
         with self._store.session() as session:
-            row = Profile(
-                name=name,
-                manager=manager,
-                role_start=start,
-                checkin_interval_days=interval_days,
-            )
-            row.stages.append(
-                ProfileStage(
-                    effective_from=start,
-                    framework_id=framework_id,
-                    framework_version=version,
-                    level=level,
-                    target_level=target,
-                )
-            )
             session.add(row)
             session.flush()
             return _info(row)
+
+    def new_row(
+        self,
+        *,
+        name: str,
+        framework: str,
+        level: str,
+        target: str,
+        started: date | None = None,
+        interval_days: int = 30,
+        manager: str | None = None,
+    ) -> Profile:
+        """A checked, unsaved profile with its first stage, for a caller's own transaction."""
+        self._check_details(name, manager, interval_days)
+        framework_id, version = self._check_levels(framework, level, target)
+        start = started or date.today()
+        row = Profile(
+            id=new_id(),
+            name=name,
+            manager=manager,
+            role_start=start,
+            checkin_interval_days=interval_days,
+        )
+        row.stages.append(
+            ProfileStage(
+                effective_from=start,
+                framework_id=framework_id,
+                framework_version=version,
+                level=level,
+                target_level=target,
+            )
+        )
+        return row
 
     def update_details(
         self,

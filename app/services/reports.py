@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.files import atomic_write
+from app.files import atomic_write, check_output
 
 if TYPE_CHECKING:
     from app.report.model import ReportContent, ReportOptions
@@ -62,9 +62,14 @@ class ReportService:
         *,
         today: date | None = None,
     ) -> Path:
-        """Write the report to `path` atomically: a failed export leaves any old file."""
+        """Write the report to `path` atomically: a failed export leaves any old file.
+
+        A path that `check_output` refuses is refused before the report is built.
+        """
+        data_dir = self._services.store.data_dir
+        check_output(path, data_dir)
         data = self.pdf(profile_id, options, progress, today=today)
-        atomic_write(path, data)
+        atomic_write(path, data, data_dir=data_dir)
         if progress:
             progress(STEPS, STEPS)
         return path

@@ -10,21 +10,32 @@ one self-contained file.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from app.errors import DamagedDatabaseError, DatabaseError, NewerDatabaseError, NotFoundError
+from app.errors import (
+    BusyDatabaseError,
+    DamagedDatabaseError,
+    DatabaseError,
+    NewerDatabaseError,
+    NotFoundError,
+)
 from app.files import create_private_file, make_private_dir, timestamp
+from app.store.lock import folder_lock, in_use
 from app.store.revisions import KNOWN_REVISIONS, SQLITE_HEADER
+from app.store.sqlite import BUSY_TIMEOUT_S, SQLITE_BUSY, SQLITE_LOCKED, is_busy
 
 FOLDER = "backups"
 DAILY = "daily"
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_EVENTS = 10  # before-migration / -import / -restore copies
+BEFORE_MIGRATION = "before-migration-from-"
 MANUAL = "manual"
 # `reason` may hold digits: `before-migration-from-0001`.
 _NAME = re.compile(r"^rung-(\d{8}T\d{6}\d{6}Z)-([a-z0-9-]+)\.sqlite3$")
@@ -53,7 +64,7 @@ def _is_disk_full(exc: BaseException) -> bool:
     )
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (POSIX); a no-op where folders cannot be opened."""
     if not hasattr(os, "O_DIRECTORY"):
         return
@@ -71,6 +82,21 @@ def remove_with_companions(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
+def copy_pages(src: sqlite3.Connection, dst: sqlite3.Connection, folder: Path) -> None:
+    """Copy every page of `src` into `dst` with the backup API, in one step.
+
+    The library's own loop retries a busy step for ever; this one gives up
+    after `BUSY_TIMEOUT_S` with `BusyDatabaseError` naming the data folder.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in {SQLITE_BUSY, SQLITE_LOCKED} and time.monotonic() > deadline:
+            raise in_use(folder)
+
+    src.backup(dst, progress=progress)
+
+
 def copy_database(source: Path, destination: Path) -> None:
     """Copy an SQLite database with the backup API into a new self-contained file.
 
@@ -84,17 +110,21 @@ def copy_database(source: Path, destination: Path) -> None:
     create_private_file(temporary)
     try:
         with (
-            contextlib.closing(sqlite3.connect(source)) as src,
+            contextlib.closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)) as src,
             contextlib.closing(sqlite3.connect(temporary)) as dst,
         ):
-            src.backup(dst)
+            copy_pages(src, dst, source.parent)
             dst.execute("PRAGMA journal_mode = DELETE")
         with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, destination)
-        _sync_folder(destination.parent)
-    except (sqlite3.Error, OSError) as exc:
+        sync_folder(destination.parent)
+    except (sqlite3.Error, OSError, BusyDatabaseError) as exc:
         remove_with_companions(temporary)
+        if isinstance(exc, BusyDatabaseError):
+            raise
+        if is_busy(exc):
+            raise in_use(source.parent) from None
         if _is_disk_full(exc):
             raise DatabaseError(
                 f"There is not enough disk space to write {destination.name}; nothing was changed."
@@ -154,6 +184,7 @@ class Backups:
     """The backups of one data folder."""
 
     def __init__(self, data_dir: Path, database: Path) -> None:
+        self.data_dir = data_dir
         self.folder = data_dir / FOLDER
         self.database = database
 
@@ -170,13 +201,28 @@ class Backups:
         # future revision id `0002_Add` becomes `0002-add`) rather than fail a migration.
         reason = "-".join(re.findall(r"[a-z0-9]+", reason.lower())) or MANUAL
         make_private_dir(self.folder)
-        path = self.folder / f"rung-{timestamp()}-{reason}.sqlite3"
+        stamp = timestamp()
+        path = self.folder / f"rung-{stamp}-{reason}.sqlite3"
         copy_database(self.database, path)
-        info = _parse(path)
-        assert info is not None
+        created = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        info = BackupInfo(path.name, path, created, reason, path.stat().st_size)
         if prune:
             self.prune()
         return info
+
+    def before_migration(self, revision: str) -> Path:
+        """A copy of the database before migrating it from `revision`.
+
+        A retry after an interrupted migration finds an identical copy from
+        the first try and keeps that one instead of adding another.
+        """
+        reason = f"{BEFORE_MIGRATION}{revision}"
+        earlier = [b for b in self.all() if b.reason == reason]
+        copy = self.create(reason, prune=False).path
+        if earlier and filecmp.cmp(earlier[0].path, copy, shallow=False):
+            remove_with_companions(copy)
+            return earlier[0].path
+        return copy
 
     def taken_today(self, today: date | None = None) -> bool:
         """Whether today's daily backup exists (other kinds are retained by other rules)."""
@@ -184,7 +230,19 @@ class Backups:
         return any(b.reason == DAILY and b.created.astimezone().date() == today for b in self.all())
 
     def prune(self) -> list[Path]:
-        """Apply the retention policy; manual backups are kept until the user deletes them."""
+        """Apply the retention policy; manual backups are kept until the user deletes them.
+
+        The newest copy taken before a migration from each revision is kept too.
+        Only one process prunes at a time; if another holds the data folder, this
+        prune is skipped (the next one catches up).
+        """
+        try:
+            with folder_lock(self.data_dir, timeout=0):
+                return self._prune()
+        except BusyDatabaseError:
+            return []
+
+    def _prune(self) -> list[Path]:
         keep: set[Path] = set()
         daily = [b for b in self.all() if b.reason == DAILY]
         for key, count in (
@@ -198,6 +256,11 @@ class Backups:
             keep.update(b.path for b in list(periods.values())[:count])
         events = [b for b in self.all() if b.reason not in {DAILY, MANUAL}]
         keep.update(b.path for b in events[:KEEP_EVENTS])
+        migrations: dict[str, BackupInfo] = {}
+        for backup in events:  # newest first
+            if backup.reason.startswith(BEFORE_MIGRATION):
+                migrations.setdefault(backup.reason, backup)
+        keep.update(b.path for b in migrations.values())
         removed = [b.path for b in self.all() if b.reason != MANUAL and b.path not in keep]
         for path in removed:
             remove_with_companions(path)

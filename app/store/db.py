@@ -1,9 +1,14 @@
-"""Opening the database: permissions, pragmas, and migrations with a safety copy.
+"""Opening the database: one process at a time, busy told apart from damaged, safe migrations.
 
-The schema revision is read with plain `sqlite3` so that an up-to-date
-database opens without importing Alembic. Before an existing file is
-migrated it is copied with the SQLite backup API; if the migration fails
-(Alembic's SQLite DDL runs outside a transaction) the copy is put back.
+Creating and migrating happen under the data folder's lock (`app.store.lock`),
+so two processes starting on a fresh folder never see each other's half-made
+file. The schema revision is read with plain `sqlite3`, so an up-to-date
+database opens without importing Alembic. Only SQLite's "malformed" and "not
+a database" (or a failed `quick_check`) mean damage, and only then is a file
+moved aside; a locked or busy database is waited for, then refused with one
+sentence. A migration runs in one transaction with foreign keys off, as
+SQLite's own procedure for schema changes says, after a copy of the file is
+taken with the backup API.
 """
 
 from __future__ import annotations
@@ -17,35 +22,48 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import DamagedDatabaseError, DatabaseError, NewerDatabaseError
+from app.errors import (
+    BusyDatabaseError,
+    DamagedDatabaseError,
+    DatabaseError,
+    NewerDatabaseError,
+    RungError,
+)
 from app.files import create_private_file, make_private_dir, timestamp
 from app.paths import DATABASE_NAME
-from app.store.backup import DAILY, Backups
+from app.store.backup import DAILY, Backups, copy_pages, remove_with_companions, sync_folder
+from app.store.lock import folder_lock, in_use
 from app.store.revisions import HEAD_REVISION, KNOWN_REVISIONS, SQLITE_HEADER
+from app.store.sqlite import BUSY_TIMEOUT_S, is_busy, is_damage, write_error
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+WAL_MODE = 2  # header bytes 18 and 19 of a database in WAL mode
 
 
-def check_header(path: Path) -> None:
-    """Refuse a file that is not an SQLite database (zero bytes, truncated, garbage)."""
+def _in_wal_mode_and_closed(path: Path) -> bool:
+    """Whether no program has the file open: it is in WAL mode and has no -wal file.
+
+    Only then may it be read as `immutable` (no locks, no -wal/-shm created
+    beside a file that may be refused); another program writing a file in
+    another journal mode is never read that way.
+    """
+    if path.with_name(path.name + "-wal").exists():
+        return False
     with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise DamagedDatabaseError("is empty" if not header else "is not an SQLite database")
+        header = handle.read(20)
+    return header.startswith(SQLITE_HEADER) and header[18] == header[19] == WAL_MODE
 
 
 def read_revision(path: Path) -> str | None:
     """The Alembic revision stamped in the file, or None for a database without a schema."""
-    # Without a -wal file there is nothing beyond the main file to read, and `immutable`
-    # keeps SQLite from creating -wal/-shm files beside a database it may have to refuse.
-    wal = path.with_name(path.name + "-wal")
-    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    mode = "mode=ro&immutable=1" if _in_wal_mode_and_closed(path) else "mode=ro"
     try:
         with contextlib.closing(
-            sqlite3.connect(f"{path.absolute().as_uri()}?{mode}", uri=True)
+            sqlite3.connect(f"{path.absolute().as_uri()}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S)
         ) as conn:
             has_table = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -57,16 +75,39 @@ def read_revision(path: Path) -> str | None:
                 return None
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise DamagedDatabaseError(f"cannot be read ({exc})") from None
+        if is_busy(exc):
+            raise in_use(path.parent) from None
+        if is_damage(exc):
+            raise DamagedDatabaseError(f"cannot be read ({exc})") from None
+        raise DatabaseError(f"The database {path} cannot be opened ({exc}).") from None
     return row[0] if row else None
+
+
+def _known_errors(path: Path, *, writes: bool = True) -> Any:
+    """A `handle_error` hook: busy (and full-disk) errors become one sentence for the user."""
+
+    def translate(context: ExceptionContext) -> None:
+        exc = context.original_exception
+        error = known_error(path, exc) if writes else in_use(path.parent) if is_busy(exc) else None
+        if error is not None:
+            raise error
+
+    return translate
+
+
+def known_error(path: Path, exc: BaseException) -> RungError | None:
+    """The user's sentence for an SQLite failure that is not a bug, else None."""
+    if is_busy(exc):
+        return in_use(path.parent)
+    return write_error(path, exc)
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.execute("PRAGMA secure_delete = ON")  # deleted text is zeroed, not left behind
     cursor.close()
 
@@ -74,21 +115,63 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "handle_error", _known_errors(path))
+    return engine
+
+
+def _migration_engine(path: Path) -> Engine:
+    """An engine for SQLite's own procedure for schema changes.
+
+    Foreign keys are off for the connection (a rebuilt table's DROP would
+    otherwise cascade to its children), pysqlite's implicit transactions are
+    off, and BEGIN IMMEDIATE is emitted by hand, so that every statement of the
+    migration, DDL included, is in one transaction (SQLAlchemy's documented
+    pysqlite recipe).
+    """
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    # A full disk is reported by the migration's own message.
+    event.listen(engine, "handle_error", _known_errors(path, writes=False))
     return engine
 
 
 def upgrade(path: Path, script_location: Path = MIGRATIONS_DIR, target: str = "head") -> None:
-    """Migrate the file at `path` up to `target`, by default every pending one (imports Alembic)."""
+    """Migrate the file at `path` up to `target` in one transaction (imports Alembic).
+
+    Interrupted or failed at any instant, the file stays exactly at its old
+    revision; the foreign keys are checked before the commit.
+    """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(script_location))
-    engine = make_engine(path)
+    engine = _migration_engine(path)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, target)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                table, rowid, parent = broken[0][:3]
+                raise DatabaseError(
+                    f"the migration would leave row {rowid} of {table} pointing to a "
+                    f"missing {parent}"
+                )
     finally:
         engine.dispose()
 
@@ -96,16 +179,24 @@ def upgrade(path: Path, script_location: Path = MIGRATIONS_DIR, target: str = "h
 def migrate_with_backup(
     path: Path, backups: Backups, revision: str, script_location: Path = MIGRATIONS_DIR
 ) -> Path:
-    """Back the file up, migrate it, and put the backup back if migrating fails."""
-    copy = backups.create(f"before-migration-from-{revision}").path
+    """Back the file up, then migrate it; a failure leaves it exactly as it was.
+
+    The copy is kept whatever happens (pruning never removes the newest copy
+    taken before a migration from each revision), and a retry after an
+    interrupted migration reuses it rather than adding another.
+    """
+    copy = backups.before_migration(revision)
     try:
         upgrade(path, script_location)
+    except BusyDatabaseError:
+        raise
     except Exception as exc:
-        restore_into(copy, path)
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc  # the error, not its SQL
         raise DatabaseError(
-            f"Updating the database {path} to this version of Rung failed ({exc}); "
-            f"it was restored from {copy.name}."
+            f"Updating the database {path} to this version of Rung failed ({reason}); it was "
+            f"left exactly as it was, and a copy of it is in backups as {copy.name}."
         ) from exc
+    backups.prune()
     return copy
 
 
@@ -113,16 +204,26 @@ def restore_into(source: Path, database: Path) -> None:
     """Overwrite `database` with the content of `source`, through the backup API.
 
     The source is opened read-only: a missing file is an error, never a new empty
-    database copied over the real one.
+    database copied over the real one. A busy database is waited for a bounded
+    time, then refused; a full disk leaves the previous content. Once the copy
+    is committed, folding the -wal into the file is best effort: it is done
+    again by the next connection.
     """
     with (
         contextlib.closing(
             sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
         ) as src,
-        contextlib.closing(sqlite3.connect(database)) as dst,
+        contextlib.closing(sqlite3.connect(database, timeout=BUSY_TIMEOUT_S)) as dst,
     ):
-        src.backup(dst)
-        dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            copy_pages(src, dst, database.parent)
+        except sqlite3.Error as exc:
+            error = known_error(database, exc)
+            if error is None:
+                raise
+            raise error from None
+        with contextlib.suppress(sqlite3.Error):
+            dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def move_aside(path: Path) -> Path:
@@ -149,26 +250,6 @@ def sqlite_version_warning(version: str = sqlite3.sqlite_version) -> str | None:
     return None
 
 
-SQLITE_IOERR, SQLITE_FULL = 10, 13  # primary result codes; extended ones add bits above 0xFF
-SQLITE_IOERR_READS = {266, 522}  # SQLITE_IOERR_READ, SQLITE_IOERR_SHORT_READ
-
-
-def _write_error(path: Path, exc: BaseException) -> DatabaseError | None:
-    """A plain sentence for a write the disk refused (full, or an I/O error), else None."""
-    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
-    if not isinstance(code, int) or code & 0xFF not in {SQLITE_IOERR, SQLITE_FULL}:
-        return None
-    if code in SQLITE_IOERR_READS:
-        return None
-    problem = (
-        f"There is not enough disk space to save to the database {path}"
-        if code & 0xFF == SQLITE_FULL
-        else f"The database {path} could not be written (a disk I/O error: the disk may be "
-        "full or failing)"
-    )
-    return DatabaseError(f"{problem}; this change was not saved, earlier ones are intact.")
-
-
 CLOUD_FOLDERS = ("dropbox", "onedrive", "icloud", "google drive", "googledrive", "mobile documents")
 
 
@@ -188,11 +269,20 @@ class Store:
     """An open database: hands out sessions and owns the engine.
 
     The first write of each day is preceded by a backup of the database as it
-    was (see `app.store.backup`).
+    was (see `app.store.backup`). SQLite errors that are not bugs (busy, a
+    full or failing disk) reach callers as `RungError`s with one sentence.
     """
 
-    def __init__(self, path: Path, engine: Engine, backups: Backups | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        backups: Backups | None = None,
+        *,
+        data_dir: Path | None = None,
+    ) -> None:
         self.path = path
+        self.data_dir = data_dir or path.parent  # outputs may never be written inside it
         self.engine = engine
         self.backups = backups
         self.warnings: list[str] = []
@@ -215,33 +305,26 @@ class Store:
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed if the block succeeds, rolled back otherwise."""
-        try:
-            with self._sessions.begin() as session:
-                yield session
-        except DBAPIError as exc:  # a full or failing disk is the user's to know, not a bug
-            error = _write_error(self.path, exc)
-            if error is None:
-                raise
-            raise error from None
-
-    def vacuum(self) -> None:
-        """Rebuild the file so deleted content is gone from it and from its -wal."""
-        self.engine.dispose()
-        with contextlib.closing(sqlite3.connect(self.path)) as conn:
-            conn.execute("PRAGMA secure_delete = ON")
-            conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self._sessions.begin() as session:
+            yield session
 
     def integrity_problems(self, *, full: bool = True) -> list[str]:
         """`integrity_check` (or the quicker `quick_check`) and `foreign_key_check` results."""
-        with contextlib.closing(sqlite3.connect(self.path)) as conn:
-            pragma = "integrity_check" if full else "quick_check"
-            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
-            problems = [] if rows == ["ok"] else rows
-            problems += [
-                f"row {row[1]} of {row[0]} points to a missing {row[2]}"
-                for row in conn.execute("PRAGMA foreign_key_check")
-            ]
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as conn:
+                pragma = "integrity_check" if full else "quick_check"
+                rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+                problems = [] if rows == ["ok"] else rows
+                problems += [
+                    f"row {row[1]} of {row[0]} points to a missing {row[2]}"
+                    for row in conn.execute("PRAGMA foreign_key_check")
+                ]
+        except sqlite3.DatabaseError as exc:
+            if is_busy(exc):
+                raise in_use(self.path.parent) from None
+            if not is_damage(exc):
+                raise
+            problems = [str(exc)]
         return problems
 
     def close(self) -> None:
@@ -249,7 +332,7 @@ class Store:
 
 
 def _holds_profiles(path: Path) -> bool:
-    with contextlib.closing(sqlite3.connect(path)) as conn:
+    with contextlib.closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)) as conn:
         return conn.execute("SELECT 1 FROM profiles LIMIT 1").fetchone() is not None
 
 
@@ -269,51 +352,77 @@ def _damaged(path: Path, backups: Backups, reason: str) -> DamagedDatabaseError:
     )
 
 
+def _create(path: Path) -> None:
+    """Create the database with its schema beside `path`, then rename it into place.
+
+    A first run cut short at any instant leaves no `rung.sqlite3` at all (only
+    a temporary file that the next run replaces), so an empty or schema-less
+    database file is never mistaken for one that Rung is still creating.
+    """
+    temporary = path.with_name(f".{path.name}.new")
+    remove_with_companions(temporary)
+    create_private_file(temporary)
+    try:
+        upgrade(temporary)  # its engine is disposed: the -wal is folded in and removed
+        with temporary.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        remove_with_companions(temporary)
+    sync_folder(path.parent)
+
+
+def _bring_up_to_date(path: Path, backups: Backups) -> None:
+    """Migrate an existing file to the newest schema, or refuse it with one sentence."""
+    try:
+        revision = read_revision(path)
+    except DamagedDatabaseError as exc:
+        raise _damaged(path, backups, str(exc)) from None
+    if revision is None and path.stat().st_size == 0:
+        raise _damaged(path, backups, "is empty")
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise NewerDatabaseError(
+            f"The database {path} was written by a newer version of Rung "
+            f"(schema {revision}); it was left unchanged. Update Rung to open it."
+        )
+    if revision is None:
+        upgrade(path)  # an SQLite file without tables: nothing in it to keep
+    elif revision != HEAD_REVISION:
+        migrate_with_backup(path, backups, revision)
+
+
 def open_store(data_dir: Path) -> Store:
     """Open (creating or migrating as needed) the database in `data_dir`.
 
     A damaged file is moved aside (never overwritten) and `DamagedDatabaseError`
     says where; the next open starts with a new database. A file from a newer
-    version of Rung is refused and left exactly as it is.
+    version of Rung is refused and left exactly as it is, and a file another
+    program holds is refused with `BusyDatabaseError` after a bounded wait.
     """
     path = data_dir / DATABASE_NAME
     backups = Backups(data_dir, path)
-    if path.exists():
-        try:
-            check_header(path)
-            revision = read_revision(path)
-        except DamagedDatabaseError as exc:
-            raise _damaged(path, backups, str(exc)) from None
-        if revision is not None and revision not in KNOWN_REVISIONS:
-            raise NewerDatabaseError(
-                f"The database {path} was written by a newer version of Rung "
-                f"(schema {revision}); it was left unchanged. Update Rung to open it."
-            )
-        if revision is None:
-            upgrade(path)
-        elif revision != HEAD_REVISION:
-            migrate_with_backup(path, backups, revision)
+    make_private_dir(data_dir)
+    with folder_lock(data_dir):
+        if path.exists():
+            _bring_up_to_date(path, backups)
+        else:
+            _create(path)
         store = Store(path, make_engine(path), backups)
-        problems = store.integrity_problems(full=False)
+        try:
+            problems = store.integrity_problems(full=False)
+        except BaseException:
+            store.close()
+            raise
         if any("points to a missing" not in p for p in problems):
             store.close()
             raise _damaged(path, backups, f"failed its integrity check ({problems[0]})")
-        store.warnings += problems
-    else:
-        make_private_dir(data_dir)
-        create_private_file(path)
-        try:
-            upgrade(path)
-        except Exception:
-            path.unlink(missing_ok=True)
-            raise
-        store = Store(path, make_engine(path), backups)
+    store.warnings += problems
     store.warnings += filter(None, (sqlite_version_warning(), cloud_folder_warning(data_dir)))
     return store
 
 
-def open_memory_store() -> Store:
-    """An empty in-memory store for read-only commands on a data folder with no database."""
+def open_memory_store(data_dir: Path) -> Store:
+    """An empty in-memory store for read-only commands on `data_dir` with no database yet."""
     from sqlalchemy.pool import StaticPool
 
     from app.store.models import Base
@@ -323,4 +432,4 @@ def open_memory_store() -> Store:
     )
     event.listen(engine, "connect", _on_connect)
     Base.metadata.create_all(engine)
-    return Store(Path(":memory:"), engine)
+    return Store(Path(":memory:"), engine, data_dir=data_dir)

@@ -104,7 +104,7 @@ def modes(data_dir: Path, export_dir: Path) -> int:
     services.store.backups.create()
     export_dir.mkdir()
     services.frameworks.export_file("ml-engineer", export_dir / "ladder.yaml")
-    atomic_write(export_dir / "written.bin", b"any atomic_write output")
+    atomic_write(export_dir / "written.bin", b"any atomic_write output", data_dir=data_dir)
     while_open = _modes(data_dir, export_dir)
     services.close()
     sys.stdout.write(
