@@ -183,9 +183,14 @@ def _frameworks_import(args: argparse.Namespace) -> int:
     with _services(args) as services:
         # `is_new` refuses a changed ladder under a stored version before any backup is made.
         new = services.frameworks.is_new(framework)
-        if new and existed and services.store.backups is not None:
-            services.store.backups.create("before-import")
-        info, created = services.frameworks.import_file(Path(args.file))
+        backups = services.store.backups
+        safety = (
+            backups.kept_unless_failed("before-import")
+            if new and existed and backups is not None
+            else contextlib.nullcontext()
+        )
+        with safety:
+            info, created = services.frameworks.import_file(Path(args.file))
     _out(f"Imported {info.ref}." if created else f"{info.ref} is already stored; nothing changed.")
     return 0
 

@@ -118,6 +118,23 @@ def test_a_long_write_by_another_program_refuses_a_write_and_lets_reads_through(
         "Ada"
     ]
     assert not list(data.glob("*.corrupt-*"))
+    assert Backups(data, database).all() == []  # the day's first backup went with the change
+
+
+def test_an_import_that_fails_leaves_no_backup_behind(
+    rung: Run, data: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    create_profile(rung, other, "Bob")
+    bundle = tmp_path / "bob.rung"
+    assert_ok(rung("--data-dir", other, "bundle", "export", "--profile", "Bob", "--out", bundle))
+    database = data / DATABASE_NAME
+    before = every_row(database)
+    with held(database, "writing"):
+        result = rung("--data-dir", data, "bundle", "import", bundle)
+    assert_failed(result, 1, IN_USE)
+    assert every_row(database) == before
+    assert Backups(data, database).all() == []
 
 
 def test_the_app_opening_a_held_database_says_so_and_moves_nothing(

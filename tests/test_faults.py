@@ -24,6 +24,7 @@ import json
 import os
 import queue
 import random
+import shutil
 import signal
 import sqlite3
 import stat
@@ -48,8 +49,11 @@ from app.paths import DATABASE_NAME
 from app.services import Services, open_services
 from app.store.backup import FOLDER, copy_database
 from app.store.models import CheckIn
+from app.store.revisions import HEAD_REVISION
 from tests.conftest import folder_digest
 from tests.faults.limited import BIG_NOTE, SMALL_NOTE
+from tests.helpers import Rows, every_row
+from tests.test_migrations import EARLIER, load_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = ROOT / "tests" / "faults" / "writer.py"
@@ -193,14 +197,17 @@ class Kill:
         return self.last[2] if self.last and self.last[0] == "START" else None
 
 
-class WriterServer:
-    """`tests/faults/writer.py`: imports the app once, forks a writer per kill."""
+class ForkServer:
+    """A script under `tests/faults/` that imports the app once and forks a child per kill.
 
-    def __init__(self, data_dir: Path, profile_id: str, log: Path) -> None:
+    Its lines are read by a thread, so a silent child times out instead of hanging.
+    """
+
+    def __init__(self, script: Path, args: list[str], log: Path) -> None:
         self.log = log
         self._stderr = log.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, str(WRITER), str(data_dir), profile_id],
+            [sys.executable, str(script), *args],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -235,10 +242,39 @@ class WriterServer:
             raise AssertionError(f"the writer server exited:\n{self.problem()}")
         return line
 
-    def spawn(self, seed: int) -> Kill:
+    def send(self, command: str) -> None:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(f"SPAWN {seed}\n")
+        self.proc.stdin.write(f"{command}\n")
         self.proc.stdin.flush()
+
+    def close(self) -> None:
+        if self.child is not None:  # a failed test leaves no child behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.child, signal.SIGKILL)
+        try:
+            assert self.proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):
+                self.proc.stdin.write("QUIT\n")
+                self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        finally:
+            self._reader.join(timeout=10)
+            if self.proc.stdout is not None:
+                self.proc.stdout.close()
+            self._stderr.close()
+
+
+class WriterServer(ForkServer):
+    """`tests/faults/writer.py`: forks a writer of check-ins per kill."""
+
+    def __init__(self, data_dir: Path, profile_id: str, log: Path) -> None:
+        super().__init__(WRITER, [str(data_dir), profile_id], log)
+
+    def spawn(self, seed: int) -> Kill:
+        self.send(f"SPAWN {seed}")
         words = self.line().split()
         assert words[0] == "PID", words
         self.child = int(words[1])
@@ -267,25 +303,6 @@ class WriterServer:
         assert kill.exit_code == -signal.SIGKILL, (
             f"the writer {kill.pid} ended with {kill.exit_code}, not by the kill:\n{self.problem()}"
         )
-
-    def close(self) -> None:
-        if self.child is not None:  # a failed test leaves no writer behind
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.child, signal.SIGKILL)
-        try:
-            assert self.proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError):
-                self.proc.stdin.write("QUIT\n")
-                self.proc.stdin.close()
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        finally:
-            self._reader.join(timeout=10)
-            if self.proc.stdout is not None:
-                self.proc.stdout.close()
-            self._stderr.close()
 
 
 def kill_at_a_random_moment(server: WriterServer, rng: random.Random) -> Kill:
@@ -400,6 +417,154 @@ def test_kill_9_at_random_moments_loses_no_committed_check_in(
     assert in_call.total() > 0, "no kill landed inside a write: the test proves little"
     if KILLS >= 100:  # about one kill in eight lands inside one
         assert in_transaction.total() > 0, "no kill landed inside a write transaction"
+
+
+# -- 1b. kill -9 while creating the schema or migrating ------------------------------------
+
+OPENER = ROOT / "tests" / "faults" / "opener.py"
+OPEN_KILLS = int(os.environ.get("RUNG_FAULT_OPEN_KILLS", "30"))  # per scenario
+FIRST_RUN = "first run"
+
+
+@dataclass
+class Opening:
+    """One opener process: what it said before it died."""
+
+    pid: int
+    in_transaction: bool = False  # a TX line not yet followed by TXEND
+    opened: bool = False
+    exit_code: int | None = None
+
+
+class OpenerServer(ForkServer):
+    """`tests/faults/opener.py`: forks a process that opens (creates or migrates) a folder."""
+
+    def __init__(self, data_dir: Path, log: Path) -> None:
+        super().__init__(OPENER, [str(data_dir)], log)
+
+    def open(self) -> Opening:
+        self.send("OPEN")
+        words = self.line().split()
+        assert words[0] == "PID", words
+        self.child = int(words[1])
+        return Opening(self.child)
+
+    def follow(self, opening: Opening) -> None:
+        words = self.line().split()
+        if words[0] in {"TX", "TXEND"}:
+            opening.in_transaction = words[0] == "TX"
+        elif words[0] == "OPENED":
+            opening.opened = True
+        elif words[0] == "EXIT":
+            opening.exit_code = int(words[2])
+            self.child = None
+
+    def finish(self, opening: Opening, *, kill: bool) -> None:
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(opening.pid, signal.SIGKILL)
+        while opening.exit_code is None:
+            self.follow(opening)
+        assert opening.exit_code in {0, -signal.SIGKILL}, self.problem()
+
+
+def _start_state(data_dir: Path, template: Path | None) -> None:
+    """A folder that has never been opened (no template), or one holding the old database."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    if template is not None:
+        data_dir.mkdir(mode=0o700)
+        shutil.copyfile(template, data_dir / DATABASE_NAME)
+
+
+def _check_after_open_kill(data_dir: Path, revision: str | None, before: Rows) -> str:
+    """The folder holds the old revision exactly, or the new one with every row; it opens."""
+    database = data_dir / DATABASE_NAME
+    if revision is None and not database.exists():
+        state = "none"
+    else:
+        state = _revision_of(database)
+        assert state in {revision or HEAD_REVISION, HEAD_REVISION}, state
+        assert integrity(database) == [("ok",)]
+        _assert_rows_kept(before, every_row(database), exact=state == revision)
+    with contextlib.closing(open_services(data_dir)) as services:
+        assert services.store.integrity_problems() == []
+    _assert_rows_kept(before, every_row(database), exact=False)
+    return state
+
+
+def _revision_of(database: Path) -> str:
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+def _assert_rows_kept(before: Rows, after: Rows, *, exact: bool) -> None:
+    if exact:
+        assert after == before
+        return
+    for table, rows in before.items():
+        if table != "alembic_version":
+            assert set(after[table]) == set(rows), table
+            for key, row in rows.items():
+                assert {c: after[table][key][c] for c in row} == row, (table, key)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("revision", [FIRST_RUN, *EARLIER], ids=str)
+def test_kill_9_while_creating_or_migrating_leaves_the_old_or_the_new_database(
+    revision: str, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """Half the kills at a random moment of the open, half inside its one transaction."""
+    old = None if revision == FIRST_RUN else revision
+    data_dir = tmp_path / "data"
+    template: Path | None = None
+    before: Rows = {}
+    if old is not None:
+        template = tmp_path / "template.sqlite3"
+        load_fixture(old, template)
+        before = every_row(template)
+    rng = random.Random(SEED)
+    server = OpenerServer(data_dir, tmp_path / "opener-stderr.txt")
+    states: Counter[str] = Counter()
+    inside = 0
+    try:
+        _start_state(data_dir, template)
+        started = time.monotonic()
+        opening = server.open()
+        server.finish(opening, kill=False)
+        whole = time.monotonic() - started  # one uncut open, to spread the kills over
+        for index in range(OPEN_KILLS):
+            _start_state(data_dir, template)
+            opening = server.open()
+            if index % 2:
+                while not opening.in_transaction and opening.exit_code is None:
+                    server.follow(opening)
+                time.sleep(rng.uniform(0, whole / 4))
+            else:
+                time.sleep(rng.uniform(0, 1.5 * whole))
+            server.finish(opening, kill=True)
+            inside += opening.in_transaction and not opening.opened
+            states[_check_after_open_kill(data_dir, old, before)] += 1
+        if old is not None:  # retries after kills inside the migration add no more copies
+            _start_state(data_dir, template)
+            for _ in range(3):
+                opening = server.open()
+                while not opening.in_transaction and opening.exit_code is None:
+                    server.follow(opening)
+                server.finish(opening, kill=True)
+            with contextlib.closing(open_services(data_dir)):
+                pass
+            copies = list((data_dir / "backups").glob(f"*-before-migration-from-{old}.sqlite3"))
+            assert len(copies) == 1
+            assert every_row(copies[0]) == before
+    finally:
+        server.close()
+    figure(
+        record_property,
+        f"kill -9 opening ({revision}): kills, inside the transaction, state after",
+        f"{OPEN_KILLS}, {inside}, "
+        + ", ".join(f"{state} {n}" for state, n in sorted(states.items())),
+    )
+    assert inside > 0, "no kill landed inside the transaction: the test proves little"
 
 
 def test_the_wal_reader_finds_commits_and_a_torn_transaction(tmp_path: Path) -> None:
@@ -519,6 +684,85 @@ def test_a_cli_command_that_meets_a_full_disk_says_so_in_one_sentence(
     with contextlib.closing(open_services(data_dir)) as services:
         assert services.checkins.all(seeded.profile_id) == before
     figure(record_property, "disk full: rung demo", line)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["check"], ["frameworks", "list"], ["profiles", "list"]])
+def test_a_read_only_command_on_a_full_disk_writes_nothing_and_works(
+    data_dir: Path, command: list[str]
+) -> None:
+    """A built-in ladder not stored yet (shipped by a newer Rung) is read, not written."""
+    with contextlib.closing(open_services(data_dir)):
+        pass
+    with contextlib.closing(sqlite3.connect(data_dir / DATABASE_NAME)) as conn, conn:
+        conn.execute("DELETE FROM frameworks")
+    before = folder_digest(data_dir)
+    result = run_limited("cli", "--data-dir", data_dir, *command, fsize=40_000)
+    assert result.returncode == 0, result.stderr
+    assert all(line.startswith("rung: warning: ") for line in result.stderr.splitlines())
+    if command == ["frameworks", "list"]:
+        assert "ml-engineer@1.0" in result.stdout
+    assert folder_digest(data_dir) == before
+
+
+FULL_DISK = ROOT / "tests" / "faults" / "full_disk.py"
+
+
+@pytest.mark.slow
+def test_a_restore_on_a_nearly_full_disk_says_exactly_what_happened(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """On a real 16 MiB file system with less and less room: restored and saying so, or
+    refused with the data folder as it was, never a failure reported after the commit."""
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("this machine cannot make a private mount namespace (unshare -rm)")
+    source, current = tmp_path / "source", tmp_path / "current"
+    for folder, args in ((source, ["--weekly", "--years", "3"]), (current, ["--years", "1"])):
+        result = run_limited("cli", "--data-dir", folder, "demo", "--seed", "3", *args)
+        assert result.returncode == 0, result.stderr
+    work = tmp_path / "mnt"
+    work.mkdir()
+    sizes = [str(kib) for kib in range(256, 5120, 128)]
+    driver = subprocess.run(
+        [
+            "unshare",
+            "-rm",
+            sys.executable,
+            str(FULL_DISK),
+            str(work),
+            str(source / DATABASE_NAME),
+            str(current),
+            *sizes,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert driver.returncode == 0, driver.stderr
+    outcomes: Counter[str] = Counter()
+    for line in driver.stdout.splitlines():
+        run = json.loads(line)
+        if run["code"] == 0:
+            assert run["holds"] == "source", run
+            assert run["out"].startswith("Restored the database"), run
+            outcomes["restored"] += 1
+            outcomes["restored, the -wal not yet folded in"] += run["wal_not_folded_in"]
+        else:
+            assert run["holds"] == "current", run
+            assert run["err"].startswith("rung: "), run
+            assert run["err"].count("\n") == 1, run
+            assert "nothing was" in run["err"].lower(), run
+            assert not [n for n in run["files"] if "before-restore" in n or "restore-" in n], run
+            outcomes["refused"] += 1
+    figure(
+        record_property,
+        "disk full: rung backup restore with 256 KiB to 5 MiB free",
+        ", ".join(f"{kind} {n}" for kind, n in sorted(outcomes.items())),
+    )
+    assert outcomes["restored"]
+    assert outcomes["refused"]
+    assert outcomes["restored, the -wal not yet folded in"]  # committed, then no room
 
 
 @pytest.mark.slow

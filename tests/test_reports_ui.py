@@ -364,3 +364,25 @@ def test_ctrl_e_exports_only_from_the_reports_section(
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert len(saved_to) == 1
     qtbot.waitUntil(lambda: not window.reports.exporting, timeout=10_000)
+
+
+def test_exporting_onto_the_database_is_refused_in_one_sentence(
+    qtbot: QtBot, window: Any, runner: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Save dialog's answer goes through the same check as every --out."""
+    panel: ReportsPanel = window.reports
+    window.show_section("reports")
+    _wait_for_preview(qtbot, panel, runner)
+    database = data_dir / "rung.sqlite3"
+    before = database.stat().st_size, database.stat().st_ino
+    monkeypatch.setattr(dialogs, "save_file", lambda *_args: data_dir / "rung.sqlite3.pdf")
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
+    click(panel.export_button)
+    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    assert errors == [
+        f"{data_dir / 'rung.sqlite3.pdf'} is Rung's own data (in the data folder {data_dir}); "
+        "choose a file somewhere else. Nothing was written."
+    ]
+    assert not (data_dir / "rung.sqlite3.pdf").exists()
+    assert (database.stat().st_size, database.stat().st_ino) == before

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -139,6 +141,34 @@ def test_smoke_test_fails_with_a_message_on_a_damaged_database(data_dir: Path) -
     )
     assert result.returncode == 1
     assert result.stderr.startswith("rung: The database")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_smoke_test_ends_with_a_message_when_the_window_would_show_a_dialog(
+    data_dir: Path,
+) -> None:
+    """Data no check lets in any more (a start date in the year 9999, from an older Rung)
+    makes the Dashboard fail; the smoke test says so instead of waiting on the dialog."""
+    env = _env(data_dir)
+    demo = subprocess.run(
+        [sys.executable, "-m", "app", "demo", "--years", "1"], env=env, capture_output=True
+    )
+    assert demo.returncode == 0
+    with contextlib.closing(sqlite3.connect(data_dir / "rung.sqlite3")) as conn, conn:
+        conn.execute("UPDATE profiles SET role_start = '9999-12-31'")
+        conn.execute("UPDATE profile_stages SET effective_from = '9999-12-31'")
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--smoke-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    rung_lines = [line for line in result.stderr.splitlines() if line.startswith("rung: ")]
+    assert rung_lines == [rung_lines[0]]
+    assert rung_lines[0].startswith("rung: The main window showed a dialog: ")
     assert "Traceback" not in result.stderr
 
 

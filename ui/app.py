@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.errors import DamagedDatabaseError, RungError
 from app.files import make_private_dir
@@ -136,6 +136,27 @@ class _FirstPaint(QObject):
             then()
 
 
+class _ModalWatch(QObject):
+    """For the smoke test: a modal dialog would wait for a person who is not there.
+
+    Each one is noted and closed, so the run ends (with status 1) instead of hanging.
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.seen: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_tick)
+        self._timer.start(20)
+
+    def _on_tick(self) -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QDialog):
+            text = modal.text() if isinstance(modal, QMessageBox) else modal.windowTitle()
+            self.seen.append(text)
+            modal.reject()
+
+
 class _Opening:
     """What opens once the shell is on screen: the data folder, the worker, the sections.
 
@@ -189,8 +210,11 @@ class _Opening:
         window.open(services, self.runner)
         _close_on_signals(window)
         if self._smoke_test:
+            watch = _ModalWatch(window)
             self.runner.drain()
             app.processEvents()
+            if watch.seen:
+                raise RungError(f"The main window showed a dialog: {watch.seen[0]}")
             if window.grab().isNull():
                 raise RungError("The main window could not be drawn.")
             QTimer.singleShot(0, app.quit)

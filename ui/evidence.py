@@ -583,9 +583,11 @@ class EvidencePanel(QWidget):
         services = self._services
 
         def store() -> int:
-            if services.store.backups is not None:  # a copy to go back to, as for any import
-                services.store.backups.create("before-import")
-            return services.evidence.add_many(profile_id, entries)
+            backups = services.store.backups
+            if backups is None:
+                return services.evidence.add_many(profile_id, entries)
+            with backups.kept_unless_failed("before-import"):  # as for any import
+                return services.evidence.add_many(profile_id, entries)
 
         self._runner.submit(store, self._on_imported)
 

@@ -24,6 +24,7 @@ becomes your own: `as_mine` is for a profile that is not here yet.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import math
 import os
@@ -861,9 +862,12 @@ def import_bundle(
         _check_ids(session, payload, path.name)
         holds_profiles = session.scalar(select(Profile.id).limit(1)) is not None
     new_frameworks = _new_frameworks(frameworks, payload, path.name)  # the last check
-    if holds_profiles and store.backups is not None:
-        store.backups.create("before-import")
-    with store.session() as session:
+    safety = (
+        store.backups.kept_unless_failed("before-import")
+        if holds_profiles and store.backups is not None
+        else contextlib.nullcontext()
+    )
+    with safety, store.session() as session:
         before = export_payload(session, record.id, include_private=True) if row else None
         changes = _Changes.between(before, payload, new_frameworks)
         writer = _Writer(session, record.id, utcnow())

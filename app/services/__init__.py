@@ -38,9 +38,10 @@ class Services:
         self.reports = ReportService(self)
 
     @classmethod
-    def on(cls, store: Store) -> Services:
+    def on(cls, store: Store, *, read_only: bool = False) -> Services:
+        """The services on `store`; a read-only caller's opening writes nothing."""
         frameworks = FrameworkService(store)
-        frameworks.ensure_builtins()
+        frameworks.ensure_builtins(store_them=not read_only)
         profiles = ProfileService(store, frameworks)
         checkins = CheckInService(store, frameworks, profiles)
         readiness = ReadinessService(frameworks, profiles, checkins)
@@ -76,7 +77,10 @@ class Services:
 
 
 def open_services(data_dir: Path, *, read_only: bool = False) -> Services:
-    """Open the data folder; a read-only caller never creates a database that isn't there."""
+    """Open the data folder; a read-only caller creates no database and writes nothing.
+
+    (Bringing an older database's schema up to date is the one write a reader may cause.)
+    """
     if read_only and not (data_dir / DATABASE_NAME).exists():
         return Services.on(open_memory_store(data_dir))
-    return Services.on(open_store(data_dir))
+    return Services.on(open_store(data_dir), read_only=read_only)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from app.errors import BusyDatabaseError, DatabaseError, NotFoundError
 from app.services.backups import STAGING_PREFIX
-from app.store.backup import FOLDER, BackupInfo, remove_with_companions
+from app.store.backup import FOLDER, BackupInfo, remove_unfinished, remove_with_companions
 from app.store.db import Store
 from app.store.lock import folder_lock
 from app.store.sqlite import BUSY_TIMEOUT_S, is_busy
@@ -233,11 +233,7 @@ def _set_aside_files(data_dir: Path) -> list[Path]:
 
 def _remove_leftovers(data_dir: Path) -> None:
     """Half-written copies (an interrupted backup, rewrite or restore) may hold any text."""
-    folder = data_dir / FOLDER
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if path.is_file() and (path.name.startswith(".") or path.name.endswith("-journal")):
-                path.unlink(missing_ok=True)
+    remove_unfinished(data_dir / FOLDER)
     for path in data_dir.glob(f"{STAGING_PREFIX}*"):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)

@@ -58,15 +58,25 @@ class FrameworkService:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._cache: dict[tuple[str, str], Framework] = {}
+        self._unstored: dict[tuple[str, str], Framework] = {}  # built-ins a reader sees
 
-    def ensure_builtins(self) -> None:
-        """Store each shipped framework once; a file already stored costs one hash."""
+    def ensure_builtins(self, *, store_them: bool = True) -> None:
+        """Store each shipped framework once; a file already stored costs one hash.
+
+        A read-only caller (`store_them=False`) writes nothing: a built-in not
+        stored yet (say, shipped by a newer Rung) is served from its file.
+        """
         with self._store.session() as session:
             known = set(session.scalars(select(StoredFramework.source_digest)))
             for path in builtin_framework_files():
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                if digest not in known:
-                    self._add(session, load_framework_file(path), builtin=True, digest=digest)
+                if digest in known:
+                    continue
+                framework = load_framework_file(path)
+                if store_them:
+                    self._add(session, framework, builtin=True, digest=digest)
+                else:
+                    self._unstored[(framework.id, framework.version)] = framework
 
     def _add(
         self, session: Any, framework: Framework, *, builtin: bool, digest: str | None
@@ -104,6 +114,10 @@ class FrameworkService:
         with self._store.session() as session:
             rows = session.scalars(select(StoredFramework)).all()
             infos = [_info(row) for row in rows]
+        infos += [
+            FrameworkInfo(f.id, f.version, f.name, framework_hash(f), True)
+            for f in self._unstored.values()
+        ]
         return sorted(infos, key=lambda info: (info.id, version_key(info.version)))
 
     def resolve(self, ref: str) -> FrameworkInfo:
@@ -119,6 +133,8 @@ class FrameworkService:
 
     def get(self, framework_id: str, version: str) -> Framework:
         key = (framework_id, version)
+        if key in self._unstored:
+            return self._unstored[key]
         if key not in self._cache:
             with self._store.session() as session:
                 snapshot = session.scalar(

@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,7 +30,14 @@ from app.errors import (
 from app.files import create_private_file, make_private_dir, timestamp
 from app.store.lock import folder_lock, in_use
 from app.store.revisions import KNOWN_REVISIONS, SQLITE_HEADER
-from app.store.sqlite import BUSY_TIMEOUT_S, SQLITE_BUSY, SQLITE_LOCKED, is_busy
+from app.store.sqlite import (
+    BUSY_TIMEOUT_S,
+    SQLITE_BUSY,
+    SQLITE_LOCKED,
+    error_code,
+    is_busy,
+    write_error,
+)
 
 FOLDER = "backups"
 DAILY = "daily"
@@ -82,6 +90,14 @@ def remove_with_companions(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
+def remove_unfinished(folder: Path) -> None:
+    """Delete copies cut short (temporary files, stray journals); the caller holds the lock."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.is_file() and (path.name.startswith(".") or path.name.endswith("-journal")):
+                path.unlink(missing_ok=True)
+
+
 def copy_pages(src: sqlite3.Connection, dst: sqlite3.Connection, folder: Path) -> None:
     """Copy every page of `src` into `dst` with the backup API, in one step.
 
@@ -129,7 +145,14 @@ def copy_database(source: Path, destination: Path) -> None:
             raise DatabaseError(
                 f"There is not enough disk space to write {destination.name}; nothing was changed."
             ) from None
-        raise DatabaseError(f"Copying the database to {destination} failed ({exc}).") from None
+        reason = (
+            f"{exc}: the disk may be full or failing"
+            if error_code(exc) is not None and write_error(destination, exc) is not None
+            else str(exc)
+        )
+        raise DatabaseError(
+            f"Copying the database to {destination} failed ({reason}); nothing was changed."
+        ) from None
 
 
 def check_database_file(path: Path) -> str:
@@ -196,19 +219,35 @@ class Backups:
         return sorted((b for b in found if b is not None), key=lambda b: b.created, reverse=True)
 
     def create(self, reason: str = MANUAL, *, prune: bool = True) -> BackupInfo:
-        """Back the database up now; `prune=False` leaves older backups alone for the moment."""
+        """Back the database up now; `prune=False` leaves older backups alone for the moment.
+
+        Under the data folder's lock, so copies cut short by a kill can be cleared first.
+        """
         # The reason is part of the name: keep it to what `_NAME` reads back (e.g. a
         # future revision id `0002_Add` becomes `0002-add`) rather than fail a migration.
         reason = "-".join(re.findall(r"[a-z0-9]+", reason.lower())) or MANUAL
-        make_private_dir(self.folder)
-        stamp = timestamp()
-        path = self.folder / f"rung-{stamp}-{reason}.sqlite3"
-        copy_database(self.database, path)
-        created = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-        info = BackupInfo(path.name, path, created, reason, path.stat().st_size)
-        if prune:
-            self.prune()
+        with folder_lock(self.data_dir):
+            make_private_dir(self.folder)
+            remove_unfinished(self.folder)
+            stamp = timestamp()
+            path = self.folder / f"rung-{stamp}-{reason}.sqlite3"
+            copy_database(self.database, path)
+            created = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+            info = BackupInfo(path.name, path, created, reason, path.stat().st_size)
+            if prune:
+                self.prune()
         return info
+
+    @contextlib.contextmanager
+    def kept_unless_failed(self, reason: str) -> Iterator[BackupInfo]:
+        """A backup before a risky step (an import) that goes again if the step fails:
+        a refused or failed command leaves no backup behind."""
+        info = self.create(reason)
+        try:
+            yield info
+        except BaseException:
+            remove_with_companions(info.path)
+            raise
 
     def before_migration(self, revision: str) -> Path:
         """A copy of the database before migrating it from `revision`.

@@ -35,7 +35,14 @@ from app.errors import (
 )
 from app.files import create_private_file, make_private_dir, timestamp
 from app.paths import DATABASE_NAME
-from app.store.backup import DAILY, Backups, copy_pages, remove_with_companions, sync_folder
+from app.store.backup import (
+    DAILY,
+    BackupInfo,
+    Backups,
+    copy_pages,
+    remove_with_companions,
+    sync_folder,
+)
 from app.store.lock import folder_lock, in_use
 from app.store.revisions import HEAD_REVISION, KNOWN_REVISIONS, SQLITE_HEADER
 from app.store.sqlite import BUSY_TIMEOUT_S, is_busy, is_damage, write_error
@@ -218,10 +225,14 @@ def restore_into(source: Path, database: Path) -> None:
         try:
             copy_pages(src, dst, database.parent)
         except sqlite3.Error as exc:
-            error = known_error(database, exc)
-            if error is None:
+            if is_busy(exc):
+                raise in_use(database.parent) from None
+            if write_error(database, exc) is None:
                 raise
-            raise error from None
+            raise DatabaseError(
+                f"Restoring into {database} failed: the disk is full or failing ({exc}); "
+                "nothing was restored, and it holds what it held before."
+            ) from None
         with contextlib.suppress(sqlite3.Error):
             dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -269,8 +280,10 @@ class Store:
     """An open database: hands out sessions and owns the engine.
 
     The first write of each day is preceded by a backup of the database as it
-    was (see `app.store.backup`). SQLite errors that are not bugs (busy, a
-    full or failing disk) reach callers as `RungError`s with one sentence.
+    was (see `app.store.backup`); if that unit of work fails, the backup goes
+    again, so a refused change leaves nothing behind. SQLite errors that are
+    not bugs (busy, a full or failing disk) reach callers as `RungError`s with
+    one sentence.
     """
 
     def __init__(
@@ -287,6 +300,7 @@ class Store:
         self.backups = backups
         self.warnings: list[str] = []
         self._backup_checked: date | None = None
+        self._daily: BackupInfo | None = None  # taken by the unit of work under way
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         if backups is not None:
             event.listen(engine, "before_cursor_execute", self._before_execute)
@@ -299,14 +313,23 @@ class Store:
         if self._backup_checked == today or self.backups is None:
             return
         if not self.backups.taken_today(today) and _holds_profiles(self.path):
-            self.backups.create(DAILY)  # if this fails, the write fails and the next one retries
+            # If this fails, the write fails and the next one retries.
+            self._daily = self.backups.create(DAILY)
         self._backup_checked = today
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed if the block succeeds, rolled back otherwise."""
-        with self._sessions.begin() as session:
-            yield session
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except BaseException:
+            if self._daily is not None:  # the database is as it was: so is the folder
+                remove_with_companions(self._daily.path)
+                self._backup_checked = None
+            raise
+        finally:
+            self._daily = None
 
     def integrity_problems(self, *, full: bool = True) -> list[str]:
         """`integrity_check` (or the quicker `quick_check`) and `foreign_key_check` results."""
