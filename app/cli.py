@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app.errors import DatabaseError, NotFoundError, RungError, UsageError
+from app.dates import check_date, check_interval
+from app.errors import DatabaseError, InvalidInputError, NotFoundError, RungError, UsageError
 from app.paths import DATABASE_NAME, default_data_dir
 from app.report import AUDIENCES
 
@@ -43,11 +44,19 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _lower_first(message: str) -> str:
+    return message[:1].lower() + message[1:].rstrip(".")
+
+
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+    try:
+        return check_date(day)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(_lower_first(str(exc))) from None
 
 
 def _positive(text: str) -> int:
@@ -58,6 +67,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
     return value
+
+
+def _interval(text: str) -> int:
+    try:
+        return check_interval(_positive(text))
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(_lower_first(str(exc))) from None
 
 
 def _out(text: str = "") -> None:
@@ -588,7 +604,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--level", required=True, help="the current level's id")
     sub.add_argument("--target", required=True, help="the target level's id")
     sub.add_argument("--started", type=_iso_date, help="role start date (default today)")
-    sub.add_argument("--interval", type=_positive, default=30, help="check-in interval in days")
+    sub.add_argument(
+        "--interval", type=_interval, default=30, help="check-in interval in days (1 to 366)"
+    )
     sub.add_argument("--manager", help="the manager's name")
     sub = command(profiles, "delete", _profiles_delete, "delete a profile and its history")
     sub.add_argument("profile", metavar="P")

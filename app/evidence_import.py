@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from app.dates import check_date
 from app.errors import InvalidInputError
 from app.services.evidence import Tag
 from app.store.models import TAG_KINDS
@@ -52,9 +53,14 @@ def _date(text: str, where: str) -> date:
     text = text.strip()
     if _DATE.fullmatch(text):
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            try:
+                return check_date(day)
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"{where}: {_lower_first(str(exc))}") from None
     raise InvalidInputError(f"{where}: the date '{text}' is not a date in the form YYYY-MM-DD")
 
 

@@ -298,6 +298,15 @@ def test_text_survives_exactly(rung: Run, data: Path) -> None:
     assert resolved_name(rung, data, name) == name
 
 
+def test_the_first_and_last_accepted_dates(rung: Run, data: Path) -> None:
+    """1900-01-01 and 2199-12-31 are accepted, and readiness works on each of them."""
+    for name, day in (("Early", "1900-01-01"), ("Late", "2199-12-31")):
+        create_profile(rung, data, name, "--started", day, "--interval", "366")
+        for on in ("1900-01-01", "2199-12-31"):
+            assert_ok(rung("--data-dir", data, "readiness", "--profile", name, "--on", on))
+    assert [r["role_start"] for r in profiles_json(rung, data)] == ["1900-01-01", "2199-12-31"]
+
+
 # -- check-ins and the demo ---------------------------------------------------
 
 
@@ -498,6 +507,38 @@ FAILURES: list[tuple[str, list[str], int, str]] = [
     ("bad date", [*CREATE, *LEVELS, "--started", "2024-13-01"], 2, "2024-13-01"),
     ("date in another format", [*CREATE, *LEVELS, "--started", "01/02/2024"], 2, "YYYY-MM-DD"),
     ("interval not a number", [*CREATE, *LEVELS, "--interval", "weekly"], 2, "'weekly'"),
+    (
+        "start in year 9999",
+        [*CREATE, *LEVELS, "--started", "9999-12-31"],
+        2,
+        "Argument --started: the date 9999-12-31 is not between 1900-01-01 and 2199-12-31",
+    ),
+    (
+        "start in year 1",
+        [*CREATE, *LEVELS, "--started", "0001-01-01"],
+        2,
+        "the date 0001-01-01 is not between 1900-01-01 and 2199-12-31",
+    ),
+    ("start the day before 1900", [*CREATE, *LEVELS, "--started", "1899-12-31"], 2, "1899-12-31"),
+    ("start the day after 2199", [*CREATE, *LEVELS, "--started", "2200-01-01"], 2, "2200-01-01"),
+    (
+        "readiness on a far date",
+        ["readiness", "--profile", DEMO_NAME, "--on", "9999-12-31"],
+        2,
+        "Argument --on: the date 9999-12-31 is not between",
+    ),
+    (
+        "report from a far date",
+        ["report", "--profile", DEMO_NAME, "--out", "{out}/r.pdf", "--from", "0001-01-01"],
+        2,
+        "Argument --from: the date 0001-01-01 is not between",
+    ),
+    (
+        "report to a far date",
+        ["report", "--profile", DEMO_NAME, "--out", "{out}/r.pdf", "--to", "9999-12-31"],
+        2,
+        "Argument --to: the date 9999-12-31 is not between",
+    ),
     ("interval zero", [*CREATE, *LEVELS, "--interval", "0"], 2, "positive whole number"),
     ("demo years not a number", ["demo", "--years", "two"], 2, "'two'"),
     ("demo years negative", ["demo", "--years", "-1"], 2, "positive"),
@@ -535,7 +576,7 @@ FAILURES: list[tuple[str, list[str], int, str]] = [
         1,
         "control character",
     ),
-    ("interval over a year", [*CREATE, *LEVELS, "--interval", "400"], 1, "366"),
+    ("interval over a year", [*CREATE, *LEVELS, "--interval", "400"], 2, "between 1 and 366"),
     (
         "validate invalid framework",
         ["frameworks", "validate", "{in}/invalid.yaml"],

@@ -114,3 +114,17 @@ def test_arbitrary_cells_never_crash(day: str, title: str, tags: str) -> None:
     csv.writer(out).writerows([["date", "title", "tags"], [day, title, tags]])
     _clean("wins.csv", out.getvalue().encode("utf-8", "surrogatepass"))
     _clean("wins.md", f"- {day}: {title} — {tags}".encode("utf-8", "surrogatepass"))
+
+
+# -- bounded input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01"])
+def test_dates_outside_the_calendar_are_row_problems(day: str) -> None:
+    csv_preview = parse_csv(f"date,title\n{day},Far away\n1900-01-01,First day\n")
+    md_preview = parse_markdown(f"- {day}: Far away\n- 2199-12-31: Last day\n")
+    assert [r.title for r in csv_preview.rows] == ["First day"]
+    assert [r.title for r in md_preview.rows] == ["Last day"]
+    problem = f"the date {day} is not between 1900-01-01 and 2199-12-31"
+    assert csv_preview.problems == [f"row 2: {problem}"]
+    assert md_preview.problems == [f"line 1: {problem}"]
