@@ -3,6 +3,13 @@
 Exit status: 0 on success, 2 on a usage error, 1 on any other error, always
 with one plain sentence on stderr and never a traceback. A command that fails
 changes nothing in the data folder.
+
+Stored text and file names can hold control characters (an escape sequence in
+a profile's name, a framework stored by an older Rung). Every line written for
+a person, on stdout or stderr, shows each control character (U+0000–U+001F,
+U+007F–U+009F, line breaks and tabs included) as a `\\xNN` escape, so nothing
+printed can move the cursor, recolour or retitle the terminal; JSON output
+escapes them as `\\u00NN`, which JSON parsers read back as the same text.
 """
 
 from __future__ import annotations
@@ -76,14 +83,29 @@ def _interval(text: str) -> int:
         raise argparse.ArgumentTypeError(_lower_first(str(exc))) from None
 
 
+_VISIBLE = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}  # json escapes the rest
+
+
+def _visible(text: str) -> str:
+    """`text` with every control character shown as a `\\xNN` escape (see the docstring)."""
+    return text.translate(_VISIBLE)
+
+
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """One line for a person on stdout; control characters in `text` are shown escaped."""
+    sys.stdout.write(_visible(text) + "\n")
+
+
+def _json_text_out(text: str) -> None:
+    """JSON text on stdout: the controls JSON allows raw (DEL, C1) escaped as `\\u00NN`."""
+    sys.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
 
 
 def _json_out(data: Any) -> None:
     import json
 
-    _out(json.dumps(data, ensure_ascii=False, indent=2))
+    _json_text_out(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 # -- opening the data folder -------------------------------------------------
@@ -377,7 +399,7 @@ def _check(args: argparse.Namespace) -> int:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise DatabaseError(f"The database {path} has problems: {'; '.join(problems[:5])}{more}.")
     for warning in warnings:
-        sys.stderr.write(f"rung: warning: {warning}\n")
+        sys.stderr.write(f"rung: warning: {_visible(warning)}\n")
     _out(f"The database {path} passed the full integrity check.")
     return 0
 
@@ -414,7 +436,7 @@ def _readiness(args: argparse.Namespace) -> int:
         profile = services.profiles.resolve(args.profile)
         result = services.readiness.as_of(profile.id, day)
     if args.json:
-        _out(result.model_dump_json(indent=2))
+        _json_text_out(result.model_dump_json(indent=2))
         return 0
     _out(f"{profile.name}: readiness {readiness_text(result)} (as of {day.isoformat()}).")
     for dimension in result.dimensions:
@@ -701,7 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args)
     except RungError as exc:
-        sys.stderr.write(f"rung: {exc}\n")
+        sys.stderr.write(f"rung: {_visible(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("rung: interrupted.\n")
@@ -711,5 +733,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
         return 0
     except Exception as exc:
-        sys.stderr.write(f"rung: {_plain(exc)}\n")
+        sys.stderr.write(f"rung: {_visible(_plain(exc))}\n")
         return 1

@@ -7,8 +7,10 @@ the data folder exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -305,6 +307,62 @@ def test_the_first_and_last_accepted_dates(rung: Run, data: Path) -> None:
         for on in ("1900-01-01", "2199-12-31"):
             assert_ok(rung("--data-dir", data, "readiness", "--profile", name, "--on", on))
     assert [r["role_start"] for r in profiles_json(rung, data)] == ["1900-01-01", "2199-12-31"]
+
+
+ESCAPE = "\x1b[31m\x1b]0;pwned\x07\x9b2J\x7f"  # red, a window title, 8-bit CSI, DEL
+
+
+def _plant(data: Path, sql: str, *args: Any) -> None:
+    """Write around the services' checks, as a database from an older Rung might hold."""
+    with contextlib.closing(sqlite3.connect(data / DATABASE_NAME)) as conn:
+        conn.execute(sql, args)
+        conn.commit()
+
+
+def test_control_characters_in_stored_text_are_printed_escaped(rung: Run, data: Path) -> None:
+    """A name holding escape sequences reaches the terminal as visible text, never as codes."""
+    profile = create_profile(rung, data, "Mallory")
+    _plant(data, "UPDATE profiles SET name = ?", f"Mal{ESCAPE}lory")
+    snapshot = json.loads(rung("--data-dir", data, "frameworks", "show", BUILTIN, "--json").out)
+    snapshot["name"] = f"Ladder{ESCAPE}"
+    snapshot["levels"][0]["name"] = "Junior\nline two"
+    _plant(
+        data,
+        "UPDATE frameworks SET name = ?, snapshot = ?",
+        snapshot["name"],
+        json.dumps(snapshot),
+    )
+    shown = "\\x1b[31m\\x1b]0;pwned\\x07\\x9b2J\\x7f"
+    outputs = {
+        "profiles list": rung("--data-dir", data, "profiles", "list"),
+        "frameworks list": rung("--data-dir", data, "frameworks", "list"),
+        "frameworks show": rung("--data-dir", data, "frameworks", "show", BUILTIN),
+        "checkins list": rung("--data-dir", data, "checkins", "list", "--profile", profile),
+    }
+    for command, result in outputs.items():
+        assert_ok(result)
+        controls = [ch for ch in result.out if unicodedata.category(ch) == "Cc" and ch != "\n"]
+        assert controls == [], command
+    assert outputs["profiles list"].out.startswith(f"{profile}  Mal{shown}lory  ")
+    assert outputs["frameworks list"].out.count("\n") == 1
+    assert f"Ladder{shown}" in outputs["frameworks list"].out
+    assert f"Ladder{shown} ({BUILTIN}@1.0)\n" in outputs["frameworks show"].out
+    assert "Junior\\x0aline two [" in outputs["frameworks show"].out
+    assert outputs["checkins list"].out == f"Mal{shown}lory has no check-ins yet.\n"
+    # JSON keeps the text exactly, escaped the JSON way.
+    listed = rung("--data-dir", data, "profiles", "list", "--json")
+    assert not [ch for ch in listed.out if unicodedata.category(ch) == "Cc" and ch != "\n"]
+    assert listed.json()[0]["name"] == f"Mal{ESCAPE}lory"
+    # Errors that quote stored text are one escaped line too.
+    failed = rung("--data-dir", data, "checkins", "list", "--profile", "Nobody")
+    assert_failed(failed, 1, f"{profile} (Mal{shown}lory)")
+
+
+def test_control_characters_typed_on_the_command_line_are_echoed_escaped(
+    rung: Run, data: Path
+) -> None:
+    result = rung("--data-dir", data, "frameworks", "show", "\x1b[2J\n")
+    assert_failed(result, 1, "No framework '\\x1b[2J\\x0a' is stored")
 
 
 # -- check-ins and the demo ---------------------------------------------------
