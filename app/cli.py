@@ -3,6 +3,13 @@
 Exit status: 0 on success, 2 on a usage error, 1 on any other error, always
 with one plain sentence on stderr and never a traceback. A command that fails
 changes nothing in the data folder.
+
+Stored text and file names can hold control characters (an escape sequence in
+a profile's name, a framework stored by an older Rung). Every line written for
+a person, on stdout or stderr, shows each control character (U+0000–U+001F,
+U+007F–U+009F, line breaks and tabs included) as a `\\xNN` escape, so nothing
+printed can move the cursor, recolour or retitle the terminal; JSON output
+escapes them as `\\u00NN`, which JSON parsers read back as the same text.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app.errors import DatabaseError, NotFoundError, RungError, UsageError
+from app.dates import check_date, check_interval
+from app.errors import DatabaseError, InvalidInputError, NotFoundError, RungError, UsageError
 from app.paths import DATABASE_NAME, default_data_dir
 from app.report import AUDIENCES
 
@@ -43,11 +51,19 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _lower_first(message: str) -> str:
+    return message[:1].lower() + message[1:].rstrip(".")
+
+
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+    try:
+        return check_date(day)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(_lower_first(str(exc))) from None
 
 
 def _positive(text: str) -> int:
@@ -60,14 +76,36 @@ def _positive(text: str) -> int:
     return value
 
 
+def _interval(text: str) -> int:
+    try:
+        return check_interval(_positive(text))
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(_lower_first(str(exc))) from None
+
+
+_VISIBLE = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}  # json escapes the rest
+
+
+def _visible(text: str) -> str:
+    """`text` with every control character shown as a `\\xNN` escape (see the docstring)."""
+    return text.translate(_VISIBLE)
+
+
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """One line for a person on stdout; control characters in `text` are shown escaped."""
+    sys.stdout.write(_visible(text) + "\n")
+
+
+def _json_text_out(text: str) -> None:
+    """JSON text on stdout: the controls JSON allows raw (DEL, C1) escaped as `\\u00NN`."""
+    sys.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
 
 
 def _json_out(data: Any) -> None:
     import json
 
-    _out(json.dumps(data, ensure_ascii=False, indent=2))
+    _json_text_out(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 # -- opening the data folder -------------------------------------------------
@@ -366,7 +404,7 @@ def _check(args: argparse.Namespace) -> int:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise DatabaseError(f"The database {path} has problems: {'; '.join(problems[:5])}{more}.")
     for warning in warnings:
-        sys.stderr.write(f"rung: warning: {warning}\n")
+        sys.stderr.write(f"rung: warning: {_visible(warning)}\n")
     _out(f"The database {path} passed the full integrity check.")
     return 0
 
@@ -403,7 +441,7 @@ def _readiness(args: argparse.Namespace) -> int:
         profile = services.profiles.resolve(args.profile)
         result = services.readiness.as_of(profile.id, day)
     if args.json:
-        _out(result.model_dump_json(indent=2))
+        _json_text_out(result.model_dump_json(indent=2))
         return 0
     _out(f"{profile.name}: readiness {readiness_text(result)} (as of {day.isoformat()}).")
     for dimension in result.dimensions:
@@ -593,7 +631,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--level", required=True, help="the current level's id")
     sub.add_argument("--target", required=True, help="the target level's id")
     sub.add_argument("--started", type=_iso_date, help="role start date (default today)")
-    sub.add_argument("--interval", type=_positive, default=30, help="check-in interval in days")
+    sub.add_argument(
+        "--interval", type=_interval, default=30, help="check-in interval in days (1 to 366)"
+    )
     sub.add_argument("--manager", help="the manager's name")
     sub = command(profiles, "delete", _profiles_delete, "delete a profile and its history")
     sub.add_argument("profile", metavar="P")
@@ -688,7 +728,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args)
     except RungError as exc:
-        sys.stderr.write(f"rung: {exc}\n")
+        sys.stderr.write(f"rung: {_visible(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("rung: interrupted.\n")
@@ -698,5 +738,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
         return 0
     except Exception as exc:
-        sys.stderr.write(f"rung: {_plain(exc)}\n")
+        sys.stderr.write(f"rung: {_visible(_plain(exc))}\n")
         return 1

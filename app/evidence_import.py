@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from app.dates import check_date
 from app.errors import InvalidInputError
 from app.services.evidence import Tag
 from app.store.models import TAG_KINDS
@@ -52,9 +53,14 @@ def _date(text: str, where: str) -> date:
     text = text.strip()
     if _DATE.fullmatch(text):
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            try:
+                return check_date(day)
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"{where}: {_lower_first(str(exc))}") from None
     raise InvalidInputError(f"{where}: the date '{text}' is not a date in the form YYYY-MM-DD")
 
 
@@ -110,11 +116,10 @@ def parse_csv(text: str, known: Collection[Tag] | None = None) -> BragPreview:
     """Rows of a CSV whose header names `date` and `title` (and maybe description, link,
     tags); rows are counted as a spreadsheet does, the header being row 1."""
     preview = BragPreview()
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InvalidInputError(f"The file is not a readable CSV file ({exc}).") from None
+    records, broken = _csv_records(text)
     if not records:
+        if broken:
+            raise InvalidInputError(f"The file is not a readable CSV file ({broken}).")
         raise InvalidInputError("The file is empty.")
     header = [name.strip().lower() for name in records[0]]
     missing = [name for name in ("date", "title") if name not in header]
@@ -148,7 +153,26 @@ def parse_csv(text: str, known: Collection[Tag] | None = None) -> BragPreview:
             )
         except InvalidInputError as exc:
             preview.problems.append(str(exc))
+    if broken:
+        preview.problems.append(f"row {len(records) + 1}: {broken}")
     return preview
+
+
+def _csv_records(text: str) -> tuple[list[list[str]], str | None]:
+    """The records up to the first that is not valid CSV, and what is wrong with that one.
+
+    Parsed strictly: leniently, a quote that is never closed takes every row after it
+    into one cell without a word.
+    """
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), strict=True):
+            records.append(record)
+    except csv.Error as exc:
+        if "end of data" in str(exc):  # strict mode's only error at the end of the text
+            return records, "a quote is never closed; the rows after it cannot be read"
+        return records, f"the row is not valid CSV ({exc}); the rows after it were not read"
+    return records, None
 
 
 def parse_markdown(text: str, known: Collection[Tag] | None = None) -> BragPreview:
@@ -201,8 +225,12 @@ def parse_bytes(data: bytes, name: str, known: Collection[Tag] | None = None) ->
 
 
 def read_file(path: Path, known: Collection[Tag] | None = None) -> BragPreview:
+    """Read at most MAX_BYTES + 1 bytes: a larger file is refused without reading it whole."""
     try:
-        data = path.read_bytes()
+        if path.stat().st_size > MAX_BYTES:
+            raise InvalidInputError(f"{path.name} is larger than {MAX_BYTES // 1_000_000} MB.")
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # the file may have grown, or be a pipe
     except OSError as exc:
         raise InvalidInputError(f"{path.name} cannot be read ({exc.strerror}).") from None
     return parse_bytes(data, path.name, known)

@@ -7,7 +7,8 @@ criticality-weighted mean of attainments (a dimension with nothing left counts
 fully); readiness = Σ dimension weight × score. Points lost per skill add up
 to 100 − readiness. Gates (a Critical skill below expectation, an overdue
 milestone) cap the verdict below Ready. The projection fits a least-squares
-line through readiness over time.
+line through readiness over time; a line so flat that it meets Ready outside
+the calendar Rung accepts (`app.dates`) is not projected.
 
 `Readiness` is the one result model the UI, the CLI and the PDF all show.
 """
@@ -24,6 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from app.dates import MAX_DATE, MIN_DATE
 from app.framework.model import Framework
 from app.milestones import due_date
 
@@ -61,7 +63,7 @@ class Gate(BaseModel):
 
 
 class Projection(BaseModel):
-    status: Literal["reached", "projected", "not-projected", "too-few-points"]
+    status: Literal["reached", "projected", "not-projected", "too-few-points", "too-far"]
     date: dt.date | None = None
     threshold: float
     slope_per_month: float | None = None  # readiness points per 30 days
@@ -292,6 +294,14 @@ def project(framework: Framework, points: Sequence[Point]) -> Projection:
     intercept = mean_y - slope * mean_x
     days = (threshold - intercept) / slope
     whole_days = math.ceil(days)  # the first day at or past it (exact for a Fraction)
+    if not MIN_DATE.toordinal() <= origin.toordinal() + whole_days <= MAX_DATE.toordinal():
+        return Projection(  # so slow that the date would be centuries off, or overflow
+            status="too-far",
+            threshold=float(threshold),
+            slope_per_month=float(slope * 30),
+            line_start=origin,
+            line_start_value=float(intercept),
+        )
     return Projection(
         status="projected",
         date=origin + timedelta(days=whole_days),
@@ -333,5 +343,10 @@ def projection_text(readiness: Readiness) -> str:
     return {
         "reached": "The Ready threshold is reached.",
         "not-projected": "Not projected: readiness is not rising.",
+        "too-far": (
+            f"Not projected: at this pace, Ready is after {MAX_DATE.isoformat()}."
+            if (projection.line_start_value or 0) < projection.threshold
+            else f"Not projected: your trend line crossed Ready before {MIN_DATE.isoformat()}."
+        ),
         "too-few-points": "Not projected yet: it needs check-ins on three dates.",
     }[projection.status]

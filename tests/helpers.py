@@ -20,8 +20,9 @@ import yaml
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QRadioButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDateEdit, QRadioButton, QScrollArea, QWidget
 
+from app.dates import MAX_DATE, MIN_DATE
 from app.paths import builtin_framework_files
 from app.services import Services
 from app.store.lock import LOCK_NAME
@@ -207,6 +208,23 @@ def import_framework(services: Services, tmp_path: Path, data: dict[str, Any] | 
     info, created = services.frameworks.import_file(path)
     assert created
     return info.ref
+
+
+# -- widgets -------------------------------------------------------------------------
+
+CALENDAR = (MIN_DATE, MAX_DATE)  # the dates a date field may hold (`app.dates`)
+
+
+def date_ranges(widget: QWidget) -> dict[str, tuple[date, date]]:
+    """Each date field under `widget`, by its accessible name: its earliest and latest date."""
+    ranges: dict[str, tuple[date, date]] = {}
+    for edit in widget.findChildren(QDateEdit):
+        low, high = edit.minimumDate(), edit.maximumDate()
+        ranges[edit.accessibleName()] = (
+            date(low.year(), low.month(), low.day()),
+            date(high.year(), high.month(), high.day()),
+        )
+    return ranges
 
 
 # -- real mouse and key events -------------------------------------------------

@@ -395,6 +395,36 @@ DAMAGED: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         "the bundle has no evidence entry 'nowhere'",
     ),
     "an id used twice": (_edited(_same_ids, seal=True), "payload.checkins[1].id: the id"),
+    "a role start in year 9999": (
+        _edited(lambda d: d["payload"]["profile"].update(role_start="9999-12-31"), seal=True),
+        "payload.profile.role_start: the date 9999-12-31 is not between 1900-01-01 and 2199-12-31.",
+    ),
+    "a check-in in year 1": (
+        _edited(lambda d: d["payload"]["checkins"][0].update(date="0001-01-01"), seal=True),
+        "payload.checkins[0].date: the date 0001-01-01 is not between",
+    ),
+    "a goal due after 2199": (
+        _edited(lambda d: d["payload"]["goals"][0].update(due="2200-01-01"), seal=True),
+        "payload.goals[0].due: the date 2200-01-01 is not between",
+    ),
+    "a time in year 9999": (
+        _edited(
+            lambda d: d["payload"]["profile"].update(updated_at="9999-12-31T23:59:59"), seal=True
+        ),
+        "payload.profile.updated_at: the time 9999-12-31T23:59:59 is not between",
+    ),
+    "an export time in year 9999": (
+        _edited(lambda d: d.update(exported_at="9999-12-31T00:00:00Z"), seal=True),
+        "exported_at: the time 9999-12-31T00:00:00 is not between",
+    ),
+    "an export time in month 13": (
+        _edited(lambda d: d.update(exported_at="2026-13-01T00:00:00Z"), seal=True),
+        "exported_at: this is not a time such as 2026-05-02T09:00:00Z",
+    ),
+    "a check-in interval of ten years": (
+        _edited(lambda d: d["payload"]["profile"].update(checkin_interval_days=3650), seal=True),
+        "payload.profile.checkin_interval_days: input should be less than or equal to 366",
+    ),
 }
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
-from tests.helpers import click, type_text
+from tests.helpers import CALENDAR, click, date_ranges, type_text
 from ui.checkin import NOT_APPLICABLE, SkillRater
 
 pytestmark = pytest.mark.gui
@@ -194,3 +194,24 @@ def test_radio_buttons_carry_the_scale_words(qtbot: QtBot, main_window: Any, run
     shown = {label.text() for label in anchors}
     assert {p.anchor for p in scale} <= shown
     assert any("Expected: 2 as Junior ML Engineer" in text for text in shown)
+
+
+def test_date_fields_hold_only_dates_in_the_calendar(
+    qtbot: QtBot, main_window: Any, runner: Any
+) -> None:
+    """The first-run form's start date, the check-in date and every milestone's status date."""
+    assert date_ranges(main_window.first_run) == {"Role start date": CALENDAR}
+    _create_profile(qtbot, main_window)
+    main_window.show_section("checkin")
+    runner.drain()
+    panel = main_window.checkin
+    assert date_ranges(panel) == {"Check-in date": CALENDAR}
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._state is not None)
+    framework = panel._state.framework
+    for _ in framework.dimensions:
+        qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    assert panel._page_builders[panel.current_step()][0] == "Milestones"
+    ranges = date_ranges(panel.steps.currentWidget())
+    assert len(ranges) == len(framework.milestones)
+    assert set(ranges.values()) == {CALENDAR}

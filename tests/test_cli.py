@@ -7,8 +7,10 @@ the data folder exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -298,6 +300,71 @@ def test_text_survives_exactly(rung: Run, data: Path) -> None:
     assert resolved_name(rung, data, name) == name
 
 
+def test_the_first_and_last_accepted_dates(rung: Run, data: Path) -> None:
+    """1900-01-01 and 2199-12-31 are accepted, and readiness works on each of them."""
+    for name, day in (("Early", "1900-01-01"), ("Late", "2199-12-31")):
+        create_profile(rung, data, name, "--started", day, "--interval", "366")
+        for on in ("1900-01-01", "2199-12-31"):
+            assert_ok(rung("--data-dir", data, "readiness", "--profile", name, "--on", on))
+    assert [r["role_start"] for r in profiles_json(rung, data)] == ["1900-01-01", "2199-12-31"]
+
+
+ESCAPE = "\x1b[31m\x1b]0;pwned\x07\x9b2J\x7f"  # red, a window title, 8-bit CSI, DEL
+
+
+def _plant(data: Path, sql: str, *args: Any) -> None:
+    """Write around the services' checks, as a database from an older Rung might hold."""
+    with contextlib.closing(sqlite3.connect(data / DATABASE_NAME)) as conn:
+        conn.execute(sql, args)
+        conn.commit()
+
+
+def test_control_characters_in_stored_text_are_printed_escaped(rung: Run, data: Path) -> None:
+    """A name holding escape sequences reaches the terminal as visible text, never as codes."""
+    profile = create_profile(rung, data, "Mallory")
+    _plant(data, "UPDATE profiles SET name = ?", f"Mal{ESCAPE}lory")
+    snapshot = json.loads(rung("--data-dir", data, "frameworks", "show", BUILTIN, "--json").out)
+    snapshot["name"] = f"Ladder{ESCAPE}"
+    snapshot["levels"][0]["name"] = "Junior\nline two"
+    _plant(
+        data,
+        "UPDATE frameworks SET name = ?, snapshot = ?",
+        snapshot["name"],
+        json.dumps(snapshot),
+    )
+    shown = "\\x1b[31m\\x1b]0;pwned\\x07\\x9b2J\\x7f"
+    outputs = {
+        "profiles list": rung("--data-dir", data, "profiles", "list"),
+        "frameworks list": rung("--data-dir", data, "frameworks", "list"),
+        "frameworks show": rung("--data-dir", data, "frameworks", "show", BUILTIN),
+        "checkins list": rung("--data-dir", data, "checkins", "list", "--profile", profile),
+    }
+    for command, result in outputs.items():
+        assert_ok(result)
+        controls = [ch for ch in result.out if unicodedata.category(ch) == "Cc" and ch != "\n"]
+        assert controls == [], command
+    assert outputs["profiles list"].out.startswith(f"{profile}  Mal{shown}lory  ")
+    assert outputs["frameworks list"].out.count("\n") == 1
+    assert f"Ladder{shown}" in outputs["frameworks list"].out
+    assert f"Ladder{shown} ({BUILTIN}@1.0)\n" in outputs["frameworks show"].out
+    assert "Junior\\x0aline two [" in outputs["frameworks show"].out
+    assert outputs["checkins list"].out == f"Mal{shown}lory has no check-ins yet.\n"
+    # JSON keeps the text exactly, escaped the JSON way.
+    listed = rung("--data-dir", data, "profiles", "list", "--json")
+    assert not [ch for ch in listed.out if unicodedata.category(ch) == "Cc" and ch != "\n"]
+    assert listed.json()[0]["name"] == f"Mal{ESCAPE}lory"
+    # Errors that quote stored text are one escaped line too.
+    failed = rung("--data-dir", data, "checkins", "list", "--profile", "Nobody")
+    assert_failed(failed, 1, f"{profile} (Mal{shown}lory)")
+
+
+def test_control_characters_typed_on_the_command_line_are_echoed_escaped(
+    rung: Run, data: Path
+) -> None:
+    result = rung("--data-dir", data, "frameworks", "show", "\x1b[2J\n")
+    assert_failed(result, 1, "No framework '\\x1b[2J\\x0a' is stored")
+
+
 # -- check-ins and the demo ---------------------------------------------------
 
 
@@ -498,6 +565,38 @@ FAILURES: list[tuple[str, list[str], int, str]] = [
     ("bad date", [*CREATE, *LEVELS, "--started", "2024-13-01"], 2, "2024-13-01"),
     ("date in another format", [*CREATE, *LEVELS, "--started", "01/02/2024"], 2, "YYYY-MM-DD"),
     ("interval not a number", [*CREATE, *LEVELS, "--interval", "weekly"], 2, "'weekly'"),
+    (
+        "start in year 9999",
+        [*CREATE, *LEVELS, "--started", "9999-12-31"],
+        2,
+        "Argument --started: the date 9999-12-31 is not between 1900-01-01 and 2199-12-31",
+    ),
+    (
+        "start in year 1",
+        [*CREATE, *LEVELS, "--started", "0001-01-01"],
+        2,
+        "the date 0001-01-01 is not between 1900-01-01 and 2199-12-31",
+    ),
+    ("start the day before 1900", [*CREATE, *LEVELS, "--started", "1899-12-31"], 2, "1899-12-31"),
+    ("start the day after 2199", [*CREATE, *LEVELS, "--started", "2200-01-01"], 2, "2200-01-01"),
+    (
+        "readiness on a far date",
+        ["readiness", "--profile", DEMO_NAME, "--on", "9999-12-31"],
+        2,
+        "Argument --on: the date 9999-12-31 is not between",
+    ),
+    (
+        "report from a far date",
+        ["report", "--profile", DEMO_NAME, "--out", "{out}/r.pdf", "--from", "0001-01-01"],
+        2,
+        "Argument --from: the date 0001-01-01 is not between",
+    ),
+    (
+        "report to a far date",
+        ["report", "--profile", DEMO_NAME, "--out", "{out}/r.pdf", "--to", "9999-12-31"],
+        2,
+        "Argument --to: the date 9999-12-31 is not between",
+    ),
     ("interval zero", [*CREATE, *LEVELS, "--interval", "0"], 2, "positive whole number"),
     ("demo years not a number", ["demo", "--years", "two"], 2, "'two'"),
     ("demo years negative", ["demo", "--years", "-1"], 2, "positive"),
@@ -535,7 +634,7 @@ FAILURES: list[tuple[str, list[str], int, str]] = [
         1,
         "control character",
     ),
-    ("interval over a year", [*CREATE, *LEVELS, "--interval", "400"], 1, "366"),
+    ("interval over a year", [*CREATE, *LEVELS, "--interval", "400"], 2, "between 1 and 366"),
     (
         "validate invalid framework",
         ["frameworks", "validate", "{in}/invalid.yaml"],

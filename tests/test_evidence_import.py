@@ -6,13 +6,21 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.errors import InvalidInputError
-from app.evidence_import import BragPreview, parse_bytes, parse_csv, parse_markdown
+from app.evidence_import import (
+    MAX_BYTES,
+    BragPreview,
+    parse_bytes,
+    parse_csv,
+    parse_markdown,
+    read_file,
+)
 from app.services.evidence import Tag
 
 TEXT = "<b>Zoë</b> & 李雷 🚀"
@@ -114,3 +122,88 @@ def test_arbitrary_cells_never_crash(day: str, title: str, tags: str) -> None:
     csv.writer(out).writerows([["date", "title", "tags"], [day, title, tags]])
     _clean("wins.csv", out.getvalue().encode("utf-8", "surrogatepass"))
     _clean("wins.md", f"- {day}: {title} — {tags}".encode("utf-8", "surrogatepass"))
+
+
+# -- bounded input ----------------------------------------------------------------------
+
+
+def test_an_unclosed_quote_is_a_row_problem_not_a_silent_swallow() -> None:
+    """Leniently, the quote would take every row after it into one description."""
+    preview = parse_csv(
+        "date,title,description\n"
+        "2026-01-05,First,fine\n"
+        '2026-01-06,Second,"the quote is never closed\n'
+        "2026-01-07,Third,would be swallowed\n"
+        "2026-01-08,Fourth,would be swallowed\n"
+    )
+    assert [r.title for r in preview.rows] == ["First"]
+    assert preview.problems == ["row 3: a quote is never closed; the rows after it cannot be read"]
+
+
+def test_a_quoted_cell_with_line_breaks_still_counts_as_one_row() -> None:
+    preview = parse_csv(
+        'date,title,description\n2026-01-05,First,"two\nlines"\n"2026-01-06",Second,\n'
+        '2026-01-07,"Third, ""quoted""",\n'
+    )
+    assert [(r.row, r.title, r.description) for r in preview.rows] == [
+        (2, "First", "two\nlines"),
+        (3, "Second", None),
+        (4, 'Third, "quoted"', None),
+    ]
+    assert preview.problems == []
+
+
+def test_a_quote_in_the_middle_of_a_cell_is_named() -> None:
+    preview = parse_csv('date,title\n2026-01-05,First\n2026-01-06,"Sec"ond\n2026-01-07,Third\n')
+    assert [r.title for r in preview.rows] == ["First"]
+    assert preview.problems == [
+        "row 3: the row is not valid CSV (',' expected after '\"'); the rows after it were not read"
+    ]
+
+
+def test_an_unclosed_quote_in_the_header_refuses_the_file() -> None:
+    with pytest.raises(InvalidInputError, match="a quote is never closed"):
+        parse_csv('date,"title\n2026-01-05,First\n')
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01"])
+def test_dates_outside_the_calendar_are_row_problems(day: str) -> None:
+    csv_preview = parse_csv(f"date,title\n{day},Far away\n1900-01-01,First day\n")
+    md_preview = parse_markdown(f"- {day}: Far away\n- 2199-12-31: Last day\n")
+    assert [r.title for r in csv_preview.rows] == ["First day"]
+    assert [r.title for r in md_preview.rows] == ["Last day"]
+    problem = f"the date {day} is not between 1900-01-01 and 2199-12-31"
+    assert csv_preview.problems == [f"row 2: {problem}"]
+    assert md_preview.problems == [f"line 1: {problem}"]
+
+
+def test_a_huge_file_is_refused_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sparse 3 GB file: the size is checked first, and nothing is read whole."""
+    huge = tmp_path / "wins.csv"
+    with huge.open("wb") as file:
+        file.truncate(3 * 1024**3)
+
+    def never(_self: Path) -> bytes:
+        raise AssertionError("the whole file was read")
+
+    monkeypatch.setattr(Path, "read_bytes", never)
+    with pytest.raises(InvalidInputError, match=r"^wins\.csv is larger than 5 MB\.$"):
+        read_file(huge)
+
+
+def test_at_most_one_byte_past_the_limit_is_read(tmp_path: Path) -> None:
+    """The limit itself is read; a file that reports no size (a device, a pipe) is read only
+    up to one byte past it."""
+    exact = tmp_path / "wins.md"
+    exact.write_bytes(b"-" * MAX_BYTES)
+    assert read_file(exact).rows == []
+    with exact.open("ab") as file:
+        file.write(b"-")
+    with pytest.raises(InvalidInputError, match="larger than 5 MB"):
+        read_file(exact)
+    endless = Path("/dev/zero")
+    if endless.exists():
+        with pytest.raises(InvalidInputError, match=r"^zero is larger than 5 MB\.$"):
+            read_file(endless)

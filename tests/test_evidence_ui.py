@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from app.services import Services
 from app.services.evidence import Tag
-from tests.helpers import type_text
+from tests.helpers import CALENDAR, date_ranges, type_text
 from ui import dialogs
 from ui.checkin import SkillRater
-from ui.evidence import EvidenceTableModel, QuickCaptureDialog
+from ui.evidence import EvidencePanel, EvidenceTableModel, QuickCaptureDialog
 
 pytestmark = pytest.mark.gui
 
@@ -233,3 +233,18 @@ def test_a_cancelled_import_stores_nothing(
     assert services.evidence.search(profile_id) == []
     assert services.store.backups is not None
     assert not [b for b in services.store.backups.all() if b.reason == "before-import"]
+
+
+def test_date_fields_hold_only_dates_in_the_calendar(
+    qtbot: QtBot, services: Services, runner: Any
+) -> None:
+    framework = services.frameworks.load("ml-engineer")
+    profile_id = services.profiles.create(
+        name="Ada", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
+    ).id
+    dialog = QuickCaptureDialog(services, runner, profile_id, framework)
+    qtbot.addWidget(dialog)
+    assert date_ranges(dialog) == {"Date": CALENDAR}
+    panel = EvidencePanel(services, runner)
+    qtbot.addWidget(panel)
+    assert date_ranges(panel) == {"From date": CALENDAR, "To date": CALENDAR}

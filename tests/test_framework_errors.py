@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import yaml
 from app.errors import FrameworkError
 from app.framework.loader import (
     MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
     framework_hash,
     load_framework_file,
     load_framework_text,
@@ -436,6 +438,113 @@ def test_hostile_json(text: str, expected: str) -> None:
     with pytest.raises(FrameworkError) as exc:
         load_framework_text(text, "x.json", json_format=True)
     assert str(exc.value).startswith(expected)
+
+
+EXAMPLES = 'examples: ["Airflow", "Prefect", "Dagster"]'  # of the one skill below
+ORCHESTRATION = "workflow-orchestration"
+
+
+def test_an_alias_bomb_is_refused_by_its_expanded_size(tmp_path: Path) -> None:
+    """A 229 KB file whose one 10 000-character string is referenced 57 000 times would be a
+    570 MB framework: refused as it is read, without building it."""
+    aliases = ", *a" * 57_000
+    text, _ = change(TEXT, EXAMPLES, EXAMPLES, f'examples: [&a "{"x" * 10_000}"{aliases}]')
+    assert len(text.encode("utf-8")) < 300_000
+    tracemalloc.start()
+    try:
+        message = error(tmp_path, text)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert message == (
+        "ladder.yaml: the framework's text adds up to more than 4 MB once its aliases are expanded."
+    )
+    assert peak < 16 * 1024 * 1024
+
+
+def test_text_just_under_the_limit_loads_and_the_builtin_ladder_is_far_below_it(
+    tmp_path: Path,
+) -> None:
+    """The limit counts every key and string once per use; the built-in ladder uses ~1%."""
+    assert MAX_TEXT_CHARS == 4_000_000
+    count = 0
+    stack: list[Any] = [DATA]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            count += len(node)
+        elif isinstance(node, dict):
+            count += sum(len(key) for key in node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    assert count < MAX_TEXT_CHARS // 50
+    uses = (MAX_TEXT_CHARS - count) // 10_000 - 1  # leaves room for the anchor's own use
+    aliases = ", *a" * uses
+    text, _ = change(TEXT, EXAMPLES, EXAMPLES, f'examples: [&a "{"x" * 10_000}"{aliases}]')
+    path = tmp_path / "ladder.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_framework_file(path).id == "ml-engineer"
+
+
+def test_json_text_over_the_limit_is_refused(tmp_path: Path) -> None:
+    """JSON has no aliases, but a file under 5 MiB can still hold more text than a ladder."""
+    data = copy.deepcopy(DATA)
+    data["skills"][0]["examples"] = ["x" * 10_000] * (MAX_TEXT_CHARS // 10_000 + 1)
+    text = json.dumps(data)
+    assert len(text.encode("utf-8")) < MAX_FILE_BYTES
+    assert error(tmp_path, text, name="ladder.json") == (
+        "ladder.json: the framework's text adds up to more than 4 MB."
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "code"),
+    [
+        ('name: "ML Engineer ladder"', r'name: "ML \e[31mEngineer ladder"', "name", "001B"),
+        (EXAMPLES, r'examples: ["Airflow", "Pre\u0007fect"]', "examples[1]", "0007"),
+        (EXAMPLES, r'examples: ["Airflow\r"]', "examples[0]", "000D"),
+        (EXAMPLES, r'examples: ["Airflow\x85"]', "examples[0]", "0085"),
+        (EXAMPLES, r'examples: ["Airflow\x7f"]', "examples[0]", "007F"),
+    ],
+    ids=["escape in the name", "bell", "carriage return", "C1 next line", "delete"],
+)
+def test_control_characters_are_refused_with_file_line_and_field(
+    tmp_path: Path, old: str, new: str, field: str, code: str
+) -> None:
+    """Escapes in double-quoted YAML can write any character; only tab and line feed pass."""
+    text, line = change(TEXT, old, old, new)
+    where = field if old != EXAMPLES else f"skills[{index_of('skills', ORCHESTRATION)}].{field}"
+    assert error(tmp_path, text) == (
+        f"ladder.yaml, line {line}, {where}: the text holds the control character U+{code}; "
+        "only tabs and line breaks are allowed."
+    )
+
+
+def test_a_control_character_in_a_key_is_refused(tmp_path: Path) -> None:
+    text, line = change(TEXT, EXAMPLES, EXAMPLES, r'"\e[2J": []')
+    i = index_of("skills", ORCHESTRATION)
+    assert error(tmp_path, text) == (
+        f"ladder.yaml, line {line}, skills[{i}].\x1b[2J: the text holds the control character "
+        "U+001B; only tabs and line breaks are allowed."
+    )
+
+
+def test_control_characters_in_json_are_refused_with_the_field(tmp_path: Path) -> None:
+    data = copy.deepcopy(DATA)
+    i = index_of("skills", "docker")
+    data["skills"][i]["description"] = "Containers \x1b]0;pwned\x07"
+    assert error(tmp_path, json.dumps(data), name="ladder.json") == (
+        f"ladder.json, skills[{i}].description: the text holds the control character U+001B; "
+        "only tabs and line breaks are allowed."
+    )
+
+
+def test_tabs_and_line_breaks_are_allowed(tmp_path: Path) -> None:
+    text, _ = change(TEXT, EXAMPLES, EXAMPLES, r'examples: ["Air\tflow", "Pre\nfect"]')
+    path = tmp_path / "ladder.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_framework_file(path).skill(ORCHESTRATION).examples == ["Air\tflow", "Pre\nfect"]
 
 
 def test_import_of_changed_ladder_under_the_same_version_is_refused(

@@ -12,11 +12,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from app.services import Services
-from tests.helpers import click, import_framework, two_dims_data
+from tests.helpers import CALENDAR, click, date_ranges, import_framework, two_dims_data
 from ui import dialogs
 from ui import plan as plan_ui
 from ui.dashboard import Dashboard, goals_due_text, load_dashboard
-from ui.plan import GoalDraft, PlanPanel
+from ui.plan import GoalDialog, GoalDraft, PlanPanel
 from ui.settings import Settings
 
 pytestmark = pytest.mark.gui
@@ -185,3 +185,9 @@ def test_dashboard_shows_goals_due_and_the_quarters_learning(
     )
     assert dashboard.learning.text() == "0 of 1 item done in 2026-Q1"
     assert goals_due_text(data.due_goals.__class__([], []), TODAY).startswith("No goals")
+
+
+def test_the_due_date_holds_only_dates_in_the_calendar(qtbot: Any) -> None:
+    dialog = GoalDialog(GoalDraft("Lead", (), date(2026, 6, 1)), {"a-critical": "A critical"})
+    qtbot.addWidget(dialog)
+    assert date_ranges(dialog) == {"Due date": CALENDAR}

@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from app.errors import InvalidInputError
 from app.services import Services
 from app.services.profiles import StageChange
-from ui.profile_form import ProfileDialog, to_qdate
+from tests.helpers import CALENDAR, date_ranges
+from ui.profile_form import ProfileDialog, ProfileForm, to_qdate
 
 pytestmark = pytest.mark.gui
 
@@ -109,3 +110,14 @@ def test_details_and_a_promotion_are_saved_together_or_not_at_all(services: Serv
         14,
         "ml-engineer",
     )
+
+
+def test_date_fields_hold_only_dates_in_the_calendar(qtbot: QtBot, services: Services) -> None:
+    """1900-01-01 … 2199-12-31, as the services accept; before, 1752 … 9999."""
+    dialog = _open_dialog(qtbot, services, _profile(services))
+    assert date_ranges(dialog) == {"Role start date": CALENDAR, "In force from": CALENDAR}
+    form = ProfileForm(services)
+    qtbot.addWidget(form)
+    assert date_ranges(form) == {"Role start date": CALENDAR}
+    dialog.started.setDate(to_qdate(date(9999, 12, 31)))
+    assert dialog.started.date() == to_qdate(date(2199, 12, 31))

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import update
 
+from app.dates import MAX_DATE, MIN_DATE
 from app.framework.model import Framework
 from app.milestones import due_date
 from app.readiness import (
@@ -29,6 +30,7 @@ from app.readiness import (
     band_for,
     compute,
     project,
+    projection_text,
 )
 from app.services import Services
 from app.store.models import CheckIn
@@ -626,6 +628,49 @@ def test_projection_statuses(values: tuple[tuple[int, float], ...], status: str)
     projection = project(_framework(), _points(*values))
     assert projection.status == status
     assert projection.date is None
+
+
+CALENDAR_DATES = st.dates(min_value=MIN_DATE, max_value=MAX_DATE)
+READINESS = st.floats(min_value=0, max_value=100, allow_nan=False) | st.none()
+
+
+@given(st.lists(st.tuples(CALENDAR_DATES, READINESS), max_size=8))
+def test_the_projection_never_leaves_the_calendar(values: list[tuple[date, float | None]]) -> None:
+    """Any readiness on any dates Rung accepts: a projected date is a date in that range."""
+    points = [Point(checkin_id=f"c{i}", date=d, readiness=r) for i, (d, r) in enumerate(values)]
+    result = project(_framework(), sorted(points, key=lambda p: p.date))
+    if result.date is not None:
+        assert MIN_DATE <= result.date <= MAX_DATE
+
+
+@pytest.mark.parametrize(
+    ("values", "text"),
+    [
+        (
+            [(date(2025, 1, 1), 50.0), (date(2025, 6, 1), 50.0), (date(2026, 1, 1), 50.001)],
+            "Not projected: at this pace, Ready is after 2199-12-31.",
+        ),
+        (
+            [(date(1900, 1, 1), 10.0), (date(2000, 6, 1), 10.0), (date(2199, 1, 1), 10.5)],
+            "Not projected: at this pace, Ready is after 2199-12-31.",
+        ),
+        (
+            [(date(1900, 1, 1), 84.0), (date(1900, 2, 20), 100.0), (date(1900, 4, 11), 84.9)],
+            "Not projected: your trend line crossed Ready before 1900-01-01.",
+        ),
+    ],
+    ids=["a year, +0.001", "three centuries, +0.5", "crossed before 1900"],
+)
+def test_a_line_meeting_ready_outside_the_calendar_is_not_projected(
+    values: list[tuple[date, float]], text: str
+) -> None:
+    """Before, the date overflowed (past 9999) and readiness, the report and the Dashboard
+    crashed with OverflowError; a rise of 0.001 in a year was enough."""
+    points = [Point(checkin_id=f"c{i}", date=d, readiness=r) for i, (d, r) in enumerate(values)]
+    projection = project(_framework(), points)
+    assert (projection.status, projection.date) == ("too-far", None)
+    readiness = Readiness.model_construct(projection=projection, as_of=values[-1][0])
+    assert projection_text(readiness) == text
 
 
 def test_the_projection_through_the_services(services: Services, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from app.report.model import AUDIENCES, ReportOptions
 from app.services import Services
 from app.services.demo import create_demo
-from tests.helpers import click
+from tests.helpers import click, date_ranges
 from ui import dialogs
 from ui import reports as reports_ui
 from ui.reports import (
@@ -386,3 +386,15 @@ def test_exporting_onto_the_database_is_refused_in_one_sentence(
     ]
     assert not (data_dir / "rung.sqlite3.pdf").exists()
     assert (database.stat().st_size, database.stat().st_ino) == before
+
+
+def test_the_period_holds_only_dates_from_1900_to_today(
+    qtbot: QtBot, services: Services, runner: Any
+) -> None:
+    today = date(2026, 5, 4)
+    panel = ReportsPanel(services, runner, today=lambda: today)
+    qtbot.addWidget(panel)
+    assert date_ranges(panel) == {
+        "From date": (date(1900, 1, 1), today),
+        "To date": (date(1900, 1, 1), today),
+    }

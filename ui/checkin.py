@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -49,7 +48,7 @@ from app.services.checkins import (
 )
 from app.services.evidence import EvidenceInfo
 from app.services.profiles import ProfileInfo
-from ui.profile_form import to_date, to_qdate
+from ui.profile_form import date_edit, to_date, to_qdate
 from ui.tasks import Failed, TaskRunner
 
 START_TEXT = (
@@ -368,10 +367,7 @@ class CheckInPanel(QWidget):
         self.start_message = _text_label(START_TEXT, page)
         layout.addWidget(self.start_message)
         form = QFormLayout()
-        self.start_date = QDateEdit(to_qdate(date.today()), page)
-        self.start_date.setDisplayFormat("yyyy-MM-dd")
-        self.start_date.setCalendarPopup(True)
-        self.start_date.setAccessibleName("Check-in date")
+        self.start_date = date_edit(date.today(), "Check-in date", page)
         label = QLabel("Check-in &date:", page)
         label.setBuddy(self.start_date)
         form.addRow(label, self.start_date)
@@ -618,11 +614,11 @@ class CheckInPanel(QWidget):
                     combo.addItem(shown, value)
                 entry = state.detail.milestones.get(milestone.id)
                 combo.setCurrentIndex(max(0, combo.findData(entry.status if entry else "")))
-                when = QDateEdit(to_qdate(entry.status_date if entry and entry.status_date
-                                          else day), box)  # fmt: skip
-                when.setDisplayFormat("yyyy-MM-dd")
-                when.setCalendarPopup(True)
-                when.setAccessibleName(f"{milestone.title}: status date")
+                when = date_edit(
+                    entry.status_date if entry and entry.status_date else day,
+                    f"{milestone.title}: status date",
+                    box,
+                )
                 note = QLineEdit(entry.note if entry and entry.note else "", box)
                 note.setPlaceholderText("Private note")
                 note.setAccessibleName(f"{milestone.title}: note")

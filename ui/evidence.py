@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,6 +37,7 @@ from app.framework.model import Framework
 from app.services import Services
 from app.services.evidence import EvidenceInfo, Tag
 from ui import dialogs
+from ui.profile_form import date_edit, to_date, to_qdate
 from ui.read_only import ReadOnlyLine
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner
@@ -55,14 +55,6 @@ def framework_tags(framework: Framework) -> list[tuple[Tag, str]]:
         + [(Tag("milestone", m.id), m.title) for m in framework.milestones]
         + [(Tag("kpi", k.id), k.name) for k in framework.kpis]
     )
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class EvidenceTableModel(RowTableModel[EvidenceInfo]):
@@ -205,11 +197,7 @@ class QuickCaptureDialog(QDialog):
         self.title = QLineEdit(self)
         self.title.setAccessibleName("Title")
         self.title.setPlaceholderText("What did you accomplish?")
-        self.date = QDateEdit(self)
-        self.date.setAccessibleName("Date")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setDate(_qdate(entry.date if entry else date.today()))
+        self.date = date_edit(entry.date if entry else date.today(), "Date", self)
         self.description = QPlainTextEdit(self)
         self.description.setAccessibleName("Description")
         self.description.setTabChangesFocus(True)
@@ -272,7 +260,7 @@ class QuickCaptureDialog(QDialog):
 
     def _on_save(self) -> None:
         fields: dict[str, Any] = {
-            "day": _pydate(self.date.date()),
+            "day": to_date(self.date.date()),
             "title": self.title.text(),
             "description": self.description.toPlainText(),
             "link": self.link.text(),
@@ -324,15 +312,10 @@ class EvidencePanel(QWidget):
         self.search.setPlaceholderText("Search titles and descriptions")
         self.search.setClearButtonEnabled(True)
         self.use_dates = QCheckBox("&From", self)
-        self.start = QDateEdit(self)
-        self.start.setAccessibleName("From date")
-        self.end = QDateEdit(self)
-        self.end.setAccessibleName("To date")
-        today = _qdate(date.today())
-        for edit, day in ((self.start, today.addMonths(-3)), (self.end, today)):
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setCalendarPopup(True)
-            edit.setDate(day)
+        today = date.today()
+        self.start = date_edit(to_date(to_qdate(today).addMonths(-3)), "From date", self)
+        self.end = date_edit(today, "To date", self)
+        for edit in (self.start, self.end):
             edit.setEnabled(False)
         self.tag = QComboBox(self)
         self.tag.setAccessibleName("Tag filter")
@@ -436,8 +419,8 @@ class EvidencePanel(QWidget):
         dated = self.use_dates.isChecked()
         return {
             "text": self.search.text() or None,
-            "start": _pydate(self.start.date()) if dated else None,
-            "end": _pydate(self.end.date()) if dated else None,
+            "start": to_date(self.start.date()) if dated else None,
+            "end": to_date(self.end.date()) if dated else None,
             "tag": self.tag.currentData(),
         }
 

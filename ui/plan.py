@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,7 +42,7 @@ from app.services.plan import GoalInfo, LearningInfo, Suggestion, quarter_of
 from app.store.models import GOAL_STATUSES
 from app.text import check_name, check_text
 from ui import dialogs
-from ui.profile_form import to_date, to_qdate
+from ui.profile_form import date_edit, to_date
 from ui.read_only import ReadOnlyLine
 from ui.settings import Settings
 from ui.table_model import AnyIndex, RowTableModel
@@ -231,10 +230,7 @@ class GoalDialog(QDialog):
         form.addRow("&Skills:", self.skills)
         due_row = QHBoxLayout()
         self.has_due = QCheckBox("Due &on", self)
-        self.due = QDateEdit(to_qdate(draft.due or date.today() + timedelta(days=30)), self)
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        self.due.setAccessibleName("Due date")
+        self.due = date_edit(draft.due or date.today() + timedelta(days=30), "Due date", self)
         self.has_due.setChecked(draft.due is not None)
         self.due.setEnabled(draft.due is not None)
         self.has_due.toggled.connect(self.due.setEnabled)

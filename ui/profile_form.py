@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import MAX_DATE, MAX_INTERVAL_DAYS, MIN_DATE, MIN_INTERVAL_DAYS
 from app.errors import RungError
 from app.services import Services
 from app.services.frameworks import version_key
@@ -48,8 +49,11 @@ def to_qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-def _date_edit(value: date, name: str, parent: QWidget) -> QDateEdit:
-    edit = QDateEdit(to_qdate(value), parent)
+def date_edit(value: date, name: str, parent: QWidget) -> QDateEdit:
+    """A date field limited to the calendar Rung accepts (`app.dates`), as every one is."""
+    edit = QDateEdit(parent)
+    edit.setDateRange(to_qdate(MIN_DATE), to_qdate(MAX_DATE))
+    edit.setDate(to_qdate(value))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setAccessibleName(name)
@@ -58,7 +62,7 @@ def _date_edit(value: date, name: str, parent: QWidget) -> QDateEdit:
 
 def _interval_box(days: int, parent: QWidget) -> QSpinBox:
     box = QSpinBox(parent)
-    box.setRange(1, 366)
+    box.setRange(MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS)
     box.setValue(days)
     box.setSuffix(" days")
     box.setAccessibleName("Check-in interval")
@@ -149,7 +153,7 @@ class ProfileForm(QWidget):
         self.name.setAccessibleName("Name")
         self.name.setPlaceholderText("Your name")
         self.picker = _LevelPicker(services, self, None)
-        self.started = _date_edit(date.today(), "Role start date", self)
+        self.started = date_edit(date.today(), "Role start date", self)
         self.interval = _interval_box(30, self)
         self.manager = QLineEdit(self)
         self.manager.setPlaceholderText("Optional")
@@ -210,7 +214,7 @@ class ProfileDialog(QDialog):
         details = QFormLayout()
         self.name = QLineEdit(profile.name, self)
         self.name.setAccessibleName("Name")
-        self.started = _date_edit(profile.role_start, "Role start date", self)
+        self.started = date_edit(profile.role_start, "Role start date", self)
         self.interval = _interval_box(profile.checkin_interval_days, self)
         self.manager = QLineEdit(profile.manager or "", self)
         self.manager.setAccessibleName("Manager")
@@ -239,7 +243,7 @@ class ProfileDialog(QDialog):
         self.picker.select(
             f"{profile.framework}@{profile.framework_version}", profile.level, profile.target
         )
-        self.effective = _date_edit(date.today(), "In force from", stage)
+        self.effective = date_edit(date.today(), "In force from", stage)
         _add_rows(
             stage_form,
             stage,

@@ -23,7 +23,6 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -43,7 +42,7 @@ from app.report.model import Audience, ReportOptions
 from app.services import Services
 from app.services.reports import Progress
 from ui import dialogs
-from ui.profile_form import to_date, to_qdate
+from ui.profile_form import date_edit, to_date, to_qdate
 from ui.tasks import TaskRunner
 
 EXPORT_SHORTCUT = QKeySequence("Ctrl+E")
@@ -164,16 +163,13 @@ class ReportsPanel(QWidget):
         self.whole.setChecked(True)
         self.between = QRadioButton("&Between these dates", self.period_box)
         today_q = to_qdate(today())
-        self.start = QDateEdit(today_q.addMonths(-DEFAULT_MONTHS), self.period_box)
-        self.start.setAccessibleName("From date")
-        self.end = QDateEdit(today_q, self.period_box)
-        self.end.setAccessibleName("To date")
+        start = to_date(today_q.addMonths(-DEFAULT_MONTHS))
+        self.start = date_edit(start, "From date", self.period_box)
+        self.end = date_edit(today(), "To date", self.period_box)
         dates = QFormLayout()
         dates.setContentsMargins(20, 0, 0, 0)
         for text, edit in (("Fro&m:", self.start), ("&To:", self.end)):
             edit.setMaximumDate(today_q)  # a report ends today at the latest
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setCalendarPopup(True)
             edit.setEnabled(False)
             edit.dateChanged.connect(self._on_options_changed)
             label = QLabel(text, self.period_box)

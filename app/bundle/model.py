@@ -8,9 +8,13 @@ and an unknown key in a file is refused (`extra="forbid"`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from app.dates import MAX_INTERVAL_DAYS, MIN_INTERVAL_DAYS, check_date
+from app.errors import InvalidInputError
 
 FORMAT = "rung-bundle"
 FORMAT_VERSION = 1
@@ -20,8 +24,39 @@ SAFE_INTEGER = 2**53 - 1
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=100_000)]
-Stamp = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_Day = TypeVar("_Day", bound=dt.date)  # a date or a datetime
+
+
+def _in_range(value: _Day) -> _Day:
+    """Dates and times in the calendar Rung accepts (`app.dates`), so arithmetic never overflows."""
+    try:
+        return check_date(value, "time" if isinstance(value, dt.datetime) else "date")
+    except InvalidInputError as exc:
+        message = str(exc)
+        raise PydanticCustomError("date_range", message[:1].lower() + message[1:-1]) from None
+
+
+def _stamp(value: str) -> str:
+    """An export time as the exporter writes it, in the accepted calendar."""
+    try:
+        moment = dt.datetime.strptime(value, _STAMP_FORMAT)
+    except ValueError:
+        raise PydanticCustomError(
+            "stamp", "this is not a time such as 2026-05-02T09:00:00Z"
+        ) from None
+    _in_range(moment)
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+Moment = Annotated[dt.datetime, AfterValidator(_in_range)]
+Stamp = Annotated[
+    str,
+    Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"),
+    AfterValidator(_stamp),
+]
 
 
 class _Record(BaseModel):
@@ -29,7 +64,7 @@ class _Record(BaseModel):
 
 
 class StageRecord(_Record):
-    effective_from: dt.date
+    effective_from: Day
     framework: Id
     framework_version: Annotated[str, Field(min_length=1, max_length=32)]
     level: Id
@@ -38,11 +73,11 @@ class StageRecord(_Record):
 
 class ProfileRecord(_Record):
     id: Id
-    updated_at: dt.datetime
+    updated_at: Moment
     name: Name
     manager: Name | None
-    role_start: dt.date
-    checkin_interval_days: Annotated[int, Field(ge=1, le=3650)]
+    role_start: Day
+    checkin_interval_days: Annotated[int, Field(ge=MIN_INTERVAL_DAYS, le=MAX_INTERVAL_DAYS)]
     stages: Annotated[list[StageRecord], Field(min_length=1)]
 
 
@@ -67,7 +102,7 @@ class RatingRecord(_Record):
 class MilestoneRecord(_Record):
     milestone: Id
     status: Literal["not-started", "in-progress", "done", "not-applicable"]
-    status_date: dt.date | None
+    status_date: Day | None
     note: Text | None  # private
 
 
@@ -78,7 +113,7 @@ class KpiRecord(_Record):
 
 
 class AmendmentRecord(_Record):
-    at: dt.datetime
+    at: Moment
     field: Text
     old: Text | None
     new: Text | None
@@ -89,9 +124,9 @@ class CheckInRecord(_Record):
     """A final check-in; drafts stay on the computer where they were started."""
 
     id: Id
-    updated_at: dt.datetime
-    date: dt.date
-    finalized_at: dt.datetime
+    updated_at: Moment
+    date: Day
+    finalized_at: Moment
     ratings: list[RatingRecord]
     milestones: list[MilestoneRecord]
     kpis: list[KpiRecord]
@@ -108,8 +143,8 @@ class TagRecord(_Record):
 
 class EvidenceRecord(_Record):
     id: Id
-    updated_at: dt.datetime
-    date: dt.date
+    updated_at: Moment
+    date: Day
     title: Name
     description: Text | None
     link: Text | None
@@ -119,17 +154,17 @@ class EvidenceRecord(_Record):
 
 class GoalRecord(_Record):
     id: Id
-    updated_at: dt.datetime
+    updated_at: Moment
     title: Name
     skills: list[Id]
-    due: dt.date | None
+    due: Day | None
     status: Literal["planned", "active", "done", "dropped"]
     notes: Text | None  # private
 
 
 class LearningRecord(_Record):
     id: Id
-    updated_at: dt.datetime
+    updated_at: Moment
     title: Name
     target_quarter: Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
     done: bool

@@ -5,12 +5,19 @@ duplicate keys and remembers the line of every value, so a problem found
 deep in the model can still be reported as "file, line, path" (see
 `app.framework.yaml_reader`, loaded only when a YAML file is read: opening
 the data folder at every start does not).
+
+What a file may hold is bounded: 5 MiB of file, 4 million characters of text
+once YAML aliases are expanded (the built-in ladder has about 34 000), and no
+control characters but tab and line feed, which a terminal or a PDF could
+otherwise act on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +31,47 @@ if TYPE_CHECKING:
     from app.framework.yaml_reader import Lines
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TEXT_CHARS = 4_000_000
+_ALLOWED_CONTROLS = {"\t", "\n"}
+
+
+def text_too_large(count: int, name: str, *, aliases: bool) -> None:
+    """Refuse a framework once the characters of its keys and strings pass MAX_TEXT_CHARS."""
+    if count > MAX_TEXT_CHARS:
+        expanded = " once its aliases are expanded" if aliases else ""
+        raise FrameworkError(
+            f"{name}: the framework's text adds up to more than "
+            f"{MAX_TEXT_CHARS // 1_000_000} MB{expanded}."
+        )
+
+
+def _strings(data: Any) -> Iterator[tuple[Loc, str]]:
+    """Every key and string in parsed data, with its path (iteratively: it may be deep)."""
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, str):
+            yield loc, node
+        elif isinstance(node, dict):
+            for key, value in reversed(node.items()):
+                stack.append(((*loc, key), value))
+                if isinstance(key, str):
+                    stack.append(((*loc, key), key))
+        elif isinstance(node, list):
+            stack.extend(((*loc, index), item) for index, item in reversed(list(enumerate(node))))
+
+
+def _check_controls(data: Any, name: str, lines: Lines) -> None:
+    """Refuse control characters (Unicode category Cc) other than tab and line feed."""
+    for loc, text in _strings(data):
+        if text.isprintable():  # the common case, in one fast pass
+            continue
+        for char in text:
+            if char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
+                raise FrameworkError(
+                    f"{_where(name, loc, lines)}: the text holds the control character "
+                    f"U+{ord(char):04X}; only tabs and line breaks are allowed."
+                )
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -101,6 +149,7 @@ def _document_loc(loc: Loc, data: Any) -> Loc:
 def parse_framework(data: Any, name: str, lines: Lines | None = None) -> Framework:
     """Validate already-parsed data; every error names `name`, the path and the line."""
     lines = lines or {}
+    _check_controls(data, name, lines)
     try:
         return Framework.model_validate(data)
     except ValidationError as exc:
@@ -123,7 +172,9 @@ def parse_framework(data: Any, name: str, lines: Lines | None = None) -> Framewo
 def load_framework_text(text: str, name: str, *, json_format: bool) -> Framework:
     """Parse and validate the text of a framework file named `name`."""
     if json_format:
-        return parse_framework(_read_json(text, name), name)
+        data = _read_json(text, name)
+        text_too_large(sum(len(text) for _, text in _strings(data)), name, aliases=False)
+        return parse_framework(data, name)
     from app.framework.yaml_reader import read_yaml
 
     data, lines = read_yaml(text, name)

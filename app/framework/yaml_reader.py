@@ -2,7 +2,10 @@
 
 A `SafeLoader` builds only plain data (no tags), duplicate keys are refused,
 and every value's line is remembered so that a problem found deep in the model
-can still be reported as "file, line, path".
+can still be reported as "file, line, path". The size is bounded while the
+file is parsed: the text of every key and scalar counts each time it is used,
+an alias as the text it stands for, so a small file whose aliases would expand
+to a huge framework is refused after a few of them.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 import yaml
 
 from app.errors import FrameworkError
+from app.framework.loader import text_too_large
 from app.framework.model import Loc, format_loc
 
 MAX_NODES = 200_000
@@ -19,6 +23,31 @@ MAX_NODES = 200_000
 Lines = dict[Loc, int]
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class _Loader(yaml.SafeLoader):
+    """A `SafeLoader` that counts the framework's text as it composes the document."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)  # checks every character up front
+        self.name = name
+        self.text = 0  # characters of every key and scalar, aliases counted as expanded
+        self._anchored: dict[str, int] = {}  # the expanded text under each anchor
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]  # (stubs)
+        start = self.text
+        node = super().compose_node(parent, index)
+        if isinstance(event, yaml.AliasEvent):
+            # An alias inside its own anchor is not counted; it recurses and is refused later.
+            self.text += self._anchored.get(str(event.anchor), 0)
+        elif isinstance(event, yaml.NodeEvent):
+            if isinstance(node, yaml.ScalarNode):
+                self.text += len(node.value)
+            if event.anchor is not None:
+                self._anchored[event.anchor] = self.text - start
+        text_too_large(self.text, self.name, aliases=True)
+        return node
 
 
 class _Reader:
@@ -73,7 +102,7 @@ class _Reader:
 
 def read_yaml(text: str, name: str) -> tuple[Any, Lines]:
     try:
-        loader = yaml.SafeLoader(text)  # checks every character up front
+        loader = _Loader(text, name)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise FrameworkError(

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.dates import check_date
 from app.errors import InvalidInputError, NotFoundError
 from app.framework.model import Framework
 from app.services.frameworks import FrameworkService
@@ -465,6 +466,8 @@ class CheckInService:
 
     def start_draft(self, profile_id: str, on: date | None = None) -> CheckInInfo:
         """The profile's draft, created for `on` (default today) if there is none."""
+        if on is not None:
+            check_date(on, "check-in date")
         existing = self.draft(profile_id)
         if existing is not None:
             return existing
@@ -561,6 +564,8 @@ class CheckInService:
         note: str | None = None,
     ) -> None:
         note = check_text(note, "milestone note")
+        if status_date is not None:
+            check_date(status_date, "milestone status date")
         if status not in MILESTONE_STATUSES:
             raise InvalidInputError(
                 f"The milestone status '{status}' is not one of {', '.join(MILESTONE_STATUSES)}."

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.dates import check_date
 from app.errors import InvalidInputError, NotFoundError
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService, check_editable
@@ -84,8 +85,9 @@ class EvidenceService:
 
     @staticmethod
     def _check_fields(
-        title: str, description: str | None, link: str | None
+        day: date, title: str, description: str | None, link: str | None
     ) -> tuple[str, str | None, str | None]:
+        check_date(day, "evidence date")
         check_name(title, "title")
         description = check_text(description, "description")
         if link is not None and link.strip() == "":
@@ -107,7 +109,7 @@ class EvidenceService:
         private: bool = False,
         tags: list[Tag] | tuple[Tag, ...] = (),
     ) -> EvidenceInfo:
-        title, description, link = self._check_fields(title, description, link)
+        title, description, link = self._check_fields(day, title, description, link)
         self._check_tags(profile_id, day, tags)
         with self._store.session() as session:
             check_editable(session, profile_id)
@@ -127,7 +129,7 @@ class EvidenceService:
     def add_many(self, profile_id: str, entries: list[EvidenceInfo]) -> int:
         """Store several entries in one transaction (an import): all or nothing."""
         for entry in entries:
-            self._check_fields(entry.title, entry.description, entry.link)
+            self._check_fields(entry.date, entry.title, entry.description, entry.link)
             self._check_tags(profile_id, entry.date, entry.tags)
         self._profiles.get(profile_id)
         with self._store.session() as session:
@@ -176,7 +178,7 @@ class EvidenceService:
         private: bool = False,
         tags: list[Tag] | tuple[Tag, ...] = (),
     ) -> EvidenceInfo:
-        title, description, link = self._check_fields(title, description, link)
+        title, description, link = self._check_fields(day, title, description, link)
         profile_id = self.get(evidence_id).profile_id
         self._check_tags(profile_id, day, tags)
         with self._store.session() as session:

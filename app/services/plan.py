@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.dates import check_date
 from app.errors import InvalidInputError, NotFoundError
 from app.files import atomic_write
 from app.milestones import due_date
@@ -189,6 +190,8 @@ class PlanService:
         title = check_name(title, "goal title")
         notes = check_text(notes, "goal notes")
         status = self._check_status(status)
+        if due is not None:
+            check_date(due, "goal's due date")
         skill_ids = self._check_skills(profile_id, skills)
         with self._store.session() as session:
             check_editable(session, profile_id)
@@ -211,6 +214,8 @@ class PlanService:
         title = check_name(title, "goal title")
         notes = check_text(notes, "goal notes")
         status = self._check_status(status)
+        if due is not None:
+            check_date(due, "goal's due date")
         profile_id = self.goal(goal_id).profile_id
         skill_ids = self._check_skills(profile_id, skills)
         with self._store.session() as session:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.dates import check_date, check_interval
 from app.errors import InvalidInputError, NotFoundError, ReadOnlyError
 from app.services.frameworks import FrameworkService
 from app.store.db import Store
@@ -139,12 +140,15 @@ class ProfileService:
         return info.id, info.version
 
     @staticmethod
-    def _check_details(name: str, manager: str | None, interval_days: int) -> None:
+    def _check_details(
+        name: str, manager: str | None, interval_days: int, role_start: date | None
+    ) -> None:
         check_name(name)
         if manager is not None:
             check_name(manager, "manager's name")
-        if not 1 <= interval_days <= 366:
-            raise InvalidInputError("The check-in interval must be between 1 and 366 days.")
+        check_interval(interval_days)
+        if role_start is not None:
+            check_date(role_start, "role start date")
 
     def create(
         self,
@@ -184,7 +188,7 @@ class ProfileService:
         manager: str | None = None,
     ) -> Profile:
         """A checked, unsaved profile with its first stage, for a caller's own transaction."""
-        self._check_details(name, manager, interval_days)
+        self._check_details(name, manager, interval_days, started)
         framework_id, version = self._check_levels(framework, level, target)
         start = started or date.today()
         row = Profile(
@@ -216,7 +220,7 @@ class ProfileService:
         stage: StageChange | None = None,
     ) -> ProfileInfo:
         """Change what describes the person and, optionally, the stage, in one transaction."""
-        self._check_details(name, manager, interval_days)
+        self._check_details(name, manager, interval_days, role_start)
         checked = self._check_stage(stage) if stage else None
         with self._store.session() as session:
             row = self._row(session, profile_id)
@@ -245,6 +249,7 @@ class ProfileService:
             return _info(row)
 
     def _check_stage(self, stage: StageChange) -> tuple[str, str]:
+        check_date(stage.effective_from, "promotion date")
         return self._check_levels(stage.framework, stage.level, stage.target)
 
     @staticmethod
