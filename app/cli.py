@@ -698,22 +698,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plain(exc: BaseException) -> str:
-    """One sentence for failures that are not ours to explain in detail."""
-    if isinstance(exc, PermissionError):
-        return f"Permission denied: {exc.filename}."
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}."
-    import sqlite3
-
-    from sqlalchemy.exc import OperationalError
-
-    if isinstance(exc, OperationalError | sqlite3.OperationalError):
-        return f"The database could not be used: {getattr(exc, 'orig', exc)}."
-    return f"Unexpected error ({type(exc).__name__}: {exc}); this is a bug, please report it."
-
-
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments; a launch of the desktop app (no command, no help) is parsed without
     building the parsers of every command, which would delay its first paint."""
@@ -723,6 +707,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # everything Rung creates (settings, locks, exports) is the owner's only
+    args: argparse.Namespace | None = None
     try:
         args = _parse(argv)
         handler: Handler = args.handler
@@ -738,5 +723,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
         return 0
     except Exception as exc:
-        sys.stderr.write(f"rung: {_visible(_plain(exc))}\n")
+        from app.errors import describe, is_bug
+        from app.log import log_bug
+
+        log = None
+        if is_bug(exc) and args is not None:  # the command's name, none of its values
+            command = args.handler.__name__.strip("_").replace("_", " ")
+            log = log_bug(exc, f"rung {command} failed", _data_dir(args))
+        sys.stderr.write(f"rung: {_visible(describe(exc, log))}\n")
         return 1

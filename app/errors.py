@@ -1,7 +1,12 @@
-"""Errors meant for people: each carries one plain sentence and an exit status.
+"""Errors meant for people, and the one place that says what any exception means to a user.
 
-Anything that is not a `RungError` is a bug and is reported as one.
+A `RungError` carries one plain sentence and an exit status. `describe` turns
+any exception into the sentence the command line and the app both show; one
+that is neither a `RungError` nor a failure of the machine (a file that cannot
+be read, a database the system refused) is a bug, and is said to be one.
 """
+
+from __future__ import annotations
 
 from pathlib import Path
 
@@ -62,3 +67,37 @@ class InvalidInputError(RungError):
 
 class BundleError(InvalidInputError):
     """A `.rung` file that cannot be imported as it is: damaged, newer, or inconsistent."""
+
+
+BUG = "this is a bug, please report it"
+
+
+def is_bug(exc: BaseException) -> bool:
+    """Whether `exc` is ours to fix (logged with its traceback) rather than the user's to act on."""
+    return not isinstance(exc, RungError | OSError) and not _database_failure(exc)
+
+
+def _database_failure(exc: BaseException) -> bool:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError | sqlite3.OperationalError)
+
+
+def describe(exc: BaseException, log: Path | None = None) -> str:
+    """The sentence a user sees for `exc`, the same in the command line and in the app.
+
+    `log` is where a bug's traceback was written, named in the sentence.
+    """
+    if isinstance(exc, RungError):
+        return str(exc)
+    if isinstance(exc, PermissionError):
+        return f"Permission denied: {exc.filename}."
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}."
+    if _database_failure(exc):
+        return f"The database could not be used: {getattr(exc, 'orig', exc)}."
+    details = f"; the details are in {log}" if log is not None else ""
+    return f"Unexpected error ({type(exc).__name__}: {exc}); {BUG}{details}."
