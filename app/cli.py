@@ -469,9 +469,11 @@ def _report(args: argparse.Namespace) -> int:
         include_private=args.include_private,
         audience=args.audience,
     )
+    from app.report.service import ReportService
+
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
-        services.reports.export(profile.id, options, out)
+        ReportService(services).export(profile.id, options, out)
     private = "with" if args.include_private else "without"
     _out(f"Wrote the {args.audience} report for {profile.name} ({private} private notes) to {out}.")
     return 0

@@ -68,6 +68,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.charts import BarChart, RadarChart, TimeChart
 from app.report.model import ReportContent, ReportOptions
+from app.report.service import ReportService
 from app.services import open_services
 from app.services.demo import create_demo
 from ui import charts as ui_charts
@@ -472,12 +473,12 @@ def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list
     reports = []
     for private in (False, True):
         options = ReportOptions(include_private=private)
-        content = services.reports.content(profile_id, options)
+        content = ReportService(services).content(profile_id, options)
         reports.append(
             Item(
                 f"report ({'include_private' if private else 'shared'})",
                 REPORT_TARGET,
-                lambda options=options: services.reports.pdf(profile_id, options),
+                lambda options=options: ReportService(services).pdf(profile_id, options),
                 lambda private=private: report_floor.report(con, fw, profile_id, private),
                 lambda p, f, c=content: _same_report(c, report_floor.repeated_headers(fw), p, f),
             )

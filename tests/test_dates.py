@@ -25,6 +25,7 @@ from app.framework.model import Horizon
 from app.milestones import due_date
 from app.readiness import projection_text
 from app.report.model import ReportOptions
+from app.report.service import ReportService
 from app.services import Services
 from app.services.evidence import EvidenceInfo
 from app.services.profiles import StageChange
@@ -180,5 +181,5 @@ def test_a_profile_at_either_end_of_the_calendar_works_everywhere(
     assert services.plan.checkin_dates(profile.id, MAX_DATE, 12)[-1] > MAX_DATE
     assert b"Edge goal" in services.plan.calendar(profile.id, MAX_DATE)
     services.plan.suggestions(profile.id, start)
-    content = services.reports.content(profile.id, ReportOptions(), today=MAX_DATE)
+    content = ReportService(services).content(profile.id, ReportOptions(), today=MAX_DATE)
     assert content is not None

@@ -16,13 +16,8 @@ import pytest
 import yaml
 
 from app.errors import FrameworkError
-from app.framework.loader import (
-    MAX_FILE_BYTES,
-    MAX_TEXT_CHARS,
-    framework_hash,
-    load_framework_file,
-    load_framework_text,
-)
+from app.framework.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS
+from app.framework.loader import framework_hash, load_framework_file, load_framework_text
 from app.paths import builtin_framework_files
 from app.services import Services
 

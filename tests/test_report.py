@@ -21,6 +21,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamO
 
 from app.readiness import format_score
 from app.report.model import AUDIENCE_SECTIONS, SECTION_TITLES, ReportOptions
+from app.report.service import ReportService
 from app.services import Services
 from app.services.demo import DEMO_NAME, create_demo
 from tests.conftest import folder_digest
@@ -37,7 +38,7 @@ TODAY = date(2026, 6, 15)
 
 
 def pdf(services: Services, profile_id: str, **options: Any) -> bytes:
-    return services.reports.pdf(profile_id, ReportOptions(**options), today=TODAY)
+    return ReportService(services).pdf(profile_id, ReportOptions(**options), today=TODAY)
 
 
 def text_of(data: bytes) -> str:

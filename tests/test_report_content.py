@@ -15,6 +15,7 @@ from app.errors import InvalidInputError
 from app.framework.model import Kpi
 from app.kpis import evaluate
 from app.report.model import AUDIENCE_SECTIONS, ReportOptions
+from app.report.service import ReportService
 from app.services import Services
 from tests.helpers import CANARIES, REPORT_KPIS, SHARED_EVIDENCE, private_profile
 
@@ -27,7 +28,7 @@ def profile_id(services: Services, tmp_path: Path) -> str:
 
 
 def content_text(services: Services, profile_id: str, **options: object) -> str:
-    content = services.reports.content(profile_id, ReportOptions(**options), today=TODAY)
+    content = ReportService(services).content(profile_id, ReportOptions(**options), today=TODAY)
     return content.model_dump_json()
 
 
@@ -48,7 +49,7 @@ def test_included_private_text_is_all_there_but_amendments(
 
 def test_counts_count_only_included_evidence(services: Services, profile_id: str) -> None:
     def counts(include_private: bool) -> tuple[int, int]:
-        content = services.reports.content(
+        content = ReportService(services).content(
             profile_id, ReportOptions(include_private=include_private), today=TODAY
         )
         row = next(r for g in content.skills for r in g.rows if r.name == "A Critical")
@@ -63,7 +64,7 @@ def test_counts_count_only_included_evidence(services: Services, profile_id: str
 def test_each_audience_gathers_its_sections_only(
     services: Services, profile_id: str, audience: str
 ) -> None:
-    content = services.reports.content(
+    content = ReportService(services).content(
         profile_id, ReportOptions(audience=audience, include_private=True), today=TODAY
     )
     # Your own profile: no manager's assessment (see tests/test_report_manager.py).
@@ -84,7 +85,7 @@ def test_each_audience_gathers_its_sections_only(
 
 def test_the_period_limits_what_is_shown(services: Services, profile_id: str) -> None:
     options = ReportOptions(start=date(2026, 4, 1), include_private=True)
-    content = services.reports.content(profile_id, options, today=TODAY)
+    content = ReportService(services).content(profile_id, options, today=TODAY)
     assert (content.cover.start, content.cover.end) == (date(2026, 4, 1), TODAY)
     assert [r.date for r in content.reflections] == []  # the March notes are before it
     assert content.evidence == []  # both entries are from February
@@ -100,14 +101,14 @@ def test_the_period_limits_what_is_shown(services: Services, profile_id: str) ->
 def test_the_default_period_runs_from_the_role_start_to_today(
     services: Services, profile_id: str
 ) -> None:
-    content = services.reports.content(profile_id, ReportOptions(), today=TODAY)
+    content = ReportService(services).content(profile_id, ReportOptions(), today=TODAY)
     assert (content.cover.start, content.cover.end) == (date(2026, 1, 5), TODAY)
     # The worked example's second check-in: 85 points, held back by the Critical skill.
     assert content.cover.readiness.startswith("85 / 100 — Approaching")
 
 
 def test_readiness_is_read_as_of_the_periods_end(services: Services, profile_id: str) -> None:
-    content = services.reports.content(
+    content = ReportService(services).content(
         profile_id, ReportOptions(end=date(2026, 3, 31)), today=TODAY
     )
     summary = content.summary
@@ -127,7 +128,7 @@ def test_an_impossible_period_is_refused(
     services: Services, profile_id: str, options: dict[str, date], fragment: str
 ) -> None:
     with pytest.raises(InvalidInputError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
-        services.reports.content(profile_id, ReportOptions(**options), today=TODAY)
+        ReportService(services).content(profile_id, ReportOptions(**options), today=TODAY)
 
 
 def test_kpis_are_judged_against_their_targets() -> None:
@@ -154,7 +155,9 @@ def test_kpis_are_judged_against_their_targets() -> None:
 
 
 def test_notes_are_labelled_with_what_they_are_about(services: Services, profile_id: str) -> None:
-    content = services.reports.content(profile_id, ReportOptions(include_private=True), today=TODAY)
+    content = ReportService(services).content(
+        profile_id, ReportOptions(include_private=True), today=TODAY
+    )
     labels = [note.label for entry in content.reflections for note in entry.notes]
     assert labels == [
         "Wins",
@@ -169,7 +172,7 @@ def test_notes_are_labelled_with_what_they_are_about(services: Services, profile
 def test_kpi_rows_show_the_last_value_by_the_periods_end(
     services: Services, profile_id: str
 ) -> None:
-    [row] = services.reports.content(profile_id, ReportOptions(), today=TODAY).kpis
+    [row] = ReportService(services).content(profile_id, ReportOptions(), today=TODAY).kpis
     assert (row.name, row.value, row.date, row.met, row.met_text) == (
         "Merged PRs",
         3,
@@ -177,7 +180,9 @@ def test_kpi_rows_show_the_last_value_by_the_periods_end(
         True,
         "Met",
     )
-    [before] = services.reports.content(
-        profile_id, ReportOptions(end=date(2026, 2, 1)), today=TODAY
-    ).kpis
+    [before] = (
+        ReportService(services)
+        .content(profile_id, ReportOptions(end=date(2026, 2, 1)), today=TODAY)
+        .kpis
+    )
     assert (before.value, before.met_text) == (None, "No value yet")

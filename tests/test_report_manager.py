@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.report.model import SECTION_TITLES, CalibrationLine, DimensionComment, ReportOptions
+from app.report.service import ReportService
 from app.services import Services
 from tests.helpers import private_profile
 from tests.test_manager import share
@@ -44,7 +45,9 @@ def test_the_packet_of_an_annotated_shared_profile_has_the_assessment_after_the_
     services: Services, shared_id: str
 ) -> None:
     annotate(services, shared_id)
-    content = services.reports.content(shared_id, ReportOptions(audience="packet"), today=TODAY)
+    content = ReportService(services).content(
+        shared_id, ReportOptions(audience="packet"), today=TODAY
+    )
     assert content.sections[:3] == ("summary", "manager", "criteria")
     manager = content.manager
     assert manager is not None
@@ -84,7 +87,9 @@ def test_the_packet_prints_both_assessments_attributed(services: Services, share
 def test_no_other_report_says_a_word_of_the_assessment(services: Services, shared_id: str) -> None:
     annotate(services, shared_id)
     for audience in ("self", "1:1"):
-        content = services.reports.content(shared_id, ReportOptions(audience=audience), today=TODAY)
+        content = ReportService(services).content(
+            shared_id, ReportOptions(audience=audience), today=TODAY
+        )
         assert "manager" not in content.sections
         assert content.manager is None
         data = pdf(services, shared_id, audience=audience, include_private=True)
@@ -99,7 +104,7 @@ def test_an_unannotated_shared_profile_or_your_own_has_no_manager_section(
         name="Ada", framework="two-dims", level="junior", target="senior", started=TODAY
     )
     for profile_id in (shared_id, own.id):
-        content = services.reports.content(
+        content = ReportService(services).content(
             profile_id, ReportOptions(audience="packet"), today=TODAY
         )
         assert "manager" not in content.sections

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.report.model import AUDIENCES, ReportOptions
+from app.report.service import ReportService
 from app.services import Services
 from app.services.demo import create_demo
 from tests.helpers import click, date_ranges
@@ -134,13 +135,15 @@ def test_a_one_to_one_report_for_a_period_previews_and_exports(
     opened: list[Path] = []
     monkeypatch.setattr(reports_ui, "open_folder", lambda folder: opened.append(folder) or True)
     renders: list[ReportOptions] = []
-    pdf = services.reports.pdf
+    pdf = ReportService.pdf
 
-    def recorded_pdf(pid: str, options: ReportOptions, *args: Any, **kwargs: Any) -> bytes:
+    def recorded_pdf(
+        reports: ReportService, pid: str, options: ReportOptions, *args: Any, **kwargs: Any
+    ) -> bytes:
         renders.append(options)
-        return pdf(pid, options, *args, **kwargs)
+        return pdf(reports, pid, options, *args, **kwargs)
 
-    monkeypatch.setattr(services.reports, "pdf", recorded_pdf)
+    monkeypatch.setattr(ReportService, "pdf", recorded_pdf)
 
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "reports"
@@ -280,15 +283,17 @@ def test_renders_never_stack_and_stale_ones_are_dropped(
     running = threading.Event()
     release = threading.Event()
     calls: list[ReportOptions] = []
-    pdf = services.reports.pdf
+    pdf = ReportService.pdf
 
-    def slow_pdf(pid: str, options: ReportOptions, *args: Any, **kwargs: Any) -> bytes:
+    def slow_pdf(
+        reports: ReportService, pid: str, options: ReportOptions, *args: Any, **kwargs: Any
+    ) -> bytes:
         calls.append(options)
         running.set()
         assert release.wait(10)
-        return pdf(pid, options, *args, **kwargs)
+        return pdf(reports, pid, options, *args, **kwargs)
 
-    monkeypatch.setattr(services.reports, "pdf", slow_pdf)
+    monkeypatch.setattr(ReportService, "pdf", slow_pdf)
     panel = ReportsPanel(services, runner)
     qtbot.addWidget(panel)
     panel.resize(900, 600)

@@ -36,8 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import Services
-from app.services.backups import backups_of
-from app.store.backup import BackupInfo
+from app.services.backups import BackupInfo, backups_of
 from ui import dialogs
 from ui.table_model import AnyIndex, RowTableModel
 from ui.tasks import TaskRunner

@@ -38,8 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import InvalidInputError
 from app.services import Services
-from app.services.plan import GoalInfo, LearningInfo, Suggestion, quarter_of
-from app.store.models import GOAL_STATUSES
+from app.services.plan import GOAL_STATUSES, GoalInfo, LearningInfo, Suggestion, quarter_of
 from app.text import check_name, check_text
 from ui import dialogs
 from ui.profile_form import date_edit, to_date

@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.report.model import Audience, ReportOptions
+from app.report.service import Progress, ReportService
 from app.services import Services
-from app.services.reports import Progress
 from ui import dialogs
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.tasks import TaskRunner
@@ -102,7 +102,7 @@ def load_preview(
     return Preview(
         profile_id=profile_id,
         options=options,
-        pdf=services.reports.pdf(profile_id, options, today=today),
+        pdf=ReportService(services).pdf(profile_id, options, today=today),
         assessable=bool(services.checkins.finals(profile_id)),
     )
 
@@ -456,7 +456,7 @@ class ReportsPanel(QWidget):
             path = path.with_name(path.name + ".pdf")
         self._export_job += 1
         progress = self._relay.reporter(self._export_job)
-        options, today, reports = self.options(), self._today(), self._services.reports
+        options, today, reports = self.options(), self._today(), ReportService(self._services)
         self._set_exporting(True)
         self._hide_saved()
         self.status.setText(f"Exporting {path.name}…")

@@ -25,24 +25,13 @@ import rfc8785
 from pydantic import ValidationError
 
 from app.errors import FrameworkError
+from app.framework.limits import MAX_FILE_BYTES, text_too_large
 from app.framework.model import Framework, FrameworkProblems, Loc, format_loc
 
 if TYPE_CHECKING:
     from app.framework.yaml_reader import Lines
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_TEXT_CHARS = 4_000_000
 _ALLOWED_CONTROLS = {"\t", "\n"}
-
-
-def text_too_large(count: int, name: str, *, aliases: bool) -> None:
-    """Refuse a framework once the characters of its keys and strings pass MAX_TEXT_CHARS."""
-    if count > MAX_TEXT_CHARS:
-        expanded = " once its aliases are expanded" if aliases else ""
-        raise FrameworkError(
-            f"{name}: the framework's text adds up to more than "
-            f"{MAX_TEXT_CHARS // 1_000_000} MB{expanded}."
-        )
 
 
 def _strings(data: Any) -> Iterator[tuple[Loc, str]]:

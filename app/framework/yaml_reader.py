@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from app.errors import FrameworkError
-from app.framework.loader import text_too_large
+from app.framework.limits import text_too_large
 from app.framework.model import Loc, format_loc
 
 MAX_NODES = 200_000

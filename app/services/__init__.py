@@ -16,7 +16,6 @@ from app.services.manager import ManagerService
 from app.services.plan import PlanService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
-from app.services.reports import ReportService
 from app.store.backup import BackupInfo
 from app.store.db import Store, open_memory_store, open_store
 
@@ -32,10 +31,6 @@ class Services:
     evidence: EvidenceService
     plan: PlanService
     manager: ManagerService
-    reports: ReportService = dataclasses.field(init=False)
-
-    def __post_init__(self) -> None:
-        self.reports = ReportService(self)
 
     @classmethod
     def on(cls, store: Store, *, read_only: bool = False) -> Services:
@@ -64,8 +59,7 @@ class Services:
         fresh = open_services(data_dir)
         old = self.store
         for field in dataclasses.fields(self):
-            if field.init:  # the others are built on `self` and follow it
-                setattr(self, field.name, getattr(fresh, field.name))
+            setattr(self, field.name, getattr(fresh, field.name))
         old.close()
 
     def restore(self, data_dir: Path, source: str) -> tuple[Path, BackupInfo | None]:

@@ -1,6 +1,8 @@
 """Promotion-readiness reports: gather the content, lay out the PDF, write it atomically.
 
-ReportLab is imported only here, when a report is made, never at startup.
+The report layer sits above the services: it reads through them, and they
+never import it. ReportLab is imported only when a report is made, never at
+startup.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ STEPS = 3  # content gathered, pages laid out, file written
 
 
 class ReportService:
+    """Makes reports of the profiles that `services` reads."""
+
     def __init__(self, services: Services) -> None:
         self._services = services
 
