@@ -25,6 +25,7 @@ EXPECTED_LICENCES = {
     "platformdirs": "MIT",
     "rfc8785": "Apache-2.0",
     "icalendar": "BSD-2-Clause",
+    "filelock": "MIT",
     "Python": "PSF-2.0",
 }
 
@@ -113,3 +114,7 @@ def test_message_boxes_show_user_text_as_typed(
     [box] = shown
     assert box.textFormat() == Qt.TextFormat.PlainText
     assert box.text() == "Delete <b>Zoë</b> & 李雷?"
+
+
+def test_says_where_the_log_of_bugs_is(dialog: AboutDialog, data_dir: Path) -> None:
+    assert str(data_dir / "logs" / "rung.log") in dialog.log_file.text()

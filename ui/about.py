@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.log import log_path
 from app.paths import APP_NAME, resources_dir
 
 # (name, licence as an SPDX id, where to read it); extend as libraries are bundled.
@@ -34,6 +35,7 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("platformdirs", "MIT", "https://github.com/tox-dev/platformdirs/blob/main/LICENSE"),
     ("rfc8785", "Apache-2.0", "https://github.com/trailofbits/rfc8785.py/blob/main/LICENSE"),
     ("icalendar", "BSD-2-Clause", "https://github.com/collective/icalendar/blob/main/LICENSE.rst"),
+    ("filelock", "MIT", "https://github.com/tox-dev/filelock/blob/main/LICENSE"),
     ("Python", "PSF-2.0", "https://docs.python.org/3/license.html"),
 )
 _FONT_LICENCES = resources_dir() / "fonts"
@@ -54,6 +56,7 @@ _DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "platformdirs": ("platformdirs",),
     "rfc8785": ("rfc8785",),
     "icalendar": ("icalendar",),
+    "filelock": ("filelock",),
 }
 
 
@@ -127,6 +130,14 @@ class AboutDialog(QDialog):
         self.data_folder.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         folder_caption.setBuddy(self.data_folder)
         layout.addWidget(self.data_folder)
+        self.log_file = _plain_label(
+            f"Errors that are bugs are written, with their details and never your notes, to "
+            f"{log_path(data_dir)}; send it with a bug report.",
+            self,
+            "Log of errors",
+        )
+        self.log_file.setWordWrap(True)
+        layout.addWidget(self.log_file)
 
         layout.addSpacing(8)
         libraries_caption = _caption("Bundled &libraries", self)

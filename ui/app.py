@@ -102,6 +102,34 @@ def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Services |
         return None
 
 
+def route_uncaught_exceptions(window: QWidget, data_dir: Path) -> None:
+    """Send an exception no code caught on the GUI thread (in a slot, an event, a timer)
+    where a failed job's goes: logged with its traceback, told in one dialog. One on
+    another thread is logged (a dialog belongs to the GUI thread)."""
+    import threading
+    from types import TracebackType
+
+    from app.log import log_bug
+    from ui import dialogs
+
+    def on_gui_thread(
+        kind: type[BaseException], exc: BaseException, traceback: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, traceback)
+            return
+        dialogs.show_error(window, APP_NAME, exc, data_dir)
+
+    def elsewhere(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            log_bug(
+                args.exc_value, f"the thread {args.thread.name if args.thread else '?'}", data_dir
+            )
+
+    sys.excepthook = on_gui_thread
+    threading.excepthook = elsewhere
+
+
 def show_new_warnings(parent: QWidget, warnings: Iterable[str], settings: Settings) -> None:
     """Show the warnings that this data folder has not shown before, once, in one notice."""
     from ui import dialogs
@@ -264,6 +292,7 @@ def run(data_dir: Path, *, smoke_test: bool = False) -> int:
     app.setWindowIcon(app_icon())
     settings = Settings(data_dir)
     window = MainWindow(settings, Theme(app, settings.appearance), data_dir)
+    route_uncaught_exceptions(window, data_dir)
     window.show()
     opening = _Opening(app, window, settings, data_dir, smoke_test)
     _FirstPaint(window, opening.open)

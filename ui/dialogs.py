@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.errors import describe, is_bug
+from app.log import log_bug
 
 
 def message_box(
@@ -77,8 +81,32 @@ def notice(parent: QWidget, title: str, text: str) -> None:
     box.open()
 
 
-def error(parent: QWidget | None, title: str, text: str) -> None:
-    message_box(parent, QMessageBox.Icon.Critical, title, text).exec()
+def error(parent: QWidget | None, title: str, text: str, log: Path | None = None) -> None:
+    """An error; for a bug, `log` is the log file, and a button opens its folder."""
+    box = message_box(parent, QMessageBox.Icon.Critical, title, text)
+    if log is not None:
+        folder = box.addButton("Open the &log folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(log.parent)))
+        return
+    box.exec()
+
+
+def show_error(parent: QWidget | None, title: str, exc: BaseException, data_dir: Path) -> None:
+    """Any exception, told in the words the command line uses (`app.errors.describe`).
+
+    A bug is first written with its traceback to the data folder's log, which
+    the sentence names and the dialog offers to open; `title` (what was being
+    done) is its context there, so it never holds the user's text.
+    """
+    log = log_bug(exc, f"{title} failed", data_dir) if is_bug(exc) else None
+    text = describe(exc, log)
+    if log is None:
+        error(parent, title, text)
+    else:
+        error(parent, title, text, log)
 
 
 def save_file(
