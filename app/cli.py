@@ -409,6 +409,69 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pair(text: str, what: str) -> tuple[str, str]:
+    """`ID=VALUE` from the command line (an argparse type's half)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not in the form {what}")
+    return key.strip(), value.strip()
+
+
+def _rating(text: str) -> tuple[str, int | None]:
+    """`SKILL=N` or `SKILL=na` (not applicable)."""
+    skill, value = _pair(text, "SKILL=N or SKILL=na")
+    if value.lower() == "na":
+        return skill, None
+    if not value.isdecimal():
+        raise argparse.ArgumentTypeError(f"'{value}' is not a rating (a whole number, or na)")
+    return skill, int(value)
+
+
+def _milestone(text: str) -> tuple[str, str, date | None]:
+    """`MILESTONE=STATUS` or `MILESTONE=STATUS@DATE` (the status's date)."""
+    milestone, value = _pair(text, "MILESTONE=STATUS or MILESTONE=STATUS@DATE")
+    status, _, day = value.partition("@")
+    return milestone, status, _iso_date(day) if day else None
+
+
+def _kpi(text: str) -> tuple[str, float]:
+    """`KPI=VALUE`, a number written with a point (the same in every locale)."""
+    kpi, value = _pair(text, "KPI=VALUE")
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a number (write decimals with a point: 4.5)"
+        ) from None
+    return kpi, number
+
+
+def _checkins_add(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        profile = services.profiles.resolve(args.profile)
+        checkins = services.checkins
+        draft = checkins.draft(profile.id)
+        if draft is not None and args.date is not None and draft.date != args.date:
+            raise InvalidInputError(
+                f"{profile.name} has a draft check-in dated {draft.date.isoformat()}; add to it "
+                "without --date (or with that date), or finish it first."
+            )
+        with services.store.transaction():  # the whole check-in, or nothing
+            checkin = checkins.start_draft(profile.id, args.date)
+            for skill, value in args.rate:
+                checkins.set_rating(checkin.id, skill, value, not_applicable=value is None)
+            for milestone, status, day in args.milestone:
+                checkins.set_milestone(
+                    checkin.id, milestone, status, status_date=day or checkin.date
+                )
+            for kpi, number in args.kpi:
+                checkins.set_kpi(checkin.id, kpi, number)
+            if args.final:
+                checkins.finalize(checkin.id)
+    _out(checkin.id)
+    return 0
+
+
 def _checkins_list(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
@@ -697,6 +760,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")
     sub.add_argument("--profile", required=True, metavar="P")
     sub.add_argument("--json", action="store_true")
+    sub = command(
+        checkins, "add", _checkins_add, "record a check-in (a draft, or final); prints its id"
+    )
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--date", type=_iso_date, help="the check-in's date (default today)")
+    sub.add_argument(
+        "--rate", type=_rating, action="append", default=[], metavar="SKILL=N|na",
+        help="a rating on the framework's scale, or na (not applicable); repeat for more",
+    )  # fmt: skip
+    sub.add_argument(
+        "--milestone", type=_milestone, action="append", default=[],
+        metavar="ID=STATUS[@DATE]",
+        help="not-started, in-progress, done or not-applicable, as of DATE (default: the "
+        "check-in's date)",
+    )  # fmt: skip
+    sub.add_argument(
+        "--kpi", type=_kpi, action="append", default=[], metavar="ID=VALUE",
+        help="a KPI's value (decimals with a point)",
+    )  # fmt: skip
+    sub.add_argument("--final", action="store_true", help="finalise it (default: a draft)")
     return parser
 
 

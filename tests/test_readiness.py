@@ -488,7 +488,8 @@ def test_carry_forward_across_checkins_rating_different_skills(
 
 
 def test_same_day_checkins_are_ordered_by_finalisation(services: Services, tmp_path: Path) -> None:
-    """Two finals on one day: the one finalised last wins, whatever order they were made in."""
+    """Two finals on one day: the one finalised last wins, whatever order they were made in,
+    and the day is one point, as of its end."""
     profile_id = _profile(services, import_framework(services, tmp_path), started=date(2026, 1, 1))
     day = date(2026, 2, 1)
     first = _check_in(services, profile_id, day, {"a-critical": 1, "a-optional": 2})
@@ -503,13 +504,37 @@ def test_same_day_checkins_are_ordered_by_finalisation(services: Services, tmp_p
     # first: A (3·⅓ + 1·1) / 4 = ½ → 30; then second: A (3·1 + 1·1) / 4 = 1 → 60 (B 0).
     assert services.readiness.as_of(profile_id, day).readiness_exact == "60"
     points = services.readiness.over_time(profile_id)
-    assert [(p.checkin_id, p.readiness) for p in points] == [(first, 30), (second, 60)]
+    assert [(p.checkin_id, p.readiness) for p in points] == [(second, 60)]
 
     stamp(first, datetime(2026, 2, 1, 11))  # now the first one made was finalised last
     # second alone: A (3·1 + 1·0) / 4 = ¾ → 45; then first: back to 30.
     assert services.readiness.as_of(profile_id, day).readiness_exact == "30"
     points = services.readiness.over_time(profile_id)
-    assert [(p.checkin_id, p.readiness) for p in points] == [(second, 45), (first, 30)]
+    assert [(p.checkin_id, p.readiness) for p in points] == [(first, 30)]
+
+
+def test_a_day_with_two_check_ins_is_one_point_and_leaves_the_projection_alone(
+    services: Services, tmp_path: Path
+) -> None:
+    """A first check-in that rates one skill, then the rest the same day: the half-done
+    state (readiness 15) is no point of the series, so the projection only sees the days."""
+    profile_id = _profile(services, import_framework(services, tmp_path), started=date(2026, 1, 1))
+    _check_in(services, profile_id, date(2026, 2, 1), {"a-critical": 1})
+    _check_in(
+        services, profile_id, date(2026, 2, 1), {"a-optional": 1, "b-important": 1}
+    )  # the same day
+    _check_in(services, profile_id, date(2026, 3, 1), {"a-critical": 2})
+    _check_in(services, profile_id, date(2026, 4, 1), {"a-critical": 3, "a-optional": 2})
+    points = services.readiness.over_time(profile_id)
+    assert [p.date for p in points] == [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
+    for point in points:  # each the state at the end of its day
+        assert point.readiness == services.readiness.as_of(profile_id, point.date).readiness
+    assert [p.readiness for p in points] == sorted(p.readiness or 0 for p in points)
+    projection = services.readiness.as_of(profile_id, date(2026, 4, 1)).projection
+    assert projection is not None
+    assert projection.status == "projected"
+    assert projection.slope_per_month is not None
+    assert projection.slope_per_month > 0
 
 
 def test_horizons_count_in_calendar_months() -> None:

@@ -240,10 +240,13 @@ class CheckInService:
         return last
 
     def final_history(self, profile_id: str) -> FinalHistory:
-        """Every final check-in in order, with the ratings it records (a value or n/a).
+        """Each date with a final check-in, in order, as of the end of that day: the day's
+        last check-in, with the ratings (a value or n/a) that the day's check-ins record,
+        in the order they were finalised.
 
-        Two queries whatever the length of the history: the check-ins in order,
-        then all their ratings, for series that carry ratings forward.
+        One entry per date, so a series drawn from it has one point per date and a
+        day's first check-in never shows as a point of its own. Two queries whatever
+        the length of the history: the check-ins in order, then all their ratings.
         """
         query = (
             select(Rating.checkin_id, Rating.skill_id, Rating.value, Rating.not_applicable)
@@ -260,7 +263,11 @@ class CheckInService:
         recorded: dict[str, list[RatingChange]] = {c.id: [] for c in finals}
         for checkin_id, skill_id, value, not_applicable in rows:
             recorded[checkin_id].append((skill_id, value, bool(not_applicable)))
-        return [(checkin, recorded[checkin.id]) for checkin in finals]
+        days: dict[date, tuple[CheckInInfo, list[RatingChange]]] = {}
+        for checkin in finals:  # in order: a later check-in of the day stands for the day
+            earlier = days[checkin.date][1] if checkin.date in days else []
+            days[checkin.date] = (checkin, earlier + recorded[checkin.id])
+        return list(days.values())
 
     def draft(self, profile_id: str) -> CheckInInfo | None:
         """The profile's draft, if one is waiting (a profile has at most one)."""

@@ -1,4 +1,4 @@
-"""Readiness for a profile: as of a date, and over time (one value per final check-in).
+"""Readiness for a profile: as of a date, and over time (one value per date, as of its end).
 
 Over time, the final check-ins' ratings are read in one ordered query and
 carried forward in Python: each rating replaces its skill's share of its
@@ -80,8 +80,8 @@ class ReadinessService:
         return any(c.date <= day for c in self._checkins.finals(profile_id))
 
     def over_time(self, profile_id: str, final_history: FinalHistory | None = None) -> list[Point]:
-        """Readiness as of each final check-in, oldest first (`final_history` is
-        `checkins.final_history()` when the caller already has it)."""
+        """Readiness as of the end of each date with a final check-in, oldest first
+        (`final_history` is `checkins.final_history()` when the caller already has it)."""
         profile = self._profiles.get(profile_id)
         history = final_history
         if history is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -301,6 +302,7 @@ class Store:
         self.warnings: list[str] = []
         self._backup_checked: date | None = None
         self._daily: BackupInfo | None = None  # taken by the unit of work under way
+        self._joined = threading.local()  # the session of a `transaction()` under way
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         if backups is not None:
             event.listen(engine, "before_cursor_execute", self._before_execute)
@@ -318,8 +320,24 @@ class Store:
         self._backup_checked = today
 
     @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work around several service calls (`rung checkins add` records a
+        check-in whole or not at all): their sessions join it until the block ends."""
+        with self.session() as session:
+            self._joined.session = session
+            try:
+                yield
+            finally:
+                self._joined.session = None
+
+    @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed if the block succeeds, rolled back otherwise."""
+        """A unit of work: committed if the block succeeds, rolled back otherwise; inside
+        `transaction()`, a part of that one."""
+        joined: Session | None = getattr(self._joined, "session", None)
+        if joined is not None:
+            yield joined
+            return
         try:
             with self._sessions.begin() as session:
                 yield session
