@@ -497,7 +497,7 @@ def _checkins_list(args: argparse.Namespace) -> int:
 
 
 def _readiness(args: argparse.Namespace) -> int:
-    from app.readiness import projection_text, readiness_text
+    from app.readiness import not_rated_text, projection_text, readiness_text
 
     day = args.on or date.today()
     with _services(args, read_only=True) as services:
@@ -507,7 +507,12 @@ def _readiness(args: argparse.Namespace) -> int:
         _json_text_out(result.model_dump_json(indent=2))
         return 0
     _out(f"{profile.name}: readiness {readiness_text(result)} (as of {day.isoformat()}).")
+    unrated = not_rated_text(result)
+    if unrated:
+        _out(f"  {unrated}")
     for dimension in result.dimensions:
+        if dimension.score is None or dimension.contribution is None:
+            continue  # not assessable: no scores, not zeros
         note = " (nothing left to assess: counts fully)" if dimension.counts_fully else ""
         _out(
             f"  {dimension.name}: score {dimension.score:.0%} × weight {dimension.weight} "
@@ -516,7 +521,8 @@ def _readiness(args: argparse.Namespace) -> int:
     for gate in result.gates:
         _out(f"  gate: {gate.name} — {gate.detail}")
     for gap in result.gaps:
-        _out(f"  gap: {gap.name} loses {gap.points_lost:.1f} points")
+        rated = "" if gap.rated else " (not rated yet)"
+        _out(f"  gap: {gap.name}{rated} loses {gap.points_lost:.1f} points")
     if result.projection is not None:
         _out(f"  {projection_text(result)}")
     return 0

@@ -37,8 +37,8 @@ class DimensionScore(BaseModel):
     id: str
     name: str
     weight: int
-    score: float  # 0–1
-    contribution: float  # points of the 0–100 readiness
+    score: float | None  # 0–1; None when the readiness is not assessable
+    contribution: float | None  # points of the 0–100 readiness; None likewise
     counts_fully: bool  # no skill left to assess: counted as fully met, and said so
 
 
@@ -50,6 +50,7 @@ class SkillScore(BaseModel):
     critical: bool
     expected: int
     rating: int | None  # None: never rated (counts as 0) or not applicable
+    rated: bool  # False for a skill never rated: "not rated yet", never a 0 the user gave
     not_applicable: bool
     attainment: float | None  # None when not applicable
     points_lost: float
@@ -96,6 +97,7 @@ class Readiness(BaseModel):
     gates: list[Gate]
     gaps: list[SkillScore]  # the skills that lost the most points, largest first
     skills: list[SkillScore]
+    not_rated: int  # skills expected at the target, not "not applicable", never rated
     projection: Projection | None = None
 
 
@@ -199,13 +201,13 @@ def compute(
                     critical=framework.is_critical(skill),
                     expected=expected,
                     rating=None if state.not_applicable else state.value,
+                    rated=state.not_applicable or state.value is not None,
                     not_applicable=state.not_applicable,
                     attainment=None if state.not_applicable else float(attained[skill.id]),
                     points_lost=float(lost),
                 )
             )
 
-    gates = list(_gates(framework, skills, milestones, role_start, as_of))
     base = dict(
         profile_id=profile_id,
         as_of=as_of,
@@ -213,13 +215,16 @@ def compute(
         framework_version=framework.version,
         level=level,
         target=target,
-        dimensions=dimensions,
-        gates=gates,
         skills=skills,
+        not_rated=sum(not s.rated for s in skills),
     )
-    if not assessed or not any_assessable:
+    if not assessed or not any_assessable:  # no scores, gates or gaps: null, never 0
         return Readiness(
             **base,
+            dimensions=[
+                d.model_copy(update={"score": None, "contribution": None}) for d in dimensions
+            ],
+            gates=[],
             readiness=None,
             readiness_exact=None,
             band=None,
@@ -227,6 +232,7 @@ def compute(
             held_back=False,
             gaps=[],
         )
+    gates = list(_gates(framework, skills, milestones, role_start, as_of))
     band = band_for(framework, total)
     verdict = band
     if gates and band >= ready_index(framework):
@@ -234,6 +240,8 @@ def compute(
     largest = sorted((s for s in skills if s.points_lost > 0), key=lambda s: -s.points_lost)
     return Readiness(
         **base,
+        dimensions=dimensions,
+        gates=gates,
         readiness=float(total),
         readiness_exact=_exact(total),
         band=framework.verdict_bands[band].name,
@@ -252,7 +260,7 @@ def _gates(
 ) -> Iterable[Gate]:
     for skill in skills:
         if skill.critical and not skill.not_applicable and (skill.rating or 0) < skill.expected:
-            rated = "never rated" if skill.rating is None else f"rated {skill.rating}"
+            rated = "not rated yet" if skill.rating is None else f"rated {skill.rating}"
             yield Gate(
                 kind="critical-skill",
                 id=skill.id,
@@ -328,6 +336,18 @@ def readiness_text(readiness: Readiness) -> str:
         text += f" (the score reaches {readiness.band}; held back by {gates} gate"
         text += "s)" if gates != 1 else ")"
     return text
+
+
+def not_rated_text(readiness: Readiness) -> str | None:
+    """The one line that says never-rated skills count as 0 (None when every skill is rated)."""
+    if not readiness.not_rated or readiness.readiness is None:
+        return None
+    expected = sum(not s.not_applicable for s in readiness.skills)
+    them = "it counts" if readiness.not_rated == 1 else "they count"
+    return (
+        f"{readiness.not_rated} of {expected} skills expected at the target "
+        f"{'is' if readiness.not_rated == 1 else 'are'} not rated yet; {them} as 0 until rated."
+    )
 
 
 def projection_text(readiness: Readiness) -> str:

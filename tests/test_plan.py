@@ -54,6 +54,23 @@ def test_suggestions_rank_largest_gaps_then_milestones_due_next(
     assert "20.0 points lost" in suggestions[0].reason
 
 
+def test_a_skill_never_rated_is_suggested_as_rate_it_not_grow_it(
+    services: Services, tmp_path: Path
+) -> None:
+    ref = import_framework(services, tmp_path, two_dims_data(milestones=MILESTONES))
+    profile = services.profiles.create(
+        name="Ada", framework=ref, level="junior", target="senior", started=START
+    )
+    assert [s.kind for s in services.plan.suggestions(profile.id, TODAY)] == ["milestone"] * 2
+    draft = services.checkins.start_draft(profile.id, on=date(2026, 3, 1))
+    services.checkins.set_rating(draft.id, "a-critical", 2)
+    services.checkins.finalize(draft.id)
+    gaps = {s.skills[0]: s for s in services.plan.suggestions(profile.id, TODAY) if s.skills}
+    assert gaps["b-important"].title == "Rate B Important"
+    assert gaps["b-important"].reason.startswith("Not rated yet: counts as 0")
+    assert gaps["a-critical"].title == "Grow A Critical to 3"
+
+
 def test_open_goals_take_their_skills_and_milestones_out_of_the_suggestions(
     services: Services, profile_id: str
 ) -> None:

@@ -29,6 +29,7 @@ from app.readiness import (
     SkillState,
     band_for,
     compute,
+    not_rated_text,
     project,
     projection_text,
 )
@@ -321,7 +322,33 @@ def test_a_never_rated_critical_skill_counts_as_zero_and_gates() -> None:
 
     assert result.readiness_exact == "55"  # A: (3·0 + 1·1) / 4 = ¼ → 15; B: 40
     assert _skills(result)["a-critical"].points_lost == 45
-    assert result.gates[0].detail == "Critical skill never rated, expected 3"
+    assert result.gates[0].detail == "Critical skill not rated yet, expected 3"
+    assert not _skills(result)["a-critical"].rated
+    assert _skills(result)["a-optional"].rated
+    assert result.not_rated == 1
+    assert not_rated_text(result) == (
+        "1 of 3 skills expected at the target is not rated yet; it counts as 0 until rated."
+    )
+
+
+def test_before_any_final_check_in_there_are_no_scores_gates_or_gaps() -> None:
+    """Not assessable: null dimension scores and contributions, no gates, no gaps."""
+    framework = _framework()
+    result = compute(
+        framework,
+        profile_id="p",
+        level="junior",
+        target="senior",
+        role_start=date(2025, 1, 1),  # a Critical skill below expectation, yet no gate
+        as_of=date(2026, 6, 1),
+        ratings={},
+        milestones={},
+        assessed=False,
+    )
+    assert (result.readiness, result.verdict) == (None, NOT_ASSESSABLE)
+    assert [(d.score, d.contribution) for d in result.dimensions] == [(None, None)] * 2
+    assert (result.gates, result.gaps) == ([], [])
+    assert not_rated_text(result) is None
 
 
 def test_a_skill_expected_at_zero_is_ignored() -> None:

@@ -72,6 +72,33 @@ def test_before_any_check_in_it_is_not_assessable(
     assert code == 0
     result = json.loads(out)
     assert (result["readiness"], result["verdict"]) == (None, "Not assessable")
+    assert {(d["score"], d["contribution"]) for d in result["dimensions"]} == {(None, None)}
+    assert (result["gates"], result["gaps"]) == ([], [])
+    code, out, _err = _run(capsys, "readiness", "--profile", profile.id)
+    assert "score" not in out  # no dimension line reading 0%
+
+
+def test_a_first_check_in_says_which_skills_are_not_rated_yet(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    services = open_services(data_dir)
+    profile = services.profiles.create(
+        name="Ada", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
+    )
+    draft = services.checkins.start_draft(profile.id)
+    services.checkins.set_rating(draft.id, "python-ml-engineering", 3)
+    services.checkins.finalize(draft.id)
+    services.close()
+    code, out, _err = _run(capsys, "readiness", "--profile", profile.id, "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["gaps"]
+    assert all(gap["rated"] is False for gap in result["gaps"])  # the largest gaps: unrated
+    assert result["not_rated"] == sum(not s["rated"] for s in result["skills"]) > 0
+    code, out, _err = _run(capsys, "readiness", "--profile", profile.id)
+    assert f"{result['not_rated']} of " in out
+    assert "are not rated yet; they count as 0 until rated." in out
+    assert "(not rated yet) loses" in out
 
 
 @pytest.mark.parametrize(

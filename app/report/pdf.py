@@ -512,8 +512,8 @@ class _Story:
                 [
                     name,
                     str(dimension.weight),
-                    f"{_number(dimension.score * 100, 1)}%",
-                    f"{dimension.contribution:.1f} pts",
+                    "—" if dimension.score is None else f"{_number(dimension.score * 100, 1)}%",
+                    "—" if dimension.contribution is None else f"{dimension.contribution:.1f} pts",
                 ]
             )
         total = format_score(readiness.readiness or 0)
@@ -545,12 +545,12 @@ class _Story:
         names = {d.id: d.name for d in readiness.dimensions}
         rows: list[list[Any]] = [["Skill", "Dimension", "Rating", "Points lost"]]
         for gap in readiness.gaps:
-            rating = "never rated" if gap.rating is None else str(gap.rating)
+            rating = f"{gap.rating} of {gap.expected}" if gap.rated else "not rated yet"
             rows.append(
                 [
                     self._cell(gap.name),
                     self._cell(names.get(gap.dimension, "")),
-                    f"{rating} of {gap.expected} expected",
+                    f"{rating}, {gap.expected} expected" if not gap.rated else f"{rating} expected",
                     f"{gap.points_lost:.1f}",
                 ]
             )

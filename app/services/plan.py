@@ -258,23 +258,39 @@ class PlanService:
 
     def suggestions(self, profile_id: str, today: date) -> list[Suggestion]:
         """Goals to propose: the largest gaps (most points lost) not served by an open
-        goal, then the milestones not yet done, the soonest due first."""
+        goal, then the milestones not yet done, the soonest due first.
+
+        A skill never rated is a gap only because it counts as 0: it is proposed as
+        "Rate X", never "Grow X". Before the first final check-in there are no gaps.
+        """
         open_goals = [g for g in self.goals(profile_id) if g.open]
         served = {s for g in open_goals for s in g.skills}
         titles = {g.title.casefold() for g in open_goals}
         readiness = self._readiness.as_of(profile_id, today, with_projection=False)
         gaps = sorted(
-            (s for s in readiness.skills if s.points_lost > 0 and s.id not in served),
+            (
+                s
+                for s in readiness.skills
+                if readiness.readiness is not None and s.points_lost > 0 and s.id not in served
+            ),
             key=lambda s: (-s.points_lost, s.name.casefold(), s.id),
         )
         result = [
             Suggestion(
                 key=f"gap:{skill.id}",
                 kind="gap",
-                title=f"Grow {skill.name} to {skill.expected}",
+                title=(
+                    f"Grow {skill.name} to {skill.expected}"
+                    if skill.rated
+                    else f"Rate {skill.name}"
+                ),
                 skills=(skill.id,),
                 due=today + timedelta(days=GAP_GOAL_DAYS),
-                reason=f"Largest gap: {skill.points_lost:.1f} points lost",
+                reason=(
+                    f"Largest gap: {skill.points_lost:.1f} points lost"
+                    if skill.rated
+                    else f"Not rated yet: counts as 0, {skill.points_lost:.1f} points lost"
+                ),
                 points_lost=skill.points_lost,
             )
             for skill in gaps[:GAP_SUGGESTIONS]
