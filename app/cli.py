@@ -406,6 +406,11 @@ def _check(args: argparse.Namespace) -> int:
     for warning in warnings:
         sys.stderr.write(f"rung: warning: {_visible(warning)}\n")
     _out(f"The database {path} passed the full integrity check.")
+    from app.store.sqlite import sqlite_version_note
+
+    note = sqlite_version_note()
+    if note:
+        _out(f"Note: {note}")
     return 0
 
 

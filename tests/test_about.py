@@ -118,3 +118,10 @@ def test_message_boxes_show_user_text_as_typed(
 
 def test_says_where_the_log_of_bugs_is(dialog: AboutDialog, data_dir: Path) -> None:
     assert str(data_dir / "logs" / "rung.log") in dialog.log_file.text()
+
+
+def test_says_which_sqlite_it_uses_and_its_known_bug(dialog: AboutDialog) -> None:
+    from app.services import SQLITE_VERSION, sqlite_version_note
+
+    assert f"SQLite {SQLITE_VERSION}" in dialog.sqlite.text()
+    assert dialog.sqlite.text() == (sqlite_version_note() or f"SQLite {SQLITE_VERSION}.")

@@ -241,3 +241,14 @@ def test_amending_a_final_check_in_logs_each_change(services: Services) -> None:
     with contextlib.closing(sqlite3.connect(services.store.path)) as conn:
         log = conn.execute("SELECT field, old, new, private FROM amendments").fetchall()
     assert log == [("rating:python-ml-engineering.value", "2", "3", 0)]
+
+
+def test_opening_raises_no_alarm_about_sqlite_the_user_cannot_act_on(data_dir: Path) -> None:
+    """The WAL-reset note belongs to `rung check` and About, never to a first-run dialog."""
+    from app.store.sqlite import sqlite_version_note
+
+    assert sqlite_version_note("3.40.1") is not None
+    assert sqlite_version_note("3.51.3") is None
+    store = open_store(data_dir)
+    store.close()
+    assert not any("WAL-reset" in warning for warning in store.warnings)

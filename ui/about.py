@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.log import log_path
 from app.paths import APP_NAME, resources_dir
+from app.services import SQLITE_VERSION, sqlite_version_note
 
 # (name, licence as an SPDX id, where to read it); extend as libraries are bundled.
 LIBRARIES: tuple[tuple[str, str, str], ...] = (
@@ -138,6 +139,11 @@ class AboutDialog(QDialog):
         )
         self.log_file.setWordWrap(True)
         layout.addWidget(self.log_file)
+        self.sqlite = _plain_label(
+            sqlite_version_note() or f"SQLite {SQLITE_VERSION}.", self, "SQLite"
+        )
+        self.sqlite.setWordWrap(True)
+        layout.addWidget(self.sqlite)
 
         layout.addSpacing(8)
         libraries_caption = _caption("Bundled &libraries", self)

@@ -18,6 +18,9 @@ from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
 from app.store.backup import BackupInfo
 from app.store.db import Store, open_memory_store, open_store
+from app.store.sqlite import SQLITE_VERSION, sqlite_version_note
+
+__all__ = ["SQLITE_VERSION", "Services", "open_services", "sqlite_version_note"]
 
 
 @dataclass

@@ -250,18 +250,6 @@ def move_aside(path: Path) -> Path:
     return moved
 
 
-def sqlite_version_warning(version: str = sqlite3.sqlite_version) -> str | None:
-    """A warning if this SQLite library has a known WAL-corruption bug."""
-    parts = tuple(int(p) for p in version.split(".")[:3])
-    if (3, 7, 0) <= parts < (3, 51, 3):
-        return (
-            f"SQLite {version} has the rare 'WAL-reset' bug (fixed in 3.51.3) that can damage "
-            "a database written by two programs at once; avoid running Rung twice on one data "
-            "folder, and keep backups."
-        )
-    return None
-
-
 CLOUD_FOLDERS = ("dropbox", "onedrive", "icloud", "google drive", "googledrive", "mobile documents")
 
 
@@ -458,7 +446,7 @@ def open_store(data_dir: Path) -> Store:
             store.close()
             raise _damaged(path, backups, f"failed its integrity check ({problems[0]})")
     store.warnings += problems
-    store.warnings += filter(None, (sqlite_version_warning(), cloud_folder_warning(data_dir)))
+    store.warnings += filter(None, (cloud_folder_warning(data_dir),))
     return store
 
 

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from app.errors import DatabaseError
 
+SQLITE_VERSION = sqlite3.sqlite_version  # the library this Python links
 BUSY_TIMEOUT_S = 5.0  # how long to wait for another program's lock before saying so
 
 # Primary result codes; an extended code adds bits above the low byte.
@@ -53,3 +55,20 @@ def write_error(path: Path, exc: BaseException) -> DatabaseError | None:
         "full or failing)"
     )
     return DatabaseError(f"{problem}; this change was not saved, earlier ones are intact.")
+
+
+def sqlite_version_note(version: str = SQLITE_VERSION) -> str | None:
+    """A note if this SQLite library has the known WAL-reset bug, for `rung check` and About.
+
+    Nothing a user can do about it at start-up, so it is never a dialog there: the
+    SQLite wheels on PyPI are no newer, and Rung never writes a data folder from two
+    places at once (one app per folder, the folder's lock) and keeps backups.
+    """
+    parts = tuple(int(p) for p in version.split(".")[:3])
+    if (3, 7, 0) <= parts < (3, 51, 3):
+        return (
+            f"SQLite {version} has a rare bug (the 'WAL-reset' bug, fixed in 3.51.3) that can "
+            "damage a database two programs write at the same moment; Rung never writes a data "
+            "folder from two places at once, and keeps backups."
+        )
+    return None
