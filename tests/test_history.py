@@ -579,7 +579,7 @@ def test_compare_needs_exactly_two_final_checkins(
     panel.reload()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 4 and not runner.busy)
     assert panel.selected_ids() == [third, first]  # a reload keeps both selected
-    draft = panel.proxy.index(0, 0).data(CheckInTableModel.ID_ROLE)
+    draft = panel.proxy.index(0, 0).data(CheckInTableModel.ROW_ROLE).id
     click_row(qtbot, panel, draft)
     ctrl_click_row(qtbot, panel, third)
     assert not panel.compare_button.isEnabled()

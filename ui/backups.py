@@ -39,7 +39,7 @@ from app.services import Services
 from app.services.backups import backups_of
 from app.store.backup import BackupInfo
 from ui import dialogs
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import RowTableModel
 from ui.tasks import TaskRunner
 
 INTRO_TEXT = (
@@ -85,16 +85,11 @@ class BackupTableModel(RowTableModel[BackupInfo]):
 
     DATE, REASON, SIZE = range(3)
     HEADERS = ("Date", "Reason", "Size")
-    NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def key(self, row: BackupInfo) -> str:
         return row.name
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: BackupInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.DATE:
                 return local_time(row.created)
@@ -109,7 +104,7 @@ class BackupTableModel(RowTableModel[BackupInfo]):
                 return reason_text(row.reason)
             if column == self.SIZE:
                 return row.size
-        elif role in (self.NAME_ROLE, Qt.ItemDataRole.ToolTipRole):
+        elif role == Qt.ItemDataRole.ToolTipRole:
             return row.name
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -242,14 +237,12 @@ class BackupsPanel(QWidget):
         )
 
     def selected_name(self) -> str | None:
-        rows = self.view.selectionModel().selectedRows()
-        return str(rows[0].data(BackupTableModel.NAME_ROLE)) if rows else None
+        info = self.selected_info()
+        return info.name if info is not None else None
 
     def selected_info(self) -> BackupInfo | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.info(self.proxy.mapToSource(rows[0]).row())
+        rows = self.model.selected_rows(self.view)
+        return rows[0] if rows else None
 
     def select(self, name: str) -> bool:
         """Select a backup by name; False if it is not listed."""
@@ -280,7 +273,8 @@ class BackupsPanel(QWidget):
         if not self._busy:
             self.status.setText(" ".join(filter(None, (self._note, self._summary(rows)))))
         if rows and not (keep and self.select(keep)):
-            self.select(self.proxy.index(0, 0).data(BackupTableModel.NAME_ROLE))
+            first: BackupInfo = self.proxy.index(0, 0).data(BackupTableModel.ROW_ROLE)
+            self.select(first.name)
         self._update_buttons()
 
     @staticmethod

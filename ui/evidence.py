@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,7 +39,7 @@ from app.services.evidence import EvidenceInfo, Tag
 from ui import dialogs
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.read_only import ReadOnlyLine
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import RowTableModel
 from ui.tasks import TaskRunner
 
 CAPTURE_SHORTCUT = QKeySequence("Ctrl+Shift+E")
@@ -70,11 +70,7 @@ class EvidenceTableModel(RowTableModel[EvidenceInfo]):
     def key(self, row: EvidenceInfo) -> str:
         return row.id
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.row_at(index)
-        if entry is None:
-            return None
-        column = index.column()
+    def cell(self, entry: EvidenceInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.DATE:
                 return entry.date.isoformat()
@@ -91,7 +87,7 @@ class EvidenceTableModel(RowTableModel[EvidenceInfo]):
                 return entry.date.toordinal()
             if column == self.PRIVATE:
                 return int(entry.private)
-            return self.data(index, Qt.ItemDataRole.DisplayRole).casefold()
+            return str(self.cell(entry, column, Qt.ItemDataRole.DisplayRole)).casefold()
         return None
 
 
@@ -104,16 +100,15 @@ class BragRowModel(RowTableModel[BragRow]):
     def key(self, row: BragRow) -> str:
         return str(row.row)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None or role != Qt.ItemDataRole.DisplayRole:
+    def cell(self, row: BragRow, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             str(row.row),
             row.date.isoformat(),
             row.title,
             ", ".join(f"{t.kind}:{t.ref}" for t in row.tags),
-        )[index.column()]
+        )[column]
 
 
 class BragImportDialog(QDialog):
@@ -351,7 +346,7 @@ class EvidencePanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(EvidenceTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.doubleClicked.connect(lambda _index: self._on_edit())
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
         self.status = QLabel(self)
@@ -459,10 +454,8 @@ class EvidencePanel(QWidget):
     # -- editing -------------------------------------------------------------------
 
     def selected(self) -> EvidenceInfo | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(rows[0]))
+        rows = self.model.selected_rows(self.view)
+        return rows[0] if rows else None
 
     def set_read_only(self, line: str | None) -> None:
         """For a profile shared with you, `line` says whose it is and nothing can be added,
@@ -507,11 +500,6 @@ class EvidencePanel(QWidget):
 
     def _on_edit(self) -> None:
         entry = self.selected()
-        if entry is not None:
-            self.capture(entry)
-
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        entry = self.model.row_at(self.proxy.mapToSource(index))
         if entry is not None:
             self.capture(entry)
 

@@ -57,7 +57,7 @@ from app.services.checkins import Change, CheckInDetail, CheckInInfo, Comparison
 from app.services.profiles import StageInfo
 from ui import dialogs
 from ui.read_only import ReadOnlyLine
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import RowTableModel
 from ui.tasks import TaskRunner
 
 EMPTY_TEXT = "No check-ins yet. Each check-in you finalise is listed here."
@@ -81,16 +81,11 @@ class CheckInTableModel(RowTableModel[CheckInInfo]):
 
     DATE, STATUS, RATINGS, CHANGED = range(4)
     HEADERS = ("Date", "Status", "Ratings", "Changed")
-    ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def key(self, row: CheckInInfo) -> str:
         return row.id
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: CheckInInfo, column: int, role: int) -> Any:
         final = row.status == "final"
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.DATE:
@@ -112,8 +107,6 @@ class CheckInTableModel(RowTableModel[CheckInInfo]):
                 return row.ratings
             if column == self.CHANGED:
                 return row.changed if final else -1
-        elif role == self.ID_ROLE:
-            return row.id
         elif role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (self.RATINGS, self.CHANGED):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -736,8 +729,7 @@ class HistoryPanel(QWidget):
 
     def selected_infos(self) -> list[CheckInInfo]:
         """The selected check-ins, in the order the list shows them."""
-        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda index: index.row())
-        return [self.model.info(self.proxy.mapToSource(index).row()) for index in rows]
+        return self.model.selected_rows(self.view)
 
     def selected_ids(self) -> list[str]:
         return [info.id for info in self.selected_infos()]

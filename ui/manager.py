@@ -116,11 +116,7 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: CalibrationRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.EditRole and column == self.MANAGER:

@@ -114,11 +114,7 @@ class GoalTableModel(RowTableModel[GoalInfo]):
     def key(self, row: GoalInfo) -> str:
         return row.id
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: GoalInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TITLE:
                 return row.title
@@ -136,7 +132,7 @@ class GoalTableModel(RowTableModel[GoalInfo]):
                 return row.due.isoformat() if row.due else "9999"
             if column == self.STATUS:
                 return GOAL_STATUSES.index(row.status)
-            return self.data(index)
+            return self.cell(row, column, Qt.ItemDataRole.DisplayRole)
         elif role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE and row.notes:
             return "Has private progress notes"
         return None
@@ -149,12 +145,9 @@ class SuggestionTableModel(RowTableModel[Suggestion]):
     def key(self, row: Suggestion) -> str:
         return row.key
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
+    def cell(self, row: Suggestion, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, self.SORT_ROLE):
-            return (row.title, row.reason, row.due.isoformat())[index.column()]
+            return (row.title, row.reason, row.due.isoformat())[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.title}\n{row.reason}"
         return None
@@ -181,11 +174,7 @@ class LearningTableModel(RowTableModel[LearningInfo]):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: LearningInfo, column: int, role: int) -> Any:
         if column == self.TITLE and role in (Qt.ItemDataRole.DisplayRole, self.SORT_ROLE):
             return row.title
         if column == self.DONE:
@@ -502,12 +491,12 @@ class PlanPanel(QWidget):
         self.export_button.setEnabled(has_profile)
 
     def selected_suggestion(self) -> Suggestion | None:
-        rows = self.suggestion_view.selectionModel().selectedRows()
-        return self.suggestion_model.row_at(rows[0]) if rows else None
+        rows = self.suggestion_model.selected_rows(self.suggestion_view)
+        return rows[0] if rows else None
 
     def selected_goal(self) -> GoalInfo | None:
-        rows = self.goal_view.selectionModel().selectedRows()
-        return self.goal_model.row_at(rows[0]) if rows else None
+        rows = self.goal_model.selected_rows(self.goal_view)
+        return rows[0] if rows else None
 
     # -- actions -----------------------------------------------------------------
 
