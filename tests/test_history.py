@@ -3,7 +3,6 @@ two check-ins compared."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,13 +23,6 @@ from ui.theme import Appearance, Theme
 pytestmark = pytest.mark.gui
 
 NOTE = "<b>Zoë</b> & 李雷 🚀"
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.shutdown()
 
 
 @pytest.fixture

@@ -233,7 +233,9 @@ class BackupsPanel(QWidget):
         self._runner.submit(
             lambda: backups_of(data_dir).all(),
             lambda rows: self._on_rows_loaded(rows, keep),
-            self._on_load_failed,
+            owner=self,
+            key="rows",
+            on_error=self._on_load_failed,
         )
 
     def selected_name(self) -> str | None:
@@ -284,9 +286,9 @@ class BackupsPanel(QWidget):
         count = f"{len(rows)} backup{'' if len(rows) == 1 else 's'}"
         return f"{count}, {size_text(sum(b.size for b in rows))} in all."
 
-    def _on_load_failed(self, message: str) -> None:
+    def _on_load_failed(self, error: BaseException) -> None:
         self.status.setText("The backups could not be listed.")
-        self._runner.failed.emit(message)
+        self._runner.report_error(error)
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_buttons()
@@ -307,11 +309,11 @@ class BackupsPanel(QWidget):
         self.restore_button.setEnabled(not self._busy and self.selected_info() is not None)
         self.restore_file_button.setEnabled(not self._busy)
 
-    def _failed(self, what: str) -> Callable[[str], None]:
-        def report(message: str) -> None:
+    def _failed(self, what: str) -> Callable[[BaseException], None]:
+        def report(error: BaseException) -> None:
             self._set_busy(None)
             self.status.setText(what)
-            self._runner.failed.emit(message)
+            self._runner.report_error(error)
 
         return report
 
@@ -323,7 +325,8 @@ class BackupsPanel(QWidget):
         self._runner.submit(
             lambda: backups_of(data_dir).create(),
             self._on_backed_up,
-            self._failed("The backup was not made."),
+            owner=self,
+            on_error=self._failed("The backup was not made."),
         )
 
     def _on_backed_up(self, info: BackupInfo) -> None:
@@ -361,7 +364,8 @@ class BackupsPanel(QWidget):
         self._runner.submit(
             lambda: services.restore(data_dir, source),
             lambda result: self._on_restored(what, result[1]),
-            self._failed("Nothing was restored."),
+            owner=self,
+            on_error=self._failed("Nothing was restored."),
         )
 
     def _on_restored(self, what: str, before: BackupInfo | None) -> None:

@@ -437,16 +437,18 @@ class PlanPanel(QWidget):
     def reload(self) -> None:
         profile_id = self.profile_id
         if profile_id is None:
+            self._runner.cancel(self, "plan")
             self.status.setText(NO_PROFILE)
             return
-        today, quarter = self._today(), self.quarter.currentData()
+        services, today, quarter = self._services, self._today(), self.quarter.currentData()
         self._runner.submit(
-            lambda: load_plan(self._services, profile_id, today, quarter), self._on_loaded
+            lambda: load_plan(services, profile_id, today, quarter),
+            self._on_loaded,
+            owner=self,
+            key="plan",
         )
 
     def _on_loaded(self, data: PlanData) -> None:
-        if data.profile_id != self.profile_id:
-            return
         self.data = data
         dismissed = self.dismissed.get(data.profile_id, set())
         if self._settings is not None:
@@ -506,7 +508,7 @@ class PlanPanel(QWidget):
             self.reload()
             self.changed.emit()
 
-        self._runner.submit(job, done)
+        self._runner.submit(job, done, owner=self)
 
     def _save_draft(self, draft: GoalDraft, goal_id: str | None, message: str) -> None:
         plan, profile_id = self._services.plan, self.profile_id
@@ -624,4 +626,5 @@ class PlanPanel(QWidget):
         self._runner.submit(
             lambda: plan.export_ics(profile_id, path, today),
             lambda saved: self.status.setText(f"Calendar saved to {Path(saved)}"),
+            owner=self,
         )
