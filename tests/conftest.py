@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
@@ -13,7 +13,14 @@ from hypothesis import settings
 from app.cli import main
 from app.services import Services, open_services
 from app.store.lock import LOCK_NAME
-from tests.helpers import Result, Run
+from tests.helpers import Result, Run, wait_idle
+
+if TYPE_CHECKING:  # the core's tests run without Qt
+    from PySide6.QtWidgets import QApplication
+    from pytestqt.qtbot import QtBot
+
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskRunner
 
 settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True)
 settings.load_profile("ci")
@@ -69,7 +76,7 @@ def folder_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def runner(qapp: Any) -> Iterator[Any]:
+def runner(qapp: QApplication) -> Iterator[TaskRunner]:
     """The GUI's worker thread; drained and stopped after the test."""
     from ui.tasks import TaskRunner
 
@@ -79,8 +86,11 @@ def runner(qapp: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def main_window(qtbot: Any, qapp: Any, services: Services, runner: Any, data_dir: Path) -> Any:
-    """The main window on the test's data folder, in the Light palette."""
+def main_window(
+    qtbot: QtBot, qapp: QApplication, services: Services, runner: TaskRunner, data_dir: Path
+) -> MainWindow:
+    """The main window on the test's data folder, in the Light palette, once what it shows
+    first has loaded."""
     from ui.main_window import MainWindow
     from ui.settings import Settings
     from ui.theme import Appearance, Theme
@@ -91,7 +101,7 @@ def main_window(qtbot: Any, qapp: Any, services: Services, runner: Any, data_dir
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    runner.drain()
+    wait_idle(qtbot, runner)
     return window
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -26,6 +26,11 @@ from app.dates import MAX_DATE, MIN_DATE
 from app.paths import builtin_framework_files
 from app.services import Services
 from app.store.lock import LOCK_NAME
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from ui.tasks import TaskRunner
 
 BUILTIN = "ml-engineer"
 JUNIOR = "junior-ml-engineer"
@@ -225,6 +230,16 @@ def date_ranges(widget: QWidget) -> dict[str, tuple[date, date]]:
             date(high.year(), high.month(), high.day()),
         )
     return ranges
+
+
+# -- the worker ----------------------------------------------------------------
+
+
+def wait_idle(qtbot: QtBot, runner: TaskRunner, timeout: int = 10_000) -> None:
+    """Wait for `runner.idle` if a job is pending (a job a callback submits included)."""
+    if runner.busy:
+        with qtbot.waitSignal(runner.idle, timeout=timeout):
+            pass
 
 
 # -- real mouse and key events -------------------------------------------------

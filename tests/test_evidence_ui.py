@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
@@ -18,6 +20,8 @@ from tests.helpers import CALENDAR, date_ranges, type_text
 from ui import dialogs
 from ui.checkin import SkillRater
 from ui.evidence import EvidencePanel, EvidenceTableModel, QuickCaptureDialog
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 
@@ -175,13 +179,19 @@ def test_the_evidence_model_is_a_valid_model(qtmodeltester: Any, services: Servi
 
 
 def test_import_a_brag_document_with_a_bad_row(
-    qtbot: QtBot, main_window: Any, services: Services, runner: Any, monkeypatch: Any, tmp_path: Any
+    qtbot: QtBot,
+    qtmodeltester: ModelTester,
+    main_window: MainWindow,
+    services: Services,
+    runner: TaskRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     window = main_window
     profile_id = _window_with_profile(window, services, runner)
-    window.show_section("evidence")
+    with qtbot.waitSignal(runner.idle):  # built as first shown, it loads the framework
+        window.show_section("evidence")
     panel = window.evidence
-    runner.drain()  # the section, built as first shown, loads the profile's framework
     brag = tmp_path / "wins.csv"
     brag.write_text(
         "date,title,description,tags\n"
@@ -191,21 +201,22 @@ def test_import_a_brag_document_with_a_bad_row(
         encoding="utf-8",
     )
     monkeypatch.setattr(dialogs, "open_file", lambda *args: brag)
-    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
-    runner.drain()
-    qtbot.waitUntil(lambda: panel.import_dialog is not None and panel.import_dialog.isVisible())
+    with qtbot.waitSignal(runner.idle):
+        qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     dialog = panel.import_dialog
     assert dialog is not None
+    assert dialog.isVisible()
     assert dialog.model.rowCount() == 2
+    qtmodeltester.check(dialog.model)
     assert [dialog.problems.item(n).text() for n in range(dialog.problems.count())] == [
         "row 3: the date '2026-13-01' is not a date in the form YYYY-MM-DD"
     ]
     assert "2 entries will be imported; 1 row cannot be read" in dialog.summary.text()
     assert services.evidence.search(profile_id) == []  # nothing until confirmed
     assert _rows(services, "SELECT count(*) FROM evidence") == [(0,)]
-    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    runner.drain()
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2 and not runner.busy, timeout=3000)
+    with qtbot.waitSignal(runner.idle):  # the import, then the list loaded again
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 2
     found = services.evidence.search(profile_id)
     assert [e.title for e in found] == ["Second", TEXT]
     assert found[1].tags == (SKILL,)

@@ -3,7 +3,6 @@ two check-ins compared."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,13 +23,6 @@ from ui.theme import Appearance, Theme
 pytestmark = pytest.mark.gui
 
 NOTE = "<b>Zoë</b> & 李雷 🚀"
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.shutdown()
 
 
 @pytest.fixture
@@ -579,7 +571,7 @@ def test_compare_needs_exactly_two_final_checkins(
     panel.reload()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 4 and not runner.busy)
     assert panel.selected_ids() == [third, first]  # a reload keeps both selected
-    draft = panel.proxy.index(0, 0).data(CheckInTableModel.ID_ROLE)
+    draft = panel.proxy.index(0, 0).data(CheckInTableModel.ROW_ROLE).id
     click_row(qtbot, panel, draft)
     ctrl_click_row(qtbot, panel, third)
     assert not panel.compare_button.isEnabled()

@@ -21,14 +21,16 @@ from app.services.demo import create_demo
 from tests.helpers import click, date_ranges
 from ui import dialogs
 from ui import reports as reports_ui
+from ui.main_window import MainWindow
 from ui.reports import (
     AUDIENCE_HELP,
     NO_PROFILE_TEXT,
     NOT_ASSESSABLE_TEXT,
-    ProgressRelay,
+    RENDERING_TEXT,
     ReportsPanel,
     report_file_name,
 )
+from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 
@@ -40,12 +42,11 @@ def _demo(services: Services) -> str:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, main_window: Any, services: Services, runner: Any) -> Any:
+def window(qtbot: QtBot, main_window: MainWindow, services: Services) -> MainWindow:
     """The main window, active, on a demo profile."""
     main_window.reload_profiles(_demo(services))
     main_window.activateWindow()
     qtbot.waitActive(main_window)
-    runner.drain()
     return main_window
 
 
@@ -65,10 +66,11 @@ def saved_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
-def _wait_for_preview(qtbot: QtBot, panel: ReportsPanel, runner: Any) -> None:
-    """Let the debounce run out and the render report back."""
-    qtbot.waitUntil(lambda: not panel._timer.isActive() and not panel._rendering, timeout=10_000)
-    runner.drain()
+def _wait_for_preview(qtbot: QtBot, panel: ReportsPanel) -> None:
+    """Wait for the preview of the options shown (or why there is none): from a change of
+    the options until it is on screen, the summary says it is being made."""
+    assert panel.summary.text() == RENDERING_TEXT
+    qtbot.waitUntil(lambda: panel.summary.text() != RENDERING_TEXT, timeout=10_000)
 
 
 def _type_date(qtbot: QtBot, window: QWidget, mnemonic: Qt.Key, day: date) -> None:
@@ -83,7 +85,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_options_start_private_off_and_explain_each_audience(
-    qtbot: QtBot, services: Services, runner: Any
+    qtbot: QtBot, services: Services, runner: TaskRunner
 ) -> None:
     panel = ReportsPanel(services, runner)
     qtbot.addWidget(panel)
@@ -123,14 +125,14 @@ def test_the_file_name_offered_is_safe_on_every_file_system(name: str, expected:
 
 def test_a_one_to_one_report_for_a_period_previews_and_exports(
     qtbot: QtBot,
-    window: Any,
+    window: MainWindow,
     services: Services,
-    runner: Any,
+    runner: TaskRunner,
     saved_to: list[str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    panel: ReportsPanel = window.reports
+    panel = window.reports
     name = services.profiles.get(window.profile_id).name
     opened: list[Path] = []
     monkeypatch.setattr(reports_ui, "open_folder", lambda folder: opened.append(folder) or True)
@@ -147,7 +149,7 @@ def test_a_one_to_one_report_for_a_period_previews_and_exports(
 
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "reports"
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     assert panel.document.pageCount() > 0
     assert panel.pages.currentWidget() is panel.view
 
@@ -165,7 +167,7 @@ def test_a_one_to_one_report_for_a_period_previews_and_exports(
         start=today - timedelta(days=120), end=today - timedelta(days=1), audience="1:1"
     )
     assert panel.options() == wanted
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     assert renders[-1] == wanted
     assert panel.shown is not None
     assert panel.shown.options == wanted
@@ -179,12 +181,13 @@ def test_a_one_to_one_report_for_a_period_previews_and_exports(
     # Export: the progress bar counts the service's steps; the button waits meanwhile.
     seen: list[tuple[int, int]] = []
     panel.progress.valueChanged.connect(lambda v: seen.append((v, panel.progress.maximum())))
-    click(panel.export_button)
-    assert saved_to == [report_file_name(name, date.today())]
-    assert panel.exporting
-    assert not panel.export_button.isEnabled()
-    assert panel.progress.isVisible()
-    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    with qtbot.waitSignal(runner.idle, timeout=10_000):
+        click(panel.export_button)
+        assert saved_to == [report_file_name(name, date.today())]
+        assert panel.exporting
+        assert not panel.export_button.isEnabled()
+        assert panel.progress.isVisible()
+    assert not panel.exporting
     path = tmp_path / "out" / "report.pdf"
     assert path.is_file()
     assert path.read_bytes().startswith(b"%PDF")
@@ -200,13 +203,13 @@ def test_a_one_to_one_report_for_a_period_previews_and_exports(
     assert opened == [path.parent]
 
 
-def test_including_private_notes_says_so(qtbot: QtBot, window: Any, runner: Any) -> None:
-    panel: ReportsPanel = window.reports
+def test_including_private_notes_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.reports
     window.show_section("reports")
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     qtbot.keyClick(window, Qt.Key.Key_I, ALT)
     qtbot.waitUntil(panel.include_private.isChecked)
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     assert "includes private notes" in panel.summary.text()
     assert panel.shown is not None
     assert panel.shown.options.include_private
@@ -214,20 +217,20 @@ def test_including_private_notes_says_so(qtbot: QtBot, window: Any, runner: Any)
 
 def test_a_period_that_ends_before_it_starts_says_so_and_writes_nothing(
     qtbot: QtBot,
-    window: Any,
-    runner: Any,
+    window: MainWindow,
+    runner: TaskRunner,
     saved_to: list[str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    panel: ReportsPanel = window.reports
+    panel = window.reports
     window.show_section("reports")
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     click(panel.between)
     today = date.today()
     _type_date(qtbot, window, Qt.Key.Key_M, today - timedelta(days=10))
     _type_date(qtbot, window, Qt.Key.Key_T, today - timedelta(days=20))
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     sentence = (
         f"The period's start ({(today - timedelta(days=10)).isoformat()}) is after its end "
         f"({(today - timedelta(days=20)).isoformat()})."
@@ -238,9 +241,10 @@ def test_a_period_that_ends_before_it_starts_says_so_and_writes_nothing(
 
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
-    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(runner.idle, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert len(saved_to) == 1
-    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    assert not panel.exporting
     assert errors == [sentence]
     assert list((tmp_path / "out").iterdir()) == []
     assert panel.status.text() == "Nothing was exported."
@@ -249,9 +253,9 @@ def test_a_period_that_ends_before_it_starts_says_so_and_writes_nothing(
 
 def test_a_profile_without_check_ins_still_exports_a_not_assessable_report(
     qtbot: QtBot,
-    main_window: Any,
+    main_window: MainWindow,
     services: Services,
-    runner: Any,
+    runner: TaskRunner,
     saved_to: list[str],
     tmp_path: Path,
 ) -> None:
@@ -261,14 +265,14 @@ def test_a_profile_without_check_ins_still_exports_a_not_assessable_report(
     main_window.reload_profiles(profile.id)
     main_window.export_report_action.trigger()  # File → Export report…
     assert main_window.current_section() == "reports"
-    panel: ReportsPanel = main_window.reports
-    _wait_for_preview(qtbot, panel, runner)
+    panel = main_window.reports
+    _wait_for_preview(qtbot, panel)
     assert panel.note.isVisible()
     assert panel.note.text() == NOT_ASSESSABLE_TEXT
     assert panel.document.pageCount() > 0
     assert panel.export_button.isEnabled()
-    click(panel.export_button)
-    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    with qtbot.waitSignal(runner.idle, timeout=10_000):
+        click(panel.export_button)
     path = tmp_path / "out" / "report.pdf"
     text = _pdf_text(path)
     assert "Zoë New" in text
@@ -276,7 +280,7 @@ def test_a_profile_without_check_ins_still_exports_a_not_assessable_report(
 
 
 def test_renders_never_stack_and_stale_ones_are_dropped(
-    qtbot: QtBot, services: Services, runner: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, services: Services, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Options changed while a render runs wait for it; its result is not shown."""
     profile_id = _demo(services)
@@ -305,33 +309,37 @@ def test_renders_never_stack_and_stale_ones_are_dropped(
         panel.render_preview()
     assert len(calls) == 1
     release.set()
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     assert [c.audience for c in calls] == ["self", "1:1"]
     assert panel.shown is not None
     assert panel.shown.options.audience == "1:1"
 
 
-def test_progress_from_the_worker_thread_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
-    relay = ProgressRelay()
-    got: list[tuple[int, int, int, bool]] = []
-    gui = threading.current_thread()
-    relay.changed.connect(
-        lambda job, done, total: got.append((job, done, total, threading.current_thread() is gui)),
-        Qt.ConnectionType.QueuedConnection,
-    )
-    report = relay.reporter(7)
-    worker = threading.Thread(target=lambda: [report(step, 3) for step in (1, 2, 3)])
-    worker.start()
-    worker.join()
-    qtbot.waitUntil(lambda: len(got) == 3)
-    assert got == [(7, 1, 3, True), (7, 2, 3, True), (7, 3, 3, True)]
-
-
-def test_every_control_is_reachable_with_tab(qtbot: QtBot, window: Any, runner: Any) -> None:
-    """The period's radio buttons are one Tab stop (arrow keys choose), as everywhere in Qt."""
-    panel: ReportsPanel = window.reports
+def test_export_progress_from_the_worker_thread_arrives_on_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, runner: TaskRunner, saved_to: list[str], tmp_path: Path
+) -> None:
+    panel = window.reports
     window.show_section("reports")
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
+    gui = threading.current_thread()
+    seen: list[tuple[int, int, bool]] = []
+    panel.progress.valueChanged.connect(
+        lambda value: seen.append(
+            (value, panel.progress.maximum(), threading.current_thread() is gui)
+        )
+    )
+    with qtbot.waitSignal(runner.idle, timeout=10_000):
+        click(panel.export_button)
+    assert seen == [(1, 3, True), (2, 3, True), (3, 3, True)]
+    assert (tmp_path / "out" / "report.pdf").is_file()
+    assert not panel.progress.isVisible()
+
+
+def test_every_control_is_reachable_with_tab(qtbot: QtBot, window: MainWindow) -> None:
+    """The period's radio buttons are one Tab stop (arrow keys choose), as everywhere in Qt."""
+    panel = window.reports
+    window.show_section("reports")
+    _wait_for_preview(qtbot, panel)
 
     def tab_through(count: int) -> list[QWidget]:
         """The widgets Tab visits, each once (Tab first steps through a date's parts)."""
@@ -359,32 +367,36 @@ def test_every_control_is_reachable_with_tab(qtbot: QtBot, window: Any, runner: 
 
 
 def test_ctrl_e_exports_only_from_the_reports_section(
-    qtbot: QtBot, window: Any, runner: Any, saved_to: list[str]
+    qtbot: QtBot, window: MainWindow, runner: TaskRunner, saved_to: list[str]
 ) -> None:
     window.show_section("dashboard")
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert saved_to == []
     window.show_section("reports")
-    _wait_for_preview(qtbot, window.reports, runner)
-    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    _wait_for_preview(qtbot, window.reports)
+    with qtbot.waitSignal(runner.idle, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert len(saved_to) == 1
-    qtbot.waitUntil(lambda: not window.reports.exporting, timeout=10_000)
 
 
 def test_exporting_onto_the_database_is_refused_in_one_sentence(
-    qtbot: QtBot, window: Any, runner: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    window: MainWindow,
+    runner: TaskRunner,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The Save dialog's answer goes through the same check as every --out."""
-    panel: ReportsPanel = window.reports
+    panel = window.reports
     window.show_section("reports")
-    _wait_for_preview(qtbot, panel, runner)
+    _wait_for_preview(qtbot, panel)
     database = data_dir / "rung.sqlite3"
     before = database.stat().st_size, database.stat().st_ino
     monkeypatch.setattr(dialogs, "save_file", lambda *_args: data_dir / "rung.sqlite3.pdf")
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
-    click(panel.export_button)
-    qtbot.waitUntil(lambda: not panel.exporting, timeout=10_000)
+    with qtbot.waitSignal(runner.idle, timeout=10_000):
+        click(panel.export_button)
     assert errors == [
         f"{data_dir / 'rung.sqlite3.pdf'} is Rung's own data (in the data folder {data_dir}); "
         "choose a file somewhere else. Nothing was written."
@@ -394,7 +406,7 @@ def test_exporting_onto_the_database_is_refused_in_one_sentence(
 
 
 def test_the_period_holds_only_dates_from_1900_to_today(
-    qtbot: QtBot, services: Services, runner: Any
+    qtbot: QtBot, services: Services, runner: TaskRunner
 ) -> None:
     today = date(2026, 5, 4)
     panel = ReportsPanel(services, runner, today=lambda: today)

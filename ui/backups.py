@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.services import Services
 from app.services.backups import BackupInfo, backups_of
 from ui import dialogs
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import RowTableModel
 from ui.tasks import TaskRunner
 
 INTRO_TEXT = (
@@ -84,16 +84,11 @@ class BackupTableModel(RowTableModel[BackupInfo]):
 
     DATE, REASON, SIZE = range(3)
     HEADERS = ("Date", "Reason", "Size")
-    NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def key(self, row: BackupInfo) -> str:
         return row.name
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: BackupInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.DATE:
                 return local_time(row.created)
@@ -108,7 +103,7 @@ class BackupTableModel(RowTableModel[BackupInfo]):
                 return reason_text(row.reason)
             if column == self.SIZE:
                 return row.size
-        elif role in (self.NAME_ROLE, Qt.ItemDataRole.ToolTipRole):
+        elif role == Qt.ItemDataRole.ToolTipRole:
             return row.name
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -237,18 +232,18 @@ class BackupsPanel(QWidget):
         self._runner.submit(
             lambda: backups_of(data_dir).all(),
             lambda rows: self._on_rows_loaded(rows, keep),
-            self._on_load_failed,
+            owner=self,
+            key="rows",
+            on_error=self._on_load_failed,
         )
 
     def selected_name(self) -> str | None:
-        rows = self.view.selectionModel().selectedRows()
-        return str(rows[0].data(BackupTableModel.NAME_ROLE)) if rows else None
+        info = self.selected_info()
+        return info.name if info is not None else None
 
     def selected_info(self) -> BackupInfo | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.info(self.proxy.mapToSource(rows[0]).row())
+        rows = self.model.selected_rows(self.view)
+        return rows[0] if rows else None
 
     def select(self, name: str) -> bool:
         """Select a backup by name; False if it is not listed."""
@@ -279,7 +274,8 @@ class BackupsPanel(QWidget):
         if not self._busy:
             self.status.setText(" ".join(filter(None, (self._note, self._summary(rows)))))
         if rows and not (keep and self.select(keep)):
-            self.select(self.proxy.index(0, 0).data(BackupTableModel.NAME_ROLE))
+            first: BackupInfo = self.proxy.index(0, 0).data(BackupTableModel.ROW_ROLE)
+            self.select(first.name)
         self._update_buttons()
 
     @staticmethod
@@ -289,9 +285,9 @@ class BackupsPanel(QWidget):
         count = f"{len(rows)} backup{'' if len(rows) == 1 else 's'}"
         return f"{count}, {size_text(sum(b.size for b in rows))} in all."
 
-    def _on_load_failed(self, message: str) -> None:
+    def _on_load_failed(self, error: BaseException) -> None:
         self.status.setText("The backups could not be listed.")
-        self._runner.failed.emit(message)
+        self._runner.report_error(error)
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_buttons()
@@ -312,11 +308,11 @@ class BackupsPanel(QWidget):
         self.restore_button.setEnabled(not self._busy and self.selected_info() is not None)
         self.restore_file_button.setEnabled(not self._busy)
 
-    def _failed(self, what: str) -> Callable[[str], None]:
-        def report(message: str) -> None:
+    def _failed(self, what: str) -> Callable[[BaseException], None]:
+        def report(error: BaseException) -> None:
             self._set_busy(None)
             self.status.setText(what)
-            self._runner.failed.emit(message)
+            self._runner.report_error(error)
 
         return report
 
@@ -328,7 +324,8 @@ class BackupsPanel(QWidget):
         self._runner.submit(
             lambda: backups_of(data_dir).create(),
             self._on_backed_up,
-            self._failed("The backup was not made."),
+            owner=self,
+            on_error=self._failed("The backup was not made."),
         )
 
     def _on_backed_up(self, info: BackupInfo) -> None:
@@ -366,7 +363,8 @@ class BackupsPanel(QWidget):
         self._runner.submit(
             lambda: services.restore(data_dir, source),
             lambda result: self._on_restored(what, result[1]),
-            self._failed("Nothing was restored."),
+            owner=self,
+            on_error=self._failed("Nothing was restored."),
         )
 
     def _on_restored(self, what: str, before: BackupInfo | None) -> None:

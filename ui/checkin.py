@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from functools import partial
 
 from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import describe
 from app.framework.model import HORIZONS, Dimension, Framework, Kpi, Skill
 from app.milestones import due_date
 from app.services import Services
@@ -49,7 +51,7 @@ from app.services.checkins import (
 from app.services.evidence import EvidenceInfo
 from app.services.profiles import ProfileInfo
 from ui.profile_form import date_edit, to_date, to_qdate
-from ui.tasks import Failed, TaskRunner
+from ui.tasks import TaskRunner
 
 START_TEXT = (
     "Rate yourself against your ladder: one page per dimension, then milestones, KPIs and a "
@@ -149,7 +151,12 @@ class Autosave(QObject):
     save goes to `on_error`, or without one to the runner's central `failed`.
     """
 
-    def __init__(self, runner: TaskRunner, parent: QObject, on_error: Failed | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        parent: QObject,
+        on_error: Callable[[BaseException], object] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._on_error = on_error
@@ -174,7 +181,11 @@ class Autosave(QObject):
         self._timer.stop()
         pending, self._pending = self._pending, {}
         for job in pending.values():
-            self._runner.submit(job, None, self._on_error)
+            self._runner.submit(job, _saved, owner=self, on_error=self._on_error)
+
+
+def _saved(_result: None) -> None:
+    """A save has nothing to show once it is stored."""
 
 
 class SkillRater(QGroupBox):
@@ -394,23 +405,21 @@ class CheckInPanel(QWidget):
         self._modes.setCurrentWidget(self._start)
         self.start_date.setDate(to_qdate(date.today()))
         self.start_button.setEnabled(False)  # until we know whether a draft is waiting
+        checkins = self._services.checkins
+        # One key for what the panel is to show: the draft looked up, then the wizard loaded.
         self._runner.submit(
-            lambda: self._services.checkins.draft(profile_id),
+            lambda: checkins.draft(profile_id),
             self._on_draft_found,
-            self._on_error_for(profile_id),
+            owner=self,
+            key="wizard",
+            on_error=self._on_load_failed,
         )
 
-    def _on_error_for(self, profile_id: str) -> Callable[[str], None]:
-        """Report a failed load, unless the user has moved on to another profile since."""
+    def _on_load_failed(self, error: BaseException) -> None:
+        self._show_start(describe(error))
 
-        def report(message: str) -> None:
-            if profile_id == self._profile_id:
-                self._show_start(message)
-
-        return report
-
-    def _on_draft_found(self, draft: Any) -> None:
-        if draft is None or draft.profile_id != self._profile_id:
+    def _on_draft_found(self, draft: CheckInInfo | None) -> None:
+        if draft is None:
             self.start_button.setEnabled(not self._read_only)
             return
         self.open_checkin(draft.id)
@@ -420,17 +429,23 @@ class CheckInPanel(QWidget):
         if profile_id is None:
             return
         self.start_button.setEnabled(False)
+        checkins = self._services.checkins
+        self._runner.submit(
+            lambda: checkins.start_draft(profile_id, day),
+            self._on_started,
+            owner=self,
+            on_error=self._on_start_failed,
+        )
 
-        def started(info: Any) -> None:
-            self.start_button.setEnabled(True)
-            self.draft_changed.emit()
+    def _on_started(self, info: CheckInInfo) -> None:
+        self.start_button.setEnabled(True)
+        self.draft_changed.emit()
+        if info.profile_id == self._profile_id:  # else it opens when its profile is shown
             self.open_checkin(info.id)
 
-        self._runner.submit(
-            lambda: self._services.checkins.start_draft(profile_id, day),
-            started,
-            lambda message: (self.start_button.setEnabled(True), self._show_start(message)),
-        )
+    def _on_start_failed(self, error: BaseException) -> None:
+        self.start_button.setEnabled(True)
+        self._show_start(describe(error))
 
     def _show_start(self, message: str) -> None:
         self.start_message.setText(message)
@@ -473,10 +488,13 @@ class CheckInPanel(QWidget):
         if self._read_only:  # the start screen says why not
             return
         self.flush()
+        services = self._services
         self._runner.submit(
-            lambda: load_wizard(self._services, checkin_id),
+            lambda: load_wizard(services, checkin_id),
             self._on_loaded,
-            self._on_error_for(self._profile_id or ""),
+            owner=self,
+            key="wizard",
+            on_error=self._on_load_failed,
         )
 
     def _on_loaded(self, state: WizardState) -> None:
@@ -485,10 +503,11 @@ class CheckInPanel(QWidget):
         self._profile_id = state.profile.id
         while self.steps.count():
             widget = self.steps.widget(0)
+            assert widget is not None
             self.steps.removeWidget(widget)
             widget.deleteLater()
         self._page_builders: list[tuple[str, Callable[[], QWidget]]] = [
-            (d.name, lambda d=d: self._dimension_page(d)) for d in state.framework.dimensions
+            (d.name, partial(self._dimension_page, d)) for d in state.framework.dimensions
         ]
         self._page_builders += [
             ("Milestones", self._milestones_page),
@@ -519,6 +538,7 @@ class CheckInPanel(QWidget):
         self.flush()
         if index not in self._built:
             placeholder = self.steps.widget(index)
+            assert placeholder is not None
             page = self._page_builders[index][1]()
             self.steps.insertWidget(index, page)
             self.steps.removeWidget(placeholder)
@@ -627,7 +647,13 @@ class CheckInPanel(QWidget):
                 grid.addWidget(when, row * 2 + 1, 1)
                 grid.addWidget(note, row * 2 + 1, 2)
 
-                def save(now: bool, m=milestone.id, c=combo, w=when, n=note) -> None:
+                def save(
+                    now: bool,
+                    m: str = milestone.id,
+                    c: QComboBox = combo,
+                    w: QDateEdit = when,
+                    n: QLineEdit = note,
+                ) -> None:
                     checkin_id, value = self._checkin_id(), c.currentData()
                     status_date, text = to_date(w.date()), n.text() or None
                     job: Callable[[], None] = (
@@ -729,6 +755,7 @@ class CheckInPanel(QWidget):
 
     def _review_page(self) -> QWidget:
         page = QWidget()
+        self._review = page
         layout = QVBoxLayout(page)
         self.review_summary = _text_label("", page)
         layout.addWidget(self.review_summary)
@@ -750,16 +777,17 @@ class CheckInPanel(QWidget):
             self.review_list.setPlainText("")
             return
         self.review_summary.setText("Loading what changed…")
-        self._runner.submit(
-            lambda: self._services.checkins.changes(checkin_id), self._on_review_loaded
+        checkins, framework = self._services.checkins, state.framework
+        self._runner.submit(  # owned by the page it fills, which goes with its wizard
+            lambda: checkins.changes(checkin_id),
+            lambda changes: self._on_review_loaded(framework, changes),
+            owner=self._review,
+            key="review",
         )
 
-    def _on_review_loaded(self, changes: list[Change]) -> None:
-        state = self._state
-        if state is None:
-            return
-        names = {s.id: s.name for s in state.framework.skills}
-        names.update({m.id: m.title for m in state.framework.milestones})
+    def _on_review_loaded(self, framework: Framework, changes: list[Change]) -> None:
+        names = {s.id: s.name for s in framework.skills}
+        names.update({m.id: m.title for m in framework.milestones})
         up = sum(1 for c in changes if c.kind == "rating" and c.direction > 0)
         down = sum(1 for c in changes if c.kind == "rating" and c.direction < 0)
         done = sum(1 for c in changes if c.kind == "milestone" and c.after == "done")
@@ -788,17 +816,21 @@ class CheckInPanel(QWidget):
             self.finalized.emit()
             self._show_start("Your amendments are saved. Start a new check-in when you are ready.")
             return
-        checkin_id = self._checkin_id()
+        checkin_id, checkins = self._checkin_id(), self._services.checkins
         self.finish_button.setEnabled(False)
-
-        def done(_result: Any) -> None:
-            self.finish_button.setEnabled(True)
-            self._state = None
-            self._show_start("Check-in finalised. The next one is on your Dashboard.")
-            self.finalized.emit()
-
         self._runner.submit(
-            lambda: self._services.checkins.finalize(checkin_id),
-            done,
-            lambda message: (self.finish_button.setEnabled(True), self._show_start(message)),
+            lambda: checkins.finalize(checkin_id),
+            self._on_finalized,
+            owner=self,
+            on_error=self._on_finalize_failed,
         )
+
+    def _on_finalized(self, _result: None) -> None:
+        self.finish_button.setEnabled(True)
+        self._state = None
+        self._show_start("Check-in finalised. The next one is on your Dashboard.")
+        self.finalized.emit()
+
+    def _on_finalize_failed(self, error: BaseException) -> None:
+        self.finish_button.setEnabled(True)
+        self._show_start(describe(error))

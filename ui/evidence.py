@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import describe
 from app.evidence_import import BragPreview, BragRow, read_file
 from app.framework.model import Framework
 from app.services import Services
@@ -39,7 +40,7 @@ from app.services.evidence import EvidenceInfo, Tag
 from ui import dialogs
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.read_only import ReadOnlyLine
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import RowTableModel
 from ui.tasks import TaskRunner
 
 CAPTURE_SHORTCUT = QKeySequence("Ctrl+Shift+E")
@@ -70,11 +71,7 @@ class EvidenceTableModel(RowTableModel[EvidenceInfo]):
     def key(self, row: EvidenceInfo) -> str:
         return row.id
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.row_at(index)
-        if entry is None:
-            return None
-        column = index.column()
+    def cell(self, entry: EvidenceInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.DATE:
                 return entry.date.isoformat()
@@ -91,7 +88,7 @@ class EvidenceTableModel(RowTableModel[EvidenceInfo]):
                 return entry.date.toordinal()
             if column == self.PRIVATE:
                 return int(entry.private)
-            return self.data(index, Qt.ItemDataRole.DisplayRole).casefold()
+            return str(self.cell(entry, column, Qt.ItemDataRole.DisplayRole)).casefold()
         return None
 
 
@@ -104,16 +101,15 @@ class BragRowModel(RowTableModel[BragRow]):
     def key(self, row: BragRow) -> str:
         return str(row.row)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None or role != Qt.ItemDataRole.DisplayRole:
+    def cell(self, row: BragRow, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             str(row.row),
             row.date.isoformat(),
             row.title,
             ", ".join(f"{t.kind}:{t.ref}" for t in row.tags),
-        )[index.column()]
+        )[column]
 
 
 class BragImportDialog(QDialog):
@@ -273,15 +269,15 @@ class QuickCaptureDialog(QDialog):
         else:
             job = lambda: evidence.update(entry.id, **fields)  # noqa: E731
         self.buttons.setEnabled(False)
-        self._runner.submit(job, self._on_saved, self._on_save_failed)
+        self._runner.submit(job, self._on_saved, owner=self, on_error=self._on_save_failed)
 
     def _on_saved(self, info: EvidenceInfo) -> None:
         self.saved.emit(info)
         self.accept()
 
-    def _on_save_failed(self, message: str) -> None:
+    def _on_save_failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
-        self.message.setText(message)
+        self.message.setText(describe(error))
         self.message.show()
 
 
@@ -351,7 +347,7 @@ class EvidencePanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(EvidenceTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.doubleClicked.connect(lambda _index: self._on_edit())
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
         self.status = QLabel(self)
@@ -391,17 +387,16 @@ class EvidencePanel(QWidget):
 
     def show_profile(self, profile_id: str) -> None:
         self._profile_id = profile_id
+        self._runner.cancel(self, "import")  # a file read for the profile left is not offered
         services = self._services
 
         def load() -> Framework:
             profile = services.profiles.get(profile_id)
             return services.frameworks.get(profile.framework, profile.framework_version)
 
-        self._runner.submit(load, lambda fw: self._on_framework_loaded(profile_id, fw))
+        self._runner.submit(load, self._on_framework_loaded, owner=self, key="framework")
 
-    def _on_framework_loaded(self, profile_id: str, framework: Framework) -> None:
-        if profile_id != self._profile_id:
-            return
+    def _on_framework_loaded(self, framework: Framework) -> None:
         self.framework = framework
         self.model.names = {tag: name for tag, name in framework_tags(framework)}
         self.tag.blockSignals(True)
@@ -432,14 +427,12 @@ class EvidencePanel(QWidget):
         evidence = self._services.evidence
         self._runner.submit(
             lambda: evidence.search(profile_id, **filters),
-            lambda rows: self._on_loaded(profile_id, filters, rows),
+            lambda rows: self._on_loaded(filters, rows),
+            owner=self,
+            key="rows",
         )
 
-    def _on_loaded(
-        self, profile_id: str, filters: dict[str, Any], rows: list[EvidenceInfo]
-    ) -> None:
-        if profile_id != self._profile_id or filters != self.filters():
-            return  # a newer search is on its way
+    def _on_loaded(self, filters: dict[str, Any], rows: list[EvidenceInfo]) -> None:
         self.model.set_rows(rows)
         filtered = any(v is not None for v in filters.values())
         if rows:
@@ -449,6 +442,7 @@ class EvidencePanel(QWidget):
         self._on_selection_changed()
 
     def _on_filter_changed(self, *_: object) -> None:
+        self._runner.cancel(self, "rows")  # a search on the old filters is not shown
         self._timer.start()
 
     def _on_dates_toggled(self, on: bool) -> None:
@@ -459,10 +453,8 @@ class EvidencePanel(QWidget):
     # -- editing -------------------------------------------------------------------
 
     def selected(self) -> EvidenceInfo | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(rows[0]))
+        rows = self.model.selected_rows(self.view)
+        return rows[0] if rows else None
 
     def set_read_only(self, line: str | None) -> None:
         """For a profile shared with you, `line` says whose it is and nothing can be added,
@@ -510,11 +502,6 @@ class EvidencePanel(QWidget):
         if entry is not None:
             self.capture(entry)
 
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        entry = self.model.row_at(self.proxy.mapToSource(index))
-        if entry is not None:
-            self.capture(entry)
-
     def _on_delete(self) -> None:
         entry = self.selected()
         if entry is None:
@@ -529,7 +516,9 @@ class EvidencePanel(QWidget):
         ):
             return
         evidence = self._services.evidence
-        self._runner.submit(lambda: evidence.delete(entry.id), lambda _: self._on_saved(entry))
+        self._runner.submit(
+            lambda: evidence.delete(entry.id), lambda _: self._on_saved(entry), owner=self
+        )
 
     # -- importing -----------------------------------------------------------------
 
@@ -546,12 +535,15 @@ class EvidencePanel(QWidget):
         self._runner.submit(
             lambda: read_file(path, known),
             lambda preview: self._on_import_read(profile_id, path.name, preview),
-            lambda message: dialogs.error(self, "Import a brag document", message),
+            owner=self,
+            key="import",
+            on_error=self._on_import_failed,
         )
 
+    def _on_import_failed(self, error: BaseException) -> None:
+        dialogs.error(self, "Import a brag document", describe(error))
+
     def _on_import_read(self, profile_id: str, name: str, preview: BragPreview) -> None:
-        if profile_id != self._profile_id:
-            return
         dialog = BragImportDialog(name, preview, self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._on_import_confirmed(profile_id, preview))
@@ -572,7 +564,7 @@ class EvidencePanel(QWidget):
             with backups.kept_unless_failed("before-import"):  # as for any import
                 return services.evidence.add_many(profile_id, entries)
 
-        self._runner.submit(store, self._on_imported)
+        self._runner.submit(store, self._on_imported, owner=self)
 
     def _on_imported(self, count: int) -> None:
         self.status.setText(f"Imported {count} {'entry' if count == 1 else 'entries'}.")

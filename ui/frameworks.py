@@ -63,11 +63,7 @@ class LevelDiffModel(RowTableModel[SkillDiff]):
             return self._levels[section - self.LOWER]
         return super().headerData(section, orientation, role)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: SkillDiff, column: int, role: int) -> Any:
         values = (
             row.dimension,
             row.name,

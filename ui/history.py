@@ -51,13 +51,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import describe
 from app.framework.model import Framework
 from app.services import Services
 from app.services.checkins import Change, CheckInDetail, CheckInInfo, Comparison
 from app.services.profiles import StageInfo
 from ui import dialogs
 from ui.read_only import ReadOnlyLine
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import RowTableModel
 from ui.tasks import TaskRunner
 
 EMPTY_TEXT = "No check-ins yet. Each check-in you finalise is listed here."
@@ -81,16 +82,11 @@ class CheckInTableModel(RowTableModel[CheckInInfo]):
 
     DATE, STATUS, RATINGS, CHANGED = range(4)
     HEADERS = ("Date", "Status", "Ratings", "Changed")
-    ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def key(self, row: CheckInInfo) -> str:
         return row.id
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: CheckInInfo, column: int, role: int) -> Any:
         final = row.status == "final"
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.DATE:
@@ -112,8 +108,6 @@ class CheckInTableModel(RowTableModel[CheckInInfo]):
                 return row.ratings
             if column == self.CHANGED:
                 return row.changed if final else -1
-        elif role == self.ID_ROLE:
-            return row.id
         elif role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (self.RATINGS, self.CHANGED):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -566,9 +560,7 @@ class HistoryPanel(QWidget):
         self._runner = runner
         self._profile_id: str | None = None
         self._shown: LoadedDetail | None = None
-        self._wanted: str | None = None  # the check-in whose detail is loading or shown
         self._compared: LoadedComparison | None = None
-        self._wanted_pair: frozenset[str] | None = None  # the comparison loading or shown
         self._busy = False
         self._read_only = False  # a profile shared with you: nothing to amend or delete
         self._laid_out = False
@@ -728,16 +720,18 @@ class HistoryPanel(QWidget):
             return
         keep = [select] if select else self.selected_ids()
         self.status.setText("Loading check-ins…")
+        checkins = self._services.checkins
         self._runner.submit(
-            lambda: self._services.checkins.all(profile_id),
-            lambda rows: self._on_rows_loaded(profile_id, rows, keep, row),
-            self._on_load_failed,
+            lambda: checkins.all(profile_id),
+            lambda rows: self._on_rows_loaded(rows, keep, row),
+            owner=self,
+            key="rows",
+            on_error=self._on_load_failed,
         )
 
     def selected_infos(self) -> list[CheckInInfo]:
         """The selected check-ins, in the order the list shows them."""
-        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda index: index.row())
-        return [self.model.info(self.proxy.mapToSource(index).row()) for index in rows]
+        return self.model.selected_rows(self.view)
 
     def selected_ids(self) -> list[str]:
         return [info.id for info in self.selected_infos()]
@@ -797,11 +791,7 @@ class HistoryPanel(QWidget):
 
     # -- loading ---------------------------------------------------------------
 
-    def _on_rows_loaded(
-        self, profile_id: str, rows: list[CheckInInfo], keep: list[str], row: int
-    ) -> None:
-        if profile_id != self._profile_id:
-            return
+    def _on_rows_loaded(self, rows: list[CheckInInfo], keep: list[str], row: int) -> None:
         self.model.set_rows(rows)
         finals = sum(1 for info in rows if info.status == "final")
         drafts = len(rows) - finals
@@ -816,9 +806,9 @@ class HistoryPanel(QWidget):
             self._select_proxy_row(row)
         self._update_buttons()
 
-    def _on_load_failed(self, message: str) -> None:
+    def _on_load_failed(self, error: BaseException) -> None:
         self.status.setText("The check-ins could not be loaded.")
-        self._runner.failed.emit(message)
+        self._runner.report_error(error)
 
     def _select_proxy_row(self, row: int) -> None:
         count = self.proxy.rowCount()
@@ -843,7 +833,6 @@ class HistoryPanel(QWidget):
             return
         checkin_id = infos[0].id
         self._compared = None
-        self._wanted_pair = None
         self._name_detail(comparison=False)
         if self._shown is None or self._shown.detail.info.id != checkin_id:
             # Another check-in: clear at once. The same one (after a reload) is refreshed
@@ -851,36 +840,28 @@ class HistoryPanel(QWidget):
             self._shown = None
             self.detail.clear()
             self.detail.setPlaceholderText("Loading the check-in…")
-        self._wanted = checkin_id
+        services = self._services
+        # One key for whatever the detail pane is to show, a check-in or a comparison:
+        # a check-in the user has already moved past is not even loaded.
         self._runner.submit(
-            lambda: self._load_if_wanted(checkin_id),
-            self._on_detail_loaded,
-            lambda message: self._on_detail_failed(checkin_id, message),
+            lambda: load_detail(services, checkin_id),
+            self._show_detail,
+            owner=self,
+            key="detail",
+            on_error=self._on_detail_failed,
         )
 
-    def _load_if_wanted(self, checkin_id: str) -> LoadedDetail | None:
-        """Runs on the worker: skips a check-in the user has already moved past."""
-        if checkin_id != self._wanted:
-            return None
-        return load_detail(self._services, checkin_id)
-
-    def _on_detail_loaded(self, loaded: LoadedDetail | None) -> None:
-        if loaded is not None and loaded.detail.info.id == self._wanted:
-            self._show_detail(loaded)
-
-    def _on_detail_failed(self, checkin_id: str, message: str) -> None:
-        if checkin_id == self._wanted:
-            self._shown = None
-            self.detail.clear()
-            self.detail.setPlaceholderText(message)
+    def _on_detail_failed(self, error: BaseException) -> None:
+        self._shown = None
+        self.detail.clear()
+        self.detail.setPlaceholderText(describe(error))
 
     def _show_detail(self, loaded: LoadedDetail | None) -> None:
         self._shown = loaded
         self._compared = None
-        self._wanted_pair = None
         self._name_detail(comparison=False)
         if loaded is None:
-            self._wanted = None
+            self._runner.cancel(self, "detail")
             self.detail.clear()
             self.detail.setPlaceholderText(NO_SELECTION_TEXT)
         else:
@@ -890,13 +871,12 @@ class HistoryPanel(QWidget):
     def _on_several_selected(self, infos: list[CheckInInfo]) -> None:
         """Two or more selected: no single detail; the same two again (a reload) re-compared."""
         self._shown = None
-        self._wanted = None
         pair = frozenset(info.id for info in infos)
         if self._compared is not None and self._compared.pair == pair:
             self._compare(infos[0].id, infos[1].id)
             return
+        self._runner.cancel(self, "detail")
         self._compared = None
-        self._wanted_pair = None
         self._name_detail(comparison=False)
         self.detail.clear()
         if len(infos) > 2:
@@ -939,30 +919,24 @@ class HistoryPanel(QWidget):
             self._compared = None
             self.detail.clear()
             self.detail.setPlaceholderText(COMPARING_TEXT)
-        self._wanted_pair = pair
+        services = self._services
         self._runner.submit(
-            lambda: self._compare_if_wanted(first_id, second_id),
+            lambda: load_comparison(services, first_id, second_id),
             self._on_compared,
-            lambda message: self._on_compare_failed(pair, message),
+            owner=self,
+            key="detail",
+            on_error=self._on_compare_failed,
         )
 
-    def _compare_if_wanted(self, first_id: str, second_id: str) -> LoadedComparison | None:
-        """Runs on the worker: skips a comparison the user has already moved past."""
-        if frozenset((first_id, second_id)) != self._wanted_pair:
-            return None
-        return load_comparison(self._services, first_id, second_id)
+    def _on_compared(self, loaded: LoadedComparison) -> None:
+        self._compared = loaded
+        self._name_detail(comparison=True)
+        write_comparison(self.detail, loaded)
 
-    def _on_compared(self, loaded: LoadedComparison | None) -> None:
-        if loaded is not None and loaded.pair == self._wanted_pair:
-            self._compared = loaded
-            self._name_detail(comparison=True)
-            write_comparison(self.detail, loaded)
-
-    def _on_compare_failed(self, pair: frozenset[str], message: str) -> None:
-        if pair == self._wanted_pair:
-            self._compared = None
-            self.detail.clear()
-            self.detail.setPlaceholderText(message)
+    def _on_compare_failed(self, error: BaseException) -> None:
+        self._compared = None
+        self.detail.clear()
+        self.detail.setPlaceholderText(describe(error))
 
     # -- actions ---------------------------------------------------------------
 
@@ -988,11 +962,12 @@ class HistoryPanel(QWidget):
         self._busy = True
         self._update_buttons()
         self.status.setText("Deleting…")
-        checkin_id = info.id
+        checkins, checkin_id = self._services.checkins, info.id
         self._runner.submit(
-            lambda: self._services.checkins.delete(checkin_id),
+            lambda: checkins.delete(checkin_id),
             lambda _result: self._on_deleted(row),
-            self._on_delete_failed,
+            owner=self,
+            on_error=self._on_delete_failed,
         )
 
     def _on_deleted(self, row: int) -> None:
@@ -1003,8 +978,8 @@ class HistoryPanel(QWidget):
         self.reload(row=row)
         self.changed.emit()
 
-    def _on_delete_failed(self, message: str) -> None:
+    def _on_delete_failed(self, error: BaseException) -> None:
         self._busy = False
         self._update_buttons()
         self.status.setText("The check-in was not deleted.")
-        self._runner.failed.emit(message)
+        self._runner.report_error(error)

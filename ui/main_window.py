@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import RungError
+from app.errors import RungError, describe
 from ui import dialogs
 from ui.settings import Settings
 from ui.theme import Appearance, Theme, icon
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from app.services.profiles import ProfileInfo
     from ui.backups import BackupsPanel
     from ui.checkin import CheckInPanel
-    from ui.dashboard import Dashboard, DashboardData
+    from ui.dashboard import Dashboard
     from ui.evidence import EvidencePanel
     from ui.frameworks import FrameworksPanel
     from ui.history import HistoryPanel
@@ -423,6 +423,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_profile)
         if not has_profile:
             self.profile_id = None
+            self._runner.cancel(self.dashboard, "dashboard")  # of a profile deleted meanwhile
             self.central.setCurrentWidget(self.first_run)
             self.first_run.name.setFocus()
             return
@@ -488,7 +489,8 @@ class MainWindow(QMainWindow):
         self._runner.submit(
             lambda: export_bundle(store, profile.id, path, include_private=include_private),
             lambda _bundle: self.statusBar().showMessage(f"Bundle saved to {path}", 15_000),
-            lambda message: self._on_bundle_failed("Export bundle", message),
+            owner=self,
+            on_error=lambda error: self._on_bundle_failed("Export bundle", error),
         )
 
     def _on_import_bundle(self) -> None:
@@ -517,34 +519,29 @@ class MainWindow(QMainWindow):
         self._runner.submit(
             lambda: import_bundle(services.store, services.frameworks, path),
             done,
-            lambda message: self._on_bundle_failed("Import bundle", message),
+            owner=self,
+            on_error=lambda error: self._on_bundle_failed("Import bundle", error),
         )
 
-    def _on_bundle_failed(self, title: str, message: str) -> None:
+    def _on_bundle_failed(self, title: str, error: BaseException) -> None:
         self.import_bundle_action.setEnabled(True)
         self.statusBar().clearMessage()
-        dialogs.error(self, title, message)
+        dialogs.error(self, title, describe(error))
 
     def refresh_dashboard(self) -> None:
         from ui.dashboard import load_dashboard
 
-        profile_id = self.profile_id
+        profile_id, services = self.profile_id, self._services
         if profile_id is None:
             return
+        # Errors go to `_on_task_failed`; a load for a profile the user has since left
+        # (or deleted) was superseded by the next one (or cancelled), and is dropped.
         self._runner.submit(
-            lambda: load_dashboard(self._services, profile_id),
-            self._on_dashboard_loaded,
-            lambda message: self._on_load_failed(profile_id, message),
+            lambda: load_dashboard(services, profile_id),
+            self.dashboard.show_data,
+            owner=self.dashboard,
+            key="dashboard",
         )
-
-    def _on_load_failed(self, profile_id: str, message: str) -> None:
-        """A load for a profile the user has since left (or deleted) is not worth a dialog."""
-        if profile_id == self.profile_id:
-            self._on_task_failed(message)
-
-    def _on_dashboard_loaded(self, data: DashboardData) -> None:
-        if data.profile.id == self.profile_id:
-            self.dashboard.show_data(data)
 
     def _on_switcher_activated(self, index: int) -> None:
         profile_id = self.switcher.itemData(index)
@@ -650,13 +647,13 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             on_done(result)
 
-        def failed(error: str) -> None:
+        def failed(error: BaseException) -> None:
             self._set_waiting(False)
             self.statusBar().clearMessage()
             self.reload_profiles(self.profile_id)
             self._on_task_failed(error)
 
-        self._runner.submit(job, done, failed)
+        self._runner.submit(job, done, owner=self, on_error=failed)
         self._runner.drain()
 
     def _set_waiting(self, waiting: bool) -> None:
@@ -678,7 +675,8 @@ class MainWindow(QMainWindow):
         self._runner.submit(
             lambda: (store.path, store.integrity_problems(full=True)),
             self._on_database_checked,
-            self._on_check_failed,
+            owner=self,
+            on_error=self._on_check_failed,
         )
 
     def _on_database_checked(self, result: tuple[Path, list[str]]) -> None:
@@ -698,10 +696,10 @@ class MainWindow(QMainWindow):
             "Backups section; the current state is backed up first.",
         )
 
-    def _on_check_failed(self, message: str) -> None:
+    def _on_check_failed(self, error: BaseException) -> None:
         self.check_action.setEnabled(True)
         self.statusBar().clearMessage()
-        self._on_task_failed(message)
+        self._on_task_failed(error)
 
     # -- sections --------------------------------------------------------------
 
@@ -750,7 +748,9 @@ class MainWindow(QMainWindow):
 
         AboutDialog(self._data_dir, self).exec()
 
-    def _on_task_failed(self, message: str) -> None:
+    def _on_task_failed(self, error: BaseException) -> None:
+        """The one place a failed job without its own handler is shown (`TaskRunner.failed`)."""
+        message = describe(error)
         self.statusBar().showMessage(message, 15_000)
         dialogs.error(self, "Rung", message)
 

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import describe
 from app.framework.model import Framework
 from app.services import Services
 from app.services.manager import Assessment, CalibrationRow
@@ -116,11 +117,7 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: CalibrationRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.EditRole and column == self.MANAGER:
@@ -335,6 +332,7 @@ class ManagerPanel(QWidget):
         self.data = None
         self.setEnabled(profile_id is not None)
         if profile_id is None:
+            self._runner.cancel(self, "assessment")
             self.heading.setText("Assessment")
             self.shared.show_line(None)
             self.model.set_rows([])
@@ -343,6 +341,8 @@ class ManagerPanel(QWidget):
         self._runner.submit(
             lambda: load_assessment(services, profile_id, today),
             self._on_loaded,
+            owner=self,
+            key="assessment",
         )
 
     def flush(self) -> None:
@@ -350,8 +350,6 @@ class ManagerPanel(QWidget):
         self._saves.flush()
 
     def _on_loaded(self, data: AssessmentData) -> None:
-        if data.profile.id != self.profile_id:
-            return
         self.data = data
         framework, assessment = data.framework, data.assessment
         self.heading.setText(f"Your assessment of {data.profile.name}")
@@ -430,6 +428,6 @@ class ManagerPanel(QWidget):
                 now=now,
             )
 
-    def _on_save_failed(self, message: str) -> None:
+    def _on_save_failed(self, error: BaseException) -> None:
         """What was typed stays in its box, so it can be corrected and saved again."""
-        dialogs.error(self, "Assessment", message)
+        dialogs.error(self, "Assessment", describe(error))

@@ -113,11 +113,7 @@ class GoalTableModel(RowTableModel[GoalInfo]):
     def key(self, row: GoalInfo) -> str:
         return row.id
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: GoalInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TITLE:
                 return row.title
@@ -135,7 +131,7 @@ class GoalTableModel(RowTableModel[GoalInfo]):
                 return row.due.isoformat() if row.due else "9999"
             if column == self.STATUS:
                 return GOAL_STATUSES.index(row.status)
-            return self.data(index)
+            return self.cell(row, column, Qt.ItemDataRole.DisplayRole)
         elif role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE and row.notes:
             return "Has private progress notes"
         return None
@@ -148,12 +144,9 @@ class SuggestionTableModel(RowTableModel[Suggestion]):
     def key(self, row: Suggestion) -> str:
         return row.key
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
+    def cell(self, row: Suggestion, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, self.SORT_ROLE):
-            return (row.title, row.reason, row.due.isoformat())[index.column()]
+            return (row.title, row.reason, row.due.isoformat())[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.title}\n{row.reason}"
         return None
@@ -180,11 +173,7 @@ class LearningTableModel(RowTableModel[LearningInfo]):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
+    def cell(self, row: LearningInfo, column: int, role: int) -> Any:
         if column == self.TITLE and role in (Qt.ItemDataRole.DisplayRole, self.SORT_ROLE):
             return row.title
         if column == self.DONE:
@@ -447,16 +436,18 @@ class PlanPanel(QWidget):
     def reload(self) -> None:
         profile_id = self.profile_id
         if profile_id is None:
+            self._runner.cancel(self, "plan")
             self.status.setText(NO_PROFILE)
             return
-        today, quarter = self._today(), self.quarter.currentData()
+        services, today, quarter = self._services, self._today(), self.quarter.currentData()
         self._runner.submit(
-            lambda: load_plan(self._services, profile_id, today, quarter), self._on_loaded
+            lambda: load_plan(services, profile_id, today, quarter),
+            self._on_loaded,
+            owner=self,
+            key="plan",
         )
 
     def _on_loaded(self, data: PlanData) -> None:
-        if data.profile_id != self.profile_id:
-            return
         self.data = data
         dismissed = self.dismissed.get(data.profile_id, set())
         if self._settings is not None:
@@ -501,12 +492,12 @@ class PlanPanel(QWidget):
         self.export_button.setEnabled(has_profile)
 
     def selected_suggestion(self) -> Suggestion | None:
-        rows = self.suggestion_view.selectionModel().selectedRows()
-        return self.suggestion_model.row_at(rows[0]) if rows else None
+        rows = self.suggestion_model.selected_rows(self.suggestion_view)
+        return rows[0] if rows else None
 
     def selected_goal(self) -> GoalInfo | None:
-        rows = self.goal_view.selectionModel().selectedRows()
-        return self.goal_model.row_at(rows[0]) if rows else None
+        rows = self.goal_model.selected_rows(self.goal_view)
+        return rows[0] if rows else None
 
     # -- actions -----------------------------------------------------------------
 
@@ -516,7 +507,7 @@ class PlanPanel(QWidget):
             self.reload()
             self.changed.emit()
 
-        self._runner.submit(job, done)
+        self._runner.submit(job, done, owner=self)
 
     def _save_draft(self, draft: GoalDraft, goal_id: str | None, message: str) -> None:
         plan, profile_id = self._services.plan, self.profile_id
@@ -634,4 +625,5 @@ class PlanPanel(QWidget):
         self._runner.submit(
             lambda: plan.export_ics(profile_id, path, today),
             lambda saved: self.status.setText(f"Calendar saved to {Path(saved)}"),
+            owner=self,
         )

@@ -2,11 +2,10 @@
 export it.
 
 The PDF is made by the service on the `TaskRunner`, for the preview as for the
-export, so the window never waits for ReportLab. Only one preview render is in
-flight at a time: options changed meanwhile are rendered when it reports back,
-and a result for options no longer shown is dropped. An export's progress comes
-from the worker thread through a signal that carries only ints (see
-`ui.tasks` on why no Python objects cross threads in signals).
+export, so the window never waits for ReportLab. Each preview is asked for
+under one key, so a render asked for while another runs waits for it, a render
+superseded before it starts is never made, and a result for options no longer
+shown is dropped. An export's progress reaches the bar through the runner.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -38,8 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import describe
 from app.report.model import Audience, ReportOptions
-from app.report.service import Progress, ReportService
+from app.report.service import ReportService
 from app.services import Services
 from ui import dialogs
 from ui.profile_form import date_edit, to_date, to_qdate
@@ -107,24 +107,6 @@ def load_preview(
     )
 
 
-class ProgressRelay(QObject):
-    """Carries a job's progress from the worker thread to the GUI thread.
-
-    Signals:
-        changed(int, int, int): the job's number, steps done, steps in all.
-    """
-
-    changed = Signal(int, int, int)
-
-    def reporter(self, job: int) -> Progress:
-        """A `progress(done, total)` callback for the service, safe to call from the worker."""
-
-        def report(done: int, total: int) -> None:
-            self.changed.emit(job, done, total)
-
-        return report
-
-
 def _wrapped(text: str, parent: QWidget, name: str = "") -> QLabel:
     label = QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -150,10 +132,7 @@ class ReportsPanel(QWidget):
         self._today = today
         self.profile_id: str | None = None
         self.shown: Preview | None = None  # the preview on screen
-        self._rendering = False
-        self._again = False  # a render was asked for while one ran
         self._exporting = False
-        self._export_job = 0
         self._saved: Path | None = None
         self._name = ""  # the profile's, for the file name offered
 
@@ -272,8 +251,6 @@ class ReportsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._render_if_shown)
-        self._relay = ProgressRelay(self)
-        self._relay.changed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         for first, second in (
             (self.whole, self.between),
@@ -313,7 +290,10 @@ class ReportsPanel(QWidget):
         self._on_options_changed()
 
     def _on_options_changed(self, *_args: object) -> None:
-        if self.isVisible():
+        """The preview is made again once the options settle; one for the old ones is dropped."""
+        if self.isVisible() and self.profile_id is not None:
+            self._runner.cancel(self, "preview")
+            self.summary.setText(RENDERING_TEXT)
             self._timer.start()
 
     # -- preview -----------------------------------------------------------------
@@ -323,11 +303,12 @@ class ReportsPanel(QWidget):
         self.profile_id = profile_id
         self.shown = None
         self._name = ""
+        self._runner.cancel(self, "preview")  # made again below, or when the panel is shown
+        self._runner.cancel(self, "name")
         if profile_id is not None:
             profiles = self._services.profiles
             self._runner.submit(
-                lambda: profiles.get(profile_id).name,
-                lambda name: self._on_name_loaded(profile_id, name),
+                lambda: profiles.get(profile_id).name, self._on_name_loaded, owner=self, key="name"
             )
         if not self._exporting:  # a running export still reports where it saved
             self._hide_saved()
@@ -338,9 +319,8 @@ class ReportsPanel(QWidget):
         if self.isVisible():
             self.render_preview()
 
-    def _on_name_loaded(self, profile_id: str, name: str) -> None:
-        if profile_id == self.profile_id:
-            self._name = name
+    def _on_name_loaded(self, name: str) -> None:
+        self._name = name
 
     def showEvent(self, event: QShowEvent) -> None:
         """Check-ins and evidence change elsewhere, so each visit makes the preview afresh."""
@@ -350,15 +330,12 @@ class ReportsPanel(QWidget):
         self.render_preview()
 
     def render_preview(self) -> None:
-        """Make the preview of the current options on the worker; never two at once."""
+        """Make the preview of the current options on the worker; it replaces any asked for
+        before."""
         self._timer.stop()
         profile_id = self.profile_id
         if profile_id is None:
             return
-        if self._rendering:
-            self._again = True
-            return
-        self._rendering = True
         options, today, services = self.options(), self._today(), self._services
         if self.shown is None:
             self._show_message(RENDERING_TEXT)
@@ -366,16 +343,10 @@ class ReportsPanel(QWidget):
         self._runner.submit(
             lambda: load_preview(services, profile_id, options, today),
             self._on_preview_made,
-            lambda message: self._on_preview_failed(profile_id, options, message),
+            owner=self,
+            key="preview",
+            on_error=self._on_preview_failed,
         )
-
-    def _current(self, profile_id: str, options: ReportOptions) -> bool:
-        """Whether a render for these still fits the controls, with no newer one asked for."""
-        return not self._again and profile_id == self.profile_id and options == self.options()
-
-    def _render_again(self) -> None:
-        self._again = False
-        self._render_if_shown()
 
     def _render_if_shown(self) -> None:
         """A hidden panel renders when it is shown again (`showEvent`), not before."""
@@ -383,10 +354,6 @@ class ReportsPanel(QWidget):
             self.render_preview()
 
     def _on_preview_made(self, preview: Preview) -> None:
-        self._rendering = False
-        if not self._current(preview.profile_id, preview.options):
-            self._render_again()
-            return
         buffer = QBuffer(self)
         buffer.setData(QByteArray(preview.pdf))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -406,17 +373,13 @@ class ReportsPanel(QWidget):
         self.note.setVisible(not preview.assessable)
         self.pages.setCurrentWidget(self.view)
 
-    def _on_preview_failed(self, profile_id: str, options: ReportOptions, message: str) -> None:
+    def _on_preview_failed(self, error: BaseException) -> None:
         """A preview that cannot be made says why where the preview would be; no dialog."""
-        self._rendering = False
-        if not self._current(profile_id, options):
-            self._render_again()
-            return
         self.shown = None
         self._clear_document()
         self.summary.setText("No preview")
         self.note.hide()
-        self._show_message(message)
+        self._show_message(describe(error))
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -454,16 +417,16 @@ class ReportsPanel(QWidget):
             return
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        self._export_job += 1
-        progress = self._relay.reporter(self._export_job)
         options, today, reports = self.options(), self._today(), ReportService(self._services)
         self._set_exporting(True)
         self._hide_saved()
         self.status.setText(f"Exporting {path.name}…")
-        self._runner.submit(
-            lambda: reports.export(profile_id, options, path, progress, today=today),
+        self._runner.submit_with_progress(
+            lambda report: reports.export(profile_id, options, path, report, today=today),
             self._on_exported,
-            self._on_export_failed,
+            owner=self,
+            progress=self._on_progress,
+            on_error=self._on_export_failed,
         )
 
     def _set_exporting(self, exporting: bool) -> None:
@@ -472,10 +435,9 @@ class ReportsPanel(QWidget):
         self.progress.setVisible(exporting)
         self._update_buttons()
 
-    def _on_progress(self, job: int, done: int, total: int) -> None:
-        if job == self._export_job and self._exporting:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
 
     def _on_exported(self, path: Path) -> None:
         self._set_exporting(False)
@@ -485,10 +447,10 @@ class ReportsPanel(QWidget):
         self.open_button.setToolTip(str(path.parent))
         self.open_button.show()
 
-    def _on_export_failed(self, message: str) -> None:
+    def _on_export_failed(self, error: BaseException) -> None:
         self._set_exporting(False)
         self.status.setText("Nothing was exported.")
-        dialogs.error(self, "Export report", message)
+        dialogs.show_error(self, "Export report", error)
 
     def _hide_saved(self) -> None:
         """The "saved" notice belongs to the last export of this profile."""
