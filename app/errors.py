@@ -70,6 +70,7 @@ class BundleError(InvalidInputError):
 
 
 BUG = "this is a bug, please report it"
+LOGGED_AT = "rung_log"  # the attribute `app.log.log_bug` sets on an exception it wrote
 
 
 def is_bug(exc: BaseException) -> bool:
@@ -88,7 +89,8 @@ def _database_failure(exc: BaseException) -> bool:
 def describe(exc: BaseException, log: Path | None = None) -> str:
     """The sentence a user sees for `exc`, the same in the command line and in the app.
 
-    `log` is where a bug's traceback was written, named in the sentence.
+    `log` is where a bug's traceback was written, named in the sentence; by
+    default, wherever `app.log.log_bug` wrote this exception.
     """
     if isinstance(exc, RungError):
         return str(exc)
@@ -99,5 +101,6 @@ def describe(exc: BaseException, log: Path | None = None) -> str:
         return f"{exc.strerror or exc}{where}."
     if _database_failure(exc):
         return f"The database could not be used: {getattr(exc, 'orig', exc)}."
+    log = log or getattr(exc, LOGGED_AT, None)
     details = f"; the details are in {log}" if log is not None else ""
     return f"Unexpected error ({type(exc).__name__}: {exc}); {BUG}{details}."

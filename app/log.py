@@ -11,6 +11,7 @@ import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from app.errors import LOGGED_AT
 from app.files import create_private_file, make_private_dir
 
 LOGGER = "rung"
@@ -45,8 +46,13 @@ def log_bug(exc: BaseException, context: str, data_dir: Path | None) -> Path | N
     """Write `exc` with its traceback to the data folder's log; the log's path, or None.
 
     `context` says what was being done, with ids only. Nothing is written when
-    the data folder does not exist (a failed command creates nothing).
+    the data folder does not exist (a failed command creates nothing), and an
+    exception already written is not written again: it carries its log's path,
+    which `app.errors.describe` names.
     """
+    logged: Path | None = getattr(exc, LOGGED_AT, None)
+    if logged is not None:
+        return logged  # written once, wherever it is shown
     if data_dir is None or not data_dir.is_dir():
         return None
     try:
@@ -58,4 +64,5 @@ def log_bug(exc: BaseException, context: str, data_dir: Path | None) -> Path | N
         )
     except OSError:  # a log that cannot be written must not hide the error itself
         return None
+    setattr(exc, LOGGED_AT, path)
     return path

@@ -47,7 +47,7 @@ def _create_profile(qtbot: QtBot, window: Any) -> None:
     assert window.central.currentWidget() is form
     assert form.picker.framework.currentData() == "ml-engineer@1.0"  # the built-in, preselected
     _type(qtbot, form.name, TEXT)
-    qtbot.mouseClick(form.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
     assert window.central.currentWidget() is window.sections
 
 

@@ -77,11 +77,11 @@ def test_every_page_fits_at_minimum_and_typical_size(
     form = window.first_run
     assert window.central.currentWidget() is form
     walk.check("first run")
-    qtbot.mouseClick(form.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
     assert form.message.text()
     walk.check("first run with a problem")
     form.name.setText(NAME)
-    qtbot.mouseClick(form.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
     assert window.central.currentWidget() is window.sections
     walk.check("dashboard")
 

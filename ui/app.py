@@ -234,7 +234,7 @@ class _Opening:
                 return
             services = opened
         self.services = services
-        self.runner = TaskRunner()
+        self.runner = TaskRunner(data_dir=data_dir)
         window.open(services, self.runner)
         _close_on_signals(window)
         if self._smoke_test:

@@ -94,12 +94,15 @@ def error(parent: QWidget | None, title: str, text: str, log: Path | None = None
     box.exec()
 
 
-def show_error(parent: QWidget | None, title: str, exc: BaseException, data_dir: Path) -> None:
+def show_error(
+    parent: QWidget | None, title: str, exc: BaseException, data_dir: Path | None = None
+) -> None:
     """Any exception, told in the words the command line uses (`app.errors.describe`).
 
-    A bug is first written with its traceback to the data folder's log, which
-    the sentence names and the dialog offers to open; `title` (what was being
-    done) is its context there, so it never holds the user's text.
+    A bug is written with its traceback to the data folder's log (unless the
+    worker already did), which the sentence names and the dialog offers to
+    open; `title` (what was being done) is its context there, so it never
+    holds the user's text.
     """
     log = log_bug(exc, f"{title} failed", data_dir) if is_bug(exc) else None
     text = describe(exc, log)

@@ -541,7 +541,7 @@ class EvidencePanel(QWidget):
         )
 
     def _on_import_failed(self, error: BaseException) -> None:
-        dialogs.error(self, "Import a brag document", describe(error))
+        dialogs.show_error(self, "Import a brag document", error)
 
     def _on_import_read(self, profile_id: str, name: str, preview: BragPreview) -> None:
         dialog = BragImportDialog(name, preview, self.window())

@@ -526,7 +526,7 @@ class MainWindow(QMainWindow):
     def _on_bundle_failed(self, title: str, error: BaseException) -> None:
         self.import_bundle_action.setEnabled(True)
         self.statusBar().clearMessage()
-        dialogs.error(self, title, describe(error))
+        dialogs.show_error(self, title, error, self._data_dir)
 
     def refresh_dashboard(self) -> None:
         from ui.dashboard import load_dashboard
@@ -750,9 +750,8 @@ class MainWindow(QMainWindow):
 
     def _on_task_failed(self, error: BaseException) -> None:
         """The one place a failed job without its own handler is shown (`TaskRunner.failed`)."""
-        message = describe(error)
-        self.statusBar().showMessage(message, 15_000)
-        dialogs.error(self, "Rung", message)
+        self.statusBar().showMessage(describe(error), 15_000)
+        dialogs.show_error(self, "Rung", error, self._data_dir)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.opened:

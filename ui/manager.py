@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import describe
 from app.framework.model import Framework
 from app.services import Services
 from app.services.manager import Assessment, CalibrationRow
@@ -430,4 +429,4 @@ class ManagerPanel(QWidget):
 
     def _on_save_failed(self, error: BaseException) -> None:
         """What was typed stays in its box, so it can be corrected and saved again."""
-        dialogs.error(self, "Assessment", describe(error))
+        dialogs.show_error(self, "Assessment", error)

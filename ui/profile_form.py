@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -177,12 +178,13 @@ class ProfileForm(QWidget):
         self.message.setAccessibleName("Problem")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.message)
-        self.create = QPushButton("&Create profile", self)
-        self.create.setDefault(True)
-        self.create.setAutoDefault(True)
-        self.create.clicked.connect(self._on_create_clicked)
-        self.name.returnPressed.connect(self._on_create_clicked)
-        layout.addWidget(self.create, alignment=Qt.AlignmentFlag.AlignRight)
+        self.create_button = QPushButton("&Create profile", self)
+        self.create_button.clicked.connect(self._on_create_clicked)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter in any field creates it
+            enter = QShortcut(QKeySequence(key), self)
+            enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            enter.activated.connect(self._on_create_clicked)
+        layout.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
 
     def _on_create_clicked(self) -> None:

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import shiboken6
@@ -41,6 +42,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+
+from app.errors import is_bug
+from app.log import log_bug
 
 T = TypeVar("T")
 
@@ -90,8 +94,10 @@ class TaskRunner(QObject):
     _finished = Signal(int)  # a job's number
     _progressed = Signal(int, int, int)  # a job's number, steps done, steps in all
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, data_dir: Path | None = None) -> None:
+        """`data_dir`: where a job's bug is logged with its traceback, as it happens."""
         super().__init__(parent)
+        self._data_dir = data_dir
         self._jobs: queue.SimpleQueue[_Queued | None] = queue.SimpleQueue()
         self._results: dict[int, _Outcome] = {}
         self._latest: dict[_Slot, int] = {}  # the number whose result each slot awaits
@@ -189,6 +195,8 @@ class TaskRunner(QObject):
                 try:
                     outcome = _Outcome(result=job(self._reporter(number)))
                 except BaseException as exc:  # handed to the GUI thread whole
+                    if is_bug(exc):
+                        log_bug(exc, "a background job failed", self._data_dir)
                     outcome = _Outcome(error=exc)
             with self._lock:
                 self._results[number] = outcome

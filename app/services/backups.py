@@ -22,6 +22,8 @@ from app.store.backup import BackupInfo, Backups, check_database_file, remove_wi
 from app.store.db import move_aside, restore_into
 from app.store.lock import LOCK_NAME, folder_lock
 
+__all__ = ["BackupInfo", "backups_of", "restore"]
+
 STAGING_PREFIX = ".rung-restore-"  # a private folder in the data folder, gone after a restore
 
 

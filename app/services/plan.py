@@ -26,7 +26,8 @@ from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileService, check_editable
 from app.services.readiness import ReadinessService
 from app.store.db import Store
-from app.store.models import GOAL_STATUSES, Goal, GoalSkill, LearningItem
+from app.store.models import GOAL_STATUSES as GOAL_STATUSES
+from app.store.models import Goal, GoalSkill, LearningItem
 from app.text import check_name, check_text
 
 if TYPE_CHECKING:
