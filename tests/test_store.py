@@ -252,3 +252,36 @@ def test_opening_raises_no_alarm_about_sqlite_the_user_cannot_act_on(data_dir: P
     store = open_store(data_dir)
     store.close()
     assert not any("WAL-reset" in warning for warning in store.warnings)
+
+
+def test_two_check_ins_of_one_day_compare_by_what_the_second_changed(
+    services: Services,
+) -> None:
+    profile_id = _profile(services)
+    day = date(2026, 2, 1)
+    first = services.checkins.start_draft(profile_id, day)
+    services.checkins.set_rating(first.id, "python-ml-engineering", 1)
+    services.checkins.finalize(first.id)
+    time.sleep(0.002)
+    second = services.checkins.start_draft(profile_id, day)
+    services.checkins.set_rating(second.id, "python-ml-engineering", 3)
+    services.checkins.set_rating(second.id, "sql-fundamentals", 2)
+    services.checkins.set_milestone(second.id, "30d-run-pipeline", "done")
+    services.checkins.finalize(second.id)
+
+    compared = services.checkins.compare(first.id, second.id)
+
+    rows = {(c.item_id, c.before, c.after, c.direction) for c in compared.skills}
+    assert rows == {
+        ("python-ml-engineering", "1", "3", 1),
+        ("sql-fundamentals", "not rated", "2", 0),  # a first rating, not a rise from 0
+    }
+    assert compared.completed == ["30d-run-pipeline"]
+
+
+def test_a_first_rating_is_no_rise_from_zero(services: Services) -> None:
+    profile_id = _profile(services)
+    draft = services.checkins.start_draft(profile_id, date(2026, 2, 1))
+    services.checkins.set_rating(draft.id, "python-ml-engineering", 3)
+    [change] = services.checkins.changes(draft.id)
+    assert (change.before, change.after, change.direction) == ("not rated", "3", 0)

@@ -245,8 +245,19 @@ class CheckInService:
         in the order they were finalised.
 
         One entry per date, so a series drawn from it has one point per date and a
-        day's first check-in never shows as a point of its own. Two queries whatever
-        the length of the history: the check-ins in order, then all their ratings.
+        day's first check-in never shows as a point of its own.
+        """
+        days: dict[date, tuple[CheckInInfo, list[RatingChange]]] = {}
+        for checkin, ratings in self._final_ratings(profile_id):
+            earlier = days[checkin.date][1] if checkin.date in days else []
+            days[checkin.date] = (checkin, earlier + ratings)  # the day's last stands for it
+        return list(days.values())
+
+    def _final_ratings(self, profile_id: str) -> FinalHistory:
+        """Every final check-in in the order finalised, with the ratings it records.
+
+        Two queries whatever the length of the history: the check-ins in order,
+        then all their ratings.
         """
         query = (
             select(Rating.checkin_id, Rating.skill_id, Rating.value, Rating.not_applicable)
@@ -263,11 +274,7 @@ class CheckInService:
         recorded: dict[str, list[RatingChange]] = {c.id: [] for c in finals}
         for checkin_id, skill_id, value, not_applicable in rows:
             recorded[checkin_id].append((skill_id, value, bool(not_applicable)))
-        days: dict[date, tuple[CheckInInfo, list[RatingChange]]] = {}
-        for checkin in finals:  # in order: a later check-in of the day stands for the day
-            earlier = days[checkin.date][1] if checkin.date in days else []
-            days[checkin.date] = (checkin, earlier + recorded[checkin.id])
-        return list(days.values())
+        return [(checkin, recorded[checkin.id]) for checkin in finals]
 
     def draft(self, profile_id: str) -> CheckInInfo | None:
         """The profile's draft, if one is waiting (a profile has at most one)."""
@@ -401,14 +408,10 @@ class CheckInService:
         for skill_id, entry in detail.ratings.items():
             if entry.value is None and not entry.not_applicable:
                 continue
-            old = ratings.get(skill_id)
-            before = "n/a" if old and old.not_applicable else str(old.value if old else 0)
+            before = _state_text(ratings.get(skill_id))
             after = "n/a" if entry.not_applicable else str(entry.value)
             if before != after:
-                direction = 0
-                if "n/a" not in (before, after):
-                    direction = 1 if int(after) > int(before) else -1
-                changes.append(Change("rating", skill_id, before, after, direction))
+                changes.append(Change("rating", skill_id, before, after, _direction(before, after)))
         for milestone_id, m_entry in detail.milestones.items():
             old_status = milestones.get(milestone_id)
             before = old_status.status if old_status else "not-started"
@@ -420,35 +423,44 @@ class CheckInService:
         return changes
 
     def compare(self, first_id: str, second_id: str) -> Comparison:
-        """Two final check-ins side by side: each skill's state as of each, and milestones
-        completed between them (states are read by date, as of the end of each day)."""
+        """Two final check-ins side by side: each skill's state just after each was
+        finalised (so two check-ins of one day differ by what the second changed), and
+        the milestones completed between them."""
         first, second = sorted(
             (self.detail(first_id).info, self.detail(second_id).info),
             key=lambda c: (c.date, c.finalized_at or datetime.max),
         )
         if first.profile_id != second.profile_id:
             raise InvalidInputError("Only check-ins of the same profile can be compared.")
-        before = self.current_ratings(first.profile_id, first.date)
-        after = self.current_ratings(first.profile_id, second.date)
+        before: dict[str, tuple[int | None, bool]] = {}
+        after: dict[str, tuple[int | None, bool]] = {}
+        for checkin, ratings in self._final_ratings(first.profile_id):
+            for skill_id, value, not_applicable in ratings:
+                after[skill_id] = (value, not_applicable)
+            if checkin.id == first.id:
+                before = dict(after)
+            if checkin.id == second.id:
+                break
         skills = []
         for skill_id in sorted(set(before) | set(after)):
-            old, new = before.get(skill_id), after.get(skill_id)
-            old_text = "n/a" if old and old.not_applicable else str(old.value if old else 0)
-            new_text = "n/a" if new and new.not_applicable else str(new.value if new else 0)
-            direction = 0
-            if "n/a" not in (old_text, new_text):
-                direction = (int(new_text) > int(old_text)) - (int(new_text) < int(old_text))
-            skills.append(Change("rating", skill_id, old_text, new_text, direction))
-        milestones_before = self.current_milestones(first.profile_id, first.date)
-        milestones_after = self.current_milestones(first.profile_id, second.date)
-        completed = [
-            milestone_id
-            for milestone_id, state in milestones_after.items()
-            if state.status == "done"
-            and milestones_before.get(milestone_id, CurrentMilestone("", state.since)).status
-            != "done"
-        ]
-        return Comparison(first, second, skills, sorted(completed))
+            old_text = _pair_text(before.get(skill_id))
+            new_text = _pair_text(after.get(skill_id))
+            skills.append(
+                Change("rating", skill_id, old_text, new_text, _direction(old_text, new_text))
+            )
+        done = (
+            select(MilestoneStatus.checkin_id, MilestoneStatus.milestone_id)
+            .join(CheckIn, CheckIn.id == MilestoneStatus.checkin_id)
+            .where(CheckIn.profile_id == first.profile_id, MilestoneStatus.status == "done")
+        )
+        with self._store.session() as session:
+            order = [c.id for c in self._finals(session, first.profile_id)]
+            rows = session.execute(done).all()
+        position = {checkin_id: n for n, checkin_id in enumerate(order)}
+        start, end = position[first.id], position[second.id]
+        done_before = {m for c, m in rows if c in position and position[c] <= start}
+        completed = {m for c, m in rows if c in position and start < position[c] <= end}
+        return Comparison(first, second, skills, sorted(completed - done_before))
 
     def schedule(self, profile_id: str, interval_days: int, role_start: date) -> Schedule:
         query = select(
@@ -734,3 +746,26 @@ def _kpi_values() -> Select[*tuple[Any, ...]]:
         )
         .order_by(CheckIn.date, CheckIn.finalized_at)
     )
+
+
+NOT_RATED = "not rated"  # a skill with no rating yet: never shown as 0
+
+
+def _state_text(rating: CurrentRating | None) -> str:
+    if rating is None:
+        return NOT_RATED
+    return "n/a" if rating.not_applicable else str(rating.value)
+
+
+def _pair_text(state: tuple[int | None, bool] | None) -> str:
+    if state is None:
+        return NOT_RATED
+    value, not_applicable = state
+    return "n/a" if not_applicable else str(value)
+
+
+def _direction(before: str, after: str) -> int:
+    """+1 up, -1 down, 0 for a first rating or a change to or from not applicable."""
+    if not (before.isdecimal() and after.isdecimal()):
+        return 0
+    return (int(after) > int(before)) - (int(after) < int(before))
