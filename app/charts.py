@@ -285,13 +285,19 @@ class SmallMultiples(BaseModel):
     y_label: str
     y_min: float
     y_max: float
-    x_min: dt.date | None = None  # the whole history's first and last dates
+    # The whole history's first and last dates; by default the panels' own.
+    x_min: dt.date | None = None
     x_max: dt.date | None = None
     panels: list[TimeChart]
     empty_text: str = "No check-ins yet"  # shown instead of the grid when no panel has a point
 
     @model_validator(mode="after")
     def _share_axes(self) -> SmallMultiples:
+        days = [p.x for panel in self.panels for s in panel.series for p in s.points]
+        if days and self.x_min is None:
+            self.x_min = min(days)
+        if days and self.x_max is None:
+            self.x_max = max(days)
         for panel in self.panels:
             panel.y_min, panel.y_max = self.y_min, self.y_max
             panel.x_min, panel.x_max = self.x_min, self.x_max

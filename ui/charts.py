@@ -85,8 +85,9 @@ MARKER_SIZE = 10.0  # pixels
 PANEL_LINE_WIDTH = 1.6
 PANEL_MARKER_SIZE = 8.0
 BAND_ALPHA = 0.22  # a target band's fill: its colour this opaque
-MAX_TICKS = 8  # date labels on a full-size chart
-PANEL_TICKS = 4  # on a panel of small multiples
+PLOT_WIDTH = 800  # pixels, about: date labels for a chart not yet shown
+PANEL_PLOT_WIDTH = 260
+Y_AXIS_ROOM = 90  # of a view's width, about, left of and beside the plot
 PANEL_MIN_SIZE = QSize(260, 190)
 LEGEND_TEXT_MAX = 320  # pixels; a longer name is elided, with a tooltip
 
@@ -304,15 +305,28 @@ class Legend(QWidget):
 
 
 class ChartView(QChartView):
-    """A chart view that, instead of a chart, can say in its middle why there is none."""
+    """A chart view that, instead of a chart, can say in its middle why there is none, and
+    that labels its date axis (if any) for its width."""
 
-    def __init__(self, chart: QChart, parent: QWidget | None = None, message: str = "") -> None:
+    def __init__(
+        self,
+        chart: QChart,
+        parent: QWidget | None = None,
+        message: str = "",
+        dates: DateAxis | None = None,
+    ) -> None:
         super().__init__(chart, parent)
         self.message = message
+        self.dates = dates
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setBackgroundBrush(_background())  # around the chart, as on the chart
         if message:
             self.setAccessibleDescription(message)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.dates is not None:
+            self.dates.label(max(40, event.size().width() - Y_AXIS_ROOM))
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         super().drawForeground(painter, rect)
@@ -341,6 +355,7 @@ class ChartFrame(QWidget):
         parent: QWidget | None = None,
         name: str = "",
         message: str = "",
+        dates: DateAxis | None = None,
     ) -> None:
         super().__init__(parent)
         self.setAutoFillBackground(True)
@@ -349,7 +364,7 @@ class ChartFrame(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 6)
         layout.setSpacing(0)
-        self.view = ChartView(chart, self, message)
+        self.view = ChartView(chart, self, message, dates)
         self.view.setAccessibleName(name or chart.title())
         self.view.setMinimumSize(320, 200)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
@@ -412,23 +427,49 @@ def _tooltips(series: QXYSeries, label: str, dates: bool) -> None:
     series.hovered.connect(show)
 
 
-def _date_axis(first: dt.date, last: dt.date, most: int) -> QCategoryAxis:
-    """A date axis labelled on round dates (`app.charts.date_ticks`, as the PDF does): the
-    finest whose labels fit `most` to a chart (fewer when they are whole dates)."""
+@dataclass(frozen=True)
+class DateAxis:
+    """A date axis and the dates it spans, relabelled to fit its chart's width."""
+
+    axis: QCategoryAxis
+    first: dt.date
+    last: dt.date
+
+    def label(self, width: float) -> None:
+        """Label the axis on round dates (`app.charts.date_ticks`, as the PDF does): the
+        finest whose labels fit side by side in `width` pixels."""
+        metrics = QFontMetrics(self.axis.labelsFont())
+        chosen: list[tuple[dt.date, str]] = []
+        for ticks in date_ticks(self.first, self.last, most=max(1, int(width // 24))):
+            widest = max((metrics.horizontalAdvance(label) for _d, label in ticks), default=0)
+            chosen = ticks
+            if len(ticks) * (widest + 16) <= width:
+                break
+        span = max(1, (self.last - self.first).days)
+
+        def fits(day: dt.date, label: str) -> bool:  # inside, and not cut at the right end
+            room = (self.last - day).days / span * width + 8
+            return self.first < day <= self.last and room >= metrics.horizontalAdvance(label) / 2
+
+        wanted = [(day, label) for day, label in chosen if fits(day, label)]
+        if [label for _d, label in wanted] == self.axis.categoriesLabels():
+            return
+        for label in self.axis.categoriesLabels():
+            self.axis.remove(label)
+        for day, label in wanted:
+            self.axis.append(label, _millis(day))
+
+
+def _date_axis(first: dt.date, last: dt.date, width: float) -> DateAxis:
+    """A date axis from `first` to `last`, labelled for a chart about `width` pixels wide
+    (and again whenever its view is resized)."""
     axis = QCategoryAxis()
     axis.setRange(_millis(first), _millis(last))
     axis.setStartValue(_millis(first))
     axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-    chosen: list[tuple[dt.date, str]] = []
-    for ticks in date_ticks(first, last, most=most):
-        wide = any(len(label) > 7 for _d, label in ticks)
-        if len(ticks) <= (most * 2 // 3 if wide else most):
-            chosen = ticks
-            break
-    for day, label in chosen:
-        if first < day <= last:
-            axis.append(label, _millis(day))
-    return axis
+    dates = DateAxis(axis, first, last)
+    dates.label(width)
+    return dates
 
 
 def _value_axis(low: float, high: float, compact: bool) -> QValueAxis:
@@ -447,12 +488,14 @@ def _value_axis(low: float, high: float, compact: bool) -> QValueAxis:
     return axis
 
 
-def _fill_time_chart(chart: QChart, data: TimeChart, compact: bool) -> None:
-    """The axes, bands, reference lines and series of a chart that has points."""
+def _fill_time_chart(chart: QChart, data: TimeChart, compact: bool) -> DateAxis:
+    """The axes, bands, reference lines and series of a chart that has points; its date
+    axis, to relabel as the chart's width changes."""
     x_range = data.x_range()
     assert x_range is not None
     first, last = x_range
-    x_axis = _date_axis(first, last, PANEL_TICKS if compact else MAX_TICKS)
+    dates = _date_axis(first, last, PANEL_PLOT_WIDTH if compact else PLOT_WIDTH)
+    x_axis = dates.axis
     y_axis = _value_axis(*data.y_range(), compact)
     if not compact:
         x_axis.setTitleText(data.x_label)
@@ -516,6 +559,7 @@ def _fill_time_chart(chart: QChart, data: TimeChart, compact: bool) -> None:
         for axis in axes:
             series.attachAxis(axis)
         _tooltips(series, item.name, dates=True)
+    return dates
 
 
 def _time_legend(data: TimeChart) -> list[LegendEntry]:
@@ -530,8 +574,8 @@ def time_chart(data: TimeChart, parent: QWidget | None = None) -> ChartFrame:
     chart = _base_chart(QChart(), data.title)
     if data.empty:
         return ChartFrame(chart, [], parent, data.title, message=data.empty_text)
-    _fill_time_chart(chart, data, compact=False)
-    return ChartFrame(chart, _time_legend(data), parent, data.title)
+    dates = _fill_time_chart(chart, data, compact=False)
+    return ChartFrame(chart, _time_legend(data), parent, data.title, dates=dates)
 
 
 # Small multiples -------------------------------------------------------------------------------
@@ -582,9 +626,8 @@ class Panel(QWidget):
         chart = _base_chart(QChart(), "")
         chart.setMargins(QMargins(0, 2, 4, 0))
         self.message = data.empty_text if data.empty else ""
-        if not data.empty:
-            _fill_time_chart(chart, data, compact=True)
-        self.view = ChartView(chart, self, self.message)
+        dates = None if data.empty else _fill_time_chart(chart, data, compact=True)
+        self.view = ChartView(chart, self, self.message, dates)
         self.view.setAccessibleName(data.title)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
         self.view.setMinimumSize(PANEL_MIN_SIZE)
