@@ -440,9 +440,11 @@ class DateAxis:
         finest whose labels fit side by side in `width` pixels."""
         metrics = QFontMetrics(self.axis.labelsFont())
         chosen: list[tuple[dt.date, str]] = []
-        for ticks in date_ticks(self.first, self.last, most=max(1, int(width // 24))):
-            widest = max((metrics.horizontalAdvance(label) for _d, label in ticks), default=0)
+        for ticks in date_ticks(self.first, self.last, most=max(1, int(width // 40))):
             chosen = ticks
+            if not ticks:
+                continue
+            widest = metrics.horizontalAdvance(max((t[1] for t in ticks), key=len))
             if len(ticks) * (widest + 16) <= width:
                 break
         span = max(1, (self.last - self.first).days)
