@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import (
+    QAreaSeries,
     QBarCategoryAxis,
     QBarSet,
     QCategoryAxis,
@@ -36,6 +37,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.framework.model import Framework
 
@@ -262,7 +264,8 @@ def radar_chart(
 
 def growth_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Series:
     """Criticality-weighted mean rating per dimension at each final check-in (n/a left out,
-    never rated counts as 0): the same ordered scan, uncapped, over every skill."""
+    never rated counts as 0), from the first check-in that rates one of its skills, and none
+    while every one is n/a: the same ordered scan, uncapped, over every skill."""
     weight = {c.id: c.weight for c in fw.criticalities}
     skills = {s.id: (s.dimension, weight[s.criticality]) for s in fw.skills}
     total = {d.id: 0 for d in fw.dimensions}
@@ -270,6 +273,7 @@ def growth_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Ser
         total[d] += w
     num = dict.fromkeys(total, 0)
     na = dict.fromkeys(total, 0)
+    rated: set[str] = set()
     held: dict[str, tuple[int, int]] = {}
     series: dict[str, list[tuple[dt.date, float]]] = {d.id: [] for d in fw.dimensions}
     rows = con.execute(_FINAL_RATINGS, (profile_id,))
@@ -278,6 +282,7 @@ def growth_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Ser
             if skill_id not in skills:
                 continue
             d, w = skills[skill_id]
+            rated.add(d)
             old_num, old_na = held.get(skill_id, (0, 0))
             new = (0, w) if not_applicable else (w * value, 0)
             held[skill_id] = new
@@ -286,9 +291,36 @@ def growth_chart(con: sqlite3.Connection, fw: Framework, profile_id: str) -> Ser
         when = dt.date.fromisoformat(day)
         for d, points in series.items():
             counted = total[d] - na[d]
-            points.append((when, float(Fraction(num[d], counted)) if counted else 0.0))
+            if d in rated and counted:
+                if points and points[-1][0] == when:  # one point a date, the day's last
+                    points.pop()
+                points.append((when, float(Fraction(num[d], counted))))
     names = {d.id: d.name for d in fw.dimensions}
     return [(names[d], points) for d, points in series.items()]
+
+
+def growth_expectations(
+    con: sqlite3.Connection, fw: Framework, profile_id: str, as_of: dt.date
+) -> tuple[list[str], list[list[float]]]:
+    """The names of the expectation lines (at the level, at the target) and, per dimension,
+    the criticality-weighted mean rating expected at each, n/a skills on `as_of` left out."""
+    level, target = stage(con, profile_id, as_of)
+    weight = {c.id: c.weight for c in fw.criticalities}
+    na = {k for k, _v, extra, _d in con.execute(CURRENT_RATINGS, (profile_id, as_of)) if extra}
+    names = {lv.id: lv.name for lv in fw.levels}
+    levels = [(level, f"Expected: {names[level]}")]
+    if target != level:
+        levels.append((target, f"Expected: {names[target]} (target)"))
+    values = []
+    for d in fw.dimensions:
+        kept = [s for s in fw.skills if s.dimension == d.id and s.id not in na]
+        values.append(
+            [
+                _mean([(weight[s.criticality], s.expected.get(lv, 0)) for s in kept])
+                for lv, _ in levels
+            ]
+        )
+    return [name for _, name in levels], values
 
 
 def skill_growth_chart(
@@ -308,7 +340,10 @@ def skill_growth_chart(
         (profile_id, *history),
     )
     for skill_id, day, value, not_applicable in rows:
-        history[skill_id].append((dt.date.fromisoformat(day), None if not_applicable else value))
+        when = dt.date.fromisoformat(day)
+        if history[skill_id] and history[skill_id][-1][0] == when:
+            history[skill_id].pop()  # one point a date, the day's last
+        history[skill_id].append((when, None if not_applicable else value))
     (last,) = con.execute(
         "SELECT max(date) FROM checkins WHERE profile_id = ? AND status = 'final'", (profile_id,)
     ).fetchone()
@@ -338,40 +373,40 @@ def milestone_chart(
     return categories, [(name, counts[s]) for s, name in STATUSES]
 
 
+Reference = tuple[str, float, float | None]  # (name, y, y_high): a line, or a band
+
+
 def kpi_chart(
     con: sqlite3.Connection, fw: Framework, profile_id: str, kpi_id: str
-) -> tuple[Series, float, float]:
-    """A KPI's values in final check-ins, its target lines, and the padded y range."""
+) -> tuple[Series, list[Reference], float, float]:
+    """A KPI's values in final check-ins (one a date), its targets (a threshold as a line, a
+    range as a band), and the padded y range."""
     kpi = next(k for k in fw.kpis if k.id == kpi_id)
-    values = [
-        (dt.date.fromisoformat(day), value)
-        for day, value in con.execute(
-            "SELECT c.date, k.value FROM kpi_values k JOIN checkins c ON c.id = k.checkin_id"
-            " WHERE c.profile_id = ? AND c.status = 'final' AND k.kpi_id = ?"
-            " ORDER BY c.date, c.finalized_at",
-            (profile_id, kpi_id),
-        )
-    ]
-    series: Series = [(kpi.name, values)]
-    start = values[0][0] if values else dt.date.today()
-    end = values[-1][0] if values else dt.date.today()
-    levels = [v for _, v in values]
+    values: list[tuple[dt.date, float]] = []
+    for day, value in con.execute(
+        "SELECT c.date, k.value FROM kpi_values k JOIN checkins c ON c.id = k.checkin_id"
+        " WHERE c.profile_id = ? AND c.status = 'final' AND k.kpi_id = ?"
+        " ORDER BY c.date, c.finalized_at",
+        (profile_id, kpi_id),
+    ):
+        when = dt.date.fromisoformat(day)
+        if values and values[-1][0] == when:
+            values.pop()
+        values.append((when, value))
+    references: list[Reference] = []
     for target in kpi.targets:
         if target.kind == "threshold":
-            lines = [(f"Target {target.comparator} {target.value:g}", target.value)]
+            references.append((f"Target {target.comparator} {target.value:g}", target.value, None))
         elif target.kind == "range":
-            lines = [
-                (f"Target range low {target.low:g}", target.low),
-                (f"Target range high {target.high:g}", target.high),
-            ]
-        else:
-            lines = []
-        for name, level in lines:
-            levels.append(level)
-            series.append((name, [(start, level), (end, level)]))
+            references.append(
+                (f"Target range {target.low:g}–{target.high:g}", target.low, target.high)
+            )
+    levels = [v for _, v in values] + [
+        v for _n, y, h in references for v in (y, h) if v is not None
+    ]
     low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
     pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
-    return series, min(0.0, low - pad), high + pad
+    return [(kpi.name, values)], references, min(0.0, low - pad), high + pad
 
 
 HORIZON_DAYS = {"30d": 30, "60d": 60, "90d": 90}
@@ -464,10 +499,13 @@ def _view(chart: QChart, size: tuple[int, int]) -> QChartView:
     return view
 
 
-def draw_time_chart(
-    title: str, y_range: tuple[float, float], series: Series, size: tuple[int, int]
-) -> QChartView:
-    """Lines on a date axis: the points as given (step corners included by the caller)."""
+def _time_chart(
+    title: str,
+    x_range: tuple[dt.date, dt.date],
+    y_range: tuple[float, float],
+    series: Series,
+    references: list[Reference],
+) -> QChart:
     chart = QChart()
     chart.setTitle(title)
     x_axis = QDateTimeAxis()
@@ -476,9 +514,28 @@ def draw_time_chart(
     y_axis.setRange(*y_range)
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-    days = [d for _, points in series for d, _ in points]
-    x_axis.setRange(QDateTime(min(days), dt.time()), QDateTime(max(days), dt.time(23)))
+    first, last = x_range
+    x_axis.setRange(QDateTime(first, dt.time()), QDateTime(last, dt.time()))
     x_axis.setTickCount(8)
+    ends = [QDateTime(day, dt.time()).toMSecsSinceEpoch() for day in x_range]
+    for name, y, y_high in references:  # under the series, across the dates
+        lower = QLineSeries()
+        for x in ends:
+            lower.append(x, y)
+        if y_high is None:
+            lower.setName(name)
+            added: Any = lower
+        else:
+            upper = QLineSeries()
+            for x in ends:
+                upper.append(x, y_high)
+            added = QAreaSeries(upper, lower)
+            added.setName(name)
+            lower.setParent(added)
+            upper.setParent(added)
+        chart.addSeries(added)
+        added.attachAxis(x_axis)
+        added.attachAxis(y_axis)
     for name, points in series:
         line = QLineSeries()
         line.setName(name)
@@ -487,7 +544,52 @@ def draw_time_chart(
         chart.addSeries(line)
         line.attachAxis(x_axis)
         line.attachAxis(y_axis)
+    return chart
+
+
+def draw_time_chart(
+    title: str,
+    y_range: tuple[float, float],
+    series: Series,
+    size: tuple[int, int],
+    references: list[Reference] | None = None,
+) -> QChartView:
+    """Lines on a date axis: the points as given (step corners included by the caller),
+    after the reference lines and bands across the dates."""
+    days = [d for _, points in series for d, _ in points]
+    chart = _time_chart(title, (min(days), max(days)), y_range, series, references or [])
     return _view(chart, size)
+
+
+class Grid(QWidget):
+    """Small charts in a grid under a title: `views` holds them."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(title, self))
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid, 1)
+        self.views: list[QChartView] = []
+
+
+def draw_small_multiples(
+    title: str,
+    x_range: tuple[dt.date, dt.date],
+    y_range: tuple[float, float],
+    panels: list[tuple[str, Series, list[Reference]]],
+    size: tuple[int, int],
+) -> Grid:
+    """A chart per panel, three to a row, on the same axes."""
+    grid = Grid(title)
+    columns = 2 if len(panels) in (2, 4) else min(3, len(panels))
+    for index, (name, series, references) in enumerate(panels):
+        view = QChartView(_time_chart(name, x_range, y_range, series, references), grid)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        grid.grid.addWidget(view, index // columns, index % columns)
+        grid.views.append(view)
+    grid.resize(*size)
+    return grid
 
 
 def draw_radar_chart(

@@ -189,6 +189,7 @@ class _Gathered:
             (name, [(d, v) for d, v in series if self.start <= d <= self.end])
             for name, series in floors.growth_chart(con, fw, profile_id)
         ]
+        self.expected = floors.growth_expectations(con, fw, profile_id, self.end)
         self.radar = floors.radar_chart(con, fw, profile_id, self.end)
         self.bars = floors.milestone_chart(con, fw, profile_id, self.end)
 
@@ -358,6 +359,45 @@ def _time_drawing(
     drawing.add(_legend(colours, 40, 20))
     drawing.add(_axis_title(10, height / 2, y_title, 90))
     drawing.add(_axis_title(WIDTH / 2, 32, "Date"))
+    return drawing
+
+
+def _multiples_drawing(
+    panels: floors.Series, expected: tuple[list[str], list[list[float]]], top: float
+) -> Drawing:
+    """A small plot per dimension, three to a row, its name above, its expectation lines
+    across; one legend below."""
+    height = 110 * mm
+    drawing = Drawing(WIDTH, height)
+    names, values = expected
+    columns = 3
+    rows = -(-len(panels) // columns)
+    cell_w, cell_h = (WIDTH - 20) / columns, (height - 30) / rows
+    days = [d for _name, points in panels for d, _v in points]
+    first, last = min(days).toordinal(), max(days).toordinal()
+    for index, (name, points) in enumerate(panels):
+        x = (index % columns) * (cell_w + 10)
+        y = height - (index // columns + 1) * cell_h
+        plot = LinePlot()
+        plot.x, plot.y, plot.width, plot.height = x + 15, y + 15, cell_w - 25, cell_h - 35
+        plot.data = [[(d.toordinal(), v) for d, v in points]]
+        plot.data += [[(first, level), (last, level)] for level in values[index]]
+        for line in range(len(plot.data)):
+            plot.lines[line].strokeColor = PALETTE[line % len(PALETTE)]
+        plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, top
+        plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = first, last
+        plot.xValueAxis.labelTextFormat = lambda v: dt.date.fromordinal(int(v)).strftime("%Y-%m")
+        for axis in (plot.xValueAxis, plot.yValueAxis):
+            axis.labels.fontName, axis.labels.fontSize = BODY, 7
+        drawing.add(plot)
+        label = Label()
+        label.setOrigin(x + 2, y + cell_h - 8)
+        label.setText(name)
+        label.fontName, label.fontSize, label.boxAnchor = BODY, 8, "w"
+        drawing.add(label)
+    entries = [("Mean rating", PALETTE[0])]
+    entries += [(n, PALETTE[(i + 1) % len(PALETTE)]) for i, n in enumerate(names)]
+    drawing.add(_legend(entries, 40, 10))
     return drawing
 
 
@@ -535,7 +575,7 @@ class _Layout:
             self.p("Ratings by dimension", "h2"),
             _radar_drawing(axes, top, d.radar),
             self.p("Growth by dimension", "h2"),
-            _time_drawing(d.growth, 75 * mm, (0, top), "Mean rating"),
+            _multiples_drawing(d.growth, d.expected, top),
             self.p("Readiness over time", "h2"),
             _time_drawing(d.readiness_series, 70 * mm, (0, 100), "Readiness (0–100)"),
             self.p("Milestones by horizon", "h2"),

@@ -62,11 +62,11 @@ import startup
 import writes
 from pypdf import PdfReader
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCharts import QChartView
+from PySide6.QtCharts import QAreaSeries
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from app.charts import BarChart, RadarChart, TimeChart
+from app.charts import BarChart, RadarChart, SmallMultiples, TimeChart
 from app.report.model import ReportContent, ReportOptions
 from app.report.service import ReportService
 from app.services import open_services
@@ -162,11 +162,15 @@ def _qt_messages(kind: QtMsgType, _context: Any, message: str) -> None:
 
 
 def _time_series(chart: TimeChart) -> floors.Series:
-    return [(s.name, [(p.x, p.y) for p in s.points]) for s in chart.series]
+    """A time chart's series, then its reference lines as two points across its dates."""
+    series = [(s.name, [(p.x, p.y) for p in s.points]) for s in chart.series]
+    x_range = chart.x_range()
+    if x_range is not None:
+        series += [(r.name, [(x, r.y) for x in x_range]) for r in chart.references if not r.band]
+    return series
 
 
-def _same_time_chart(project: TimeChart, floor: floors.Series) -> str | None:
-    mine = _time_series(project)
+def _same_series(mine: floors.Series, floor: floors.Series) -> str | None:
     if [n for n, _ in mine] != [n for n, _ in floor]:
         return f"series {[n for n, _ in mine]} != {[n for n, _ in floor]}"
     for (name, a), (_, b) in zip(mine, floor, strict=True):
@@ -179,6 +183,16 @@ def _same_time_chart(project: TimeChart, floor: floors.Series) -> str | None:
             if x1 != x2 or not close:
                 return f"{name}: ({x1}, {y1!r}) != ({x2}, {y2!r})"
     return None
+
+
+def _same_time_chart(project: TimeChart, floor: floors.Series) -> str | None:
+    return _same_series(_time_series(project), floor)
+
+
+def _same_multiples(project: SmallMultiples, floor: floors.Series) -> str | None:
+    """Each panel's one series (its points), by the panel's title."""
+    mine = [(p.title, [(q.x, q.y) for q in p.series[0].points]) for p in project.panels]
+    return _same_series(mine, floor)
 
 
 def _same_readiness(project: list[Any], floor: list[Any]) -> str | None:
@@ -199,25 +213,38 @@ def _same_bars(project: BarChart, floor: tuple[list[str], Any]) -> str | None:
     return None if mine == floor else f"{mine} != {floor}"
 
 
-def _same_kpi(project: TimeChart, floor: tuple[floors.Series, float, float]) -> str | None:
-    series, low, high = floor
+def _same_kpi(
+    project: TimeChart, floor: tuple[floors.Series, list[floors.Reference], float, float]
+) -> str | None:
+    series, references, low, high = floor
     if (project.y_min, project.y_max) != (low, high):
         return f"y range {(project.y_min, project.y_max)} != {(low, high)}"
-    return _same_time_chart(project, series)
+    mine = [(r.name, r.y, r.y_high) for r in project.references]
+    if mine != references:
+        return f"targets {mine} != {references}"
+    return _same_series([(s.name, [(p.x, p.y) for p in s.points]) for s in project.series], series)
 
 
-def _drawn(view: QChartView) -> list[tuple[str, list[Any]]]:
-    """What a chart view holds: each line's points, each bar set's values."""
+def _drawn(view: Any) -> list[tuple[str, list[Any]]]:
+    """What a chart view (or a grid of them) holds: each line's points, each band's edges,
+    each bar set's values, in the order drawn."""
+    if isinstance(view, ui_charts.SmallMultiplesView):
+        return [held for panel in view.panels for held in _drawn(panel)]
+    if isinstance(view, floors.Grid):
+        return [held for panel in view.views for held in _drawn(panel)]
     held: list[tuple[str, list[Any]]] = []
     for series in view.chart().series():
-        if hasattr(series, "points"):
+        if isinstance(series, QAreaSeries):
+            edges = [*series.lowerSeries().points(), *series.upperSeries().points()]
+            held.append((series.name(), [(p.x(), p.y()) for p in edges]))
+        elif hasattr(series, "points"):
             held.append((series.name(), [(p.x(), p.y()) for p in series.points()]))
         else:
             held += [(b.label(), [b.at(i) for i in range(b.count())]) for b in series.barSets()]
     return held
 
 
-def _same_drawing(project: QChartView, floor: QChartView) -> str | None:
+def _same_drawing(project: Any, floor: Any) -> str | None:
     if project.size() != floor.size():
         return f"view size {project.size()} != {floor.size()}"
     a, b = _drawn(project), _drawn(floor)
@@ -283,7 +310,7 @@ def _same_report(
     assert charts is not None
     for name, problem in (
         ("radar", _same_radar(charts.radar, floor.charts["radar"])),
-        ("growth", _same_time_chart(charts.growth, floor.charts["growth"])),
+        ("growth", _same_multiples(charts.growth, floor.charts["growth"])),
         ("readiness", _same_time_chart(charts.readiness, floor.charts["readiness"])),
         ("milestones", _same_bars(charts.milestones, floor.charts["milestones"])),
     ):
@@ -308,7 +335,7 @@ def _same_report(
 # -- drawing -----------------------------------------------------------------------------
 
 
-def _show(view: QChartView) -> QChartView:
+def _show(view: Any) -> Any:
     """What opening a chart costs: show it, let Qt lay out and paint, and render it."""
     view.resize(*VIEW_SIZE)
     view.show()
@@ -317,7 +344,7 @@ def _show(view: QChartView) -> QChartView:
     return view
 
 
-def _close(view: QChartView) -> None:
+def _close(view: Any) -> None:
     view.close()
     shiboken6.delete(view)  # the chart, its series and axes go with it
     QApplication.processEvents()
@@ -336,33 +363,54 @@ def _time_points(chart: TimeChart) -> floors.Series:
     return drawn
 
 
+def _references(chart: TimeChart) -> list[floors.Reference]:
+    return [(r.name, r.y, r.y_high) for r in chart.references]
+
+
 def _draw_items(name: str, data: Any) -> Item:
-    if isinstance(data, TimeChart):
+    project: Callable[[], Any]
+    floor: Callable[[], Any]
+    if isinstance(data, SmallMultiples):
+        x_range = data.panels[0].x_range()
+        assert x_range is not None
+        panels = [  # a panel without a point draws a message, not its reference lines
+            (p.title, [] if p.empty else _time_points(p), [] if p.empty else _references(p))
+            for p in data.panels
+        ]
+        grid = (data.title, x_range, (data.y_min, data.y_max), panels)
+
+        def project() -> Any:
+            return _show(ui_charts.small_multiples(data))
+
+        def floor() -> Any:
+            return _show(floors.draw_small_multiples(*grid, VIEW_SIZE))
+
+    elif isinstance(data, TimeChart):
         plain = (data.title, (data.y_min, data.y_max), _time_points(data))
 
-        def project() -> QChartView:
+        def project() -> Any:
             return _show(ui_charts.time_chart(data))
 
-        def floor() -> QChartView:
-            return _show(floors.draw_time_chart(*plain, VIEW_SIZE))
+        def floor() -> Any:
+            return _show(floors.draw_time_chart(*plain, VIEW_SIZE, _references(data)))
 
     elif isinstance(data, RadarChart):
         radar = (data.title, data.axes, data.max_value, [(s.name, s.values) for s in data.series])
 
-        def project() -> QChartView:
+        def project() -> Any:
             return _show(ui_charts.radar_chart(data))
 
-        def floor() -> QChartView:
+        def floor() -> Any:
             return _show(floors.draw_radar_chart(*radar, VIEW_SIZE))
 
     else:
         top = max(1.0, max(map(sum, zip(*(s.values for s in data.stacks), strict=True))))
         bars = (data.title, data.categories, [(s.name, s.values) for s in data.stacks], top)
 
-        def project() -> QChartView:
+        def project() -> Any:
             return _show(ui_charts.bar_chart(data))
 
-        def floor() -> QChartView:
+        def floor() -> Any:
             return _show(floors.draw_bar_chart(*bars, VIEW_SIZE))
 
     return Item(f"draw {name}", DRAW_TARGET, project, floor, _same_drawing, _close)
@@ -438,14 +486,14 @@ def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list
             DATA_TARGET,
             lambda: charts.growth_chart(profile_id),
             lambda: floors.growth_chart(con, fw, profile_id),
-            _same_time_chart,
+            _same_multiples,
         ),
         Item(
             f"growth_chart ({dimension})",
             DATA_TARGET,
             lambda: charts.growth_chart(profile_id, dimension),
             lambda: floors.skill_growth_chart(con, fw, profile_id, dimension),
-            _same_time_chart,
+            _same_multiples,
         ),
         Item(
             "milestone_chart",

@@ -108,11 +108,12 @@ def paint_app(data_dir: str) -> int:
 
 
 def _chart_points(view: Any) -> list[Any]:
-    """What a chart view holds: each line's name and points (x in ms since the epoch)."""
-    return [
+    """What a chart view holds: each line's name and points (x in ms since the epoch), by
+    name (the app draws its reference lines first, under the series)."""
+    return sorted(
         [series.name(), [[p.x(), p.y()] for p in series.points()]]
         for series in view.chart().series()
-    ]
+    )
 
 
 def smoke_test(data_dir: str, *, report: bool) -> int:

@@ -16,15 +16,20 @@ import pytest
 from pypdf import PdfReader
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.charts.spider import SpiderChart
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import SimpleDocTemplate
 
 from app.charts import (
+    DASH_PATTERNS,
+    SPREAD_MARKERS,
+    STATUS_FILLS,
     BarChart,
     BarSeries,
     RadarChart,
     RadarSeries,
+    Reference,
+    SmallMultiples,
     TimeChart,
     TimePoint,
     TimeSeries,
@@ -107,10 +112,23 @@ def readiness_like(days: int, count: int) -> TimeChart:
         y_max=100,
         series=[
             series("Readiness", steps, [40 + 40 * i / count for i in range(count)]),
-            series("Projection", [end, end + 2 * days], [80, 85], style="dashed"),
-            series("Ready threshold", [0, end + 2 * days], [85, 85], style="dotted"),
+            series("Projection", [end, end + 2 * days], [80, 85], projected=True),
         ],
+        references=[Reference(name="Ready threshold", y=85)],
     )
+
+
+def plots_of(drawing: Drawing) -> list[Any]:
+    return [item for item in drawing.contents if isinstance(item, LinePlot)]
+
+
+def row_of(chart: TimeChart, plot: Any, name: str) -> int:
+    """The plot's row of a series: reference lines come first (under the series), then each
+    series that has points."""
+    rows = [r.name for r in chart.references if not r.band]
+    rows += [s.name for s in chart.series if s.points]
+    assert len(rows) == len(plot.data)
+    return rows.index(name)
 
 
 # -- names, text and vectors ---------------------------------------------------
@@ -170,16 +188,19 @@ def test_the_demo_charts_name_every_series_and_dimension(services: Services) -> 
     pdf = build(
         drawings.time_chart(readiness, WIDTH, HEIGHT),
         drawings.radar_chart(radar, WIDTH, 280),
-        drawings.time_chart(growth, WIDTH, HEIGHT),
+        drawings.small_multiples(growth, WIDTH, 320),
         drawings.bar_chart(milestones, WIDTH, HEIGHT),
         drawings.time_chart(kpi, WIDTH, HEIGHT),
     )
     text = text_of(pdf)
     dimensions = [d.name for d in framework.dimensions]
     assert radar.axes == dimensions
-    expected = [s.name for chart in (readiness, radar, growth, kpi) for s in chart.series]
+    assert [p.title for p in growth.panels] == dimensions
+    expected = [s.name for chart in (readiness, radar, kpi) for s in chart.series]
+    expected += [r.name for chart in (readiness, kpi) for r in chart.references]
+    expected += [name for name, _look, _band in growth.legend()]
     expected += dimensions + milestones.categories + [s.name for s in milestones.stacks]
-    assert {"Readiness", "Ready threshold", "Your ratings"} <= set(expected)
+    assert {"Readiness", "Ready threshold", "Your ratings", "Mean rating"} <= set(expected)
     for name in expected:
         assert words(name) in text, name
     assert_vector_only(pdf, min_segments=100)
@@ -213,10 +234,17 @@ def test_fifty_series_keep_the_legend_inside_the_drawing() -> None:
 
 
 def test_threshold_is_dotted_projection_dashed_and_solid_series_differ() -> None:
-    plot = plot_of(drawings.time_chart(readiness_like(30, 12), WIDTH, HEIGHT))
-    assert plot.lines[0].strokeDashArray is None
-    assert plot.lines[1].strokeDashArray == drawings.DASHES["dashed"]
-    assert plot.lines[2].strokeDashArray == drawings.DASHES["dotted"]
+    chart = readiness_like(30, 12)
+    plot = plot_of(drawings.time_chart(chart, WIDTH, HEIGHT))
+
+    def dash(name: str) -> Any:
+        return plot.lines[row_of(chart, plot, name)].strokeDashArray
+
+    assert dash("Readiness") is None
+    assert dash("Projection") == tuple(v * drawings.LINE_WIDTH for v in DASH_PATTERNS["dashed"])
+    assert dash("Ready threshold") == tuple(
+        v * drawings.LINE_WIDTH for v in DASH_PATTERNS["dotted"]
+    )
 
     six = [series(f"Dimension {i}", [0, 30], [1, 2]) for i in range(6)]
     plot = plot_of(drawings.time_chart(time_data(*six), WIDTH, HEIGHT))
@@ -228,10 +256,53 @@ def test_threshold_is_dotted_projection_dashed_and_solid_series_differ() -> None
         )
         for i in range(6)
     ]
-    # In greyscale colour is lost: dash pattern and marker shape still tell all six apart.
-    assert len({(dash, marker) for _colour, dash, marker in looks}) == 6
-    assert len({marker for _c, _d, marker in looks}) == 6
+    # Colour, dash pattern and marker each tell all six apart, so greyscale loses nothing.
+    for part in range(3):
+        assert len({look[part] for look in looks}) == 6, part
     assert looks[0][0] == str(HexColor(drawings.COLOURS[0]))
+
+
+def _demo_charts(services: Services) -> tuple[Any, ...]:
+    profile_id = create_demo(
+        services.store, services.frameworks, services.profiles, years=2, today=TODAY
+    )
+    charts = services.charts
+    return (
+        charts.readiness_chart(profile_id),
+        charts.radar_chart(profile_id, TODAY),
+        charts.kpi_charts(profile_id),
+        [charts.growth_chart(profile_id), *charts.skill_growth_charts(profile_id).values()],
+        charts.milestone_chart(profile_id, TODAY),
+    )
+
+
+def test_no_two_series_of_a_chart_share_a_colour(services: Services) -> None:
+    readiness, radar, kpis, growth, milestones = _demo_charts(services)
+    time_charts = [readiness, *kpis.values()] + [p for g in growth for p in g.panels]
+    checked = 0
+    for chart in time_charts:
+        looks = chart.looks()
+        assert len({look.colour for look in looks}) == len(looks), chart.title
+        checked += len(looks) > 1
+    assert checked > 30
+    assert len({s.look.colour for s in radar.series}) == len(radar.series)
+    fills = [s.fill.colour for s in milestones.stacks]
+    assert len(set(fills)) == len(fills)
+    # as drawn: each line's colour in the PDF
+    plot = plot_of(drawings.time_chart(readiness, WIDTH, HEIGHT))
+    colours = [str(plot.lines[i].strokeColor) for i in range(len(plot.data))]
+    assert len(set(colours)) == len(colours) == 3
+
+
+def test_past_eight_series_colours_repeat_with_another_dash() -> None:
+    lines = [series(f"S{i}", [0, 30], [1, 2]) for i in range(12)]
+    looks = time_data(*lines).looks()
+    assert len({look.colour for look in looks[:8]}) == 8
+    for first, second in zip(looks, looks[8:], strict=False):
+        assert first.colour == second.colour
+        assert first.dash != second.dash
+        assert first.marker != second.marker
+    assert len({(look.colour, look.dash, look.marker) for look in looks}) == 12
 
 
 def test_a_step_series_holds_each_value_until_the_next_point() -> None:
@@ -410,20 +481,193 @@ def test_the_ten_year_weekly_demo_draws_as_vectors_with_few_markers(services: Se
     )
     charts = services.charts
     growth = charts.growth_chart(profile_id)
-    assert min(len(s.points) for s in growth.series) > 500
-    data: list[Any] = [
-        charts.readiness_chart(profile_id),
-        charts.radar_chart(profile_id, TODAY),
-        growth,
-        charts.milestone_chart(profile_id, TODAY),
+    assert min(len(p.series[0].points) for p in growth.panels) > 500
+    readiness = charts.readiness_chart(profile_id)
+    made = [
+        drawings.time_chart(readiness, WIDTH, HEIGHT),
+        drawings.radar_chart(charts.radar_chart(profile_id, TODAY), WIDTH, HEIGHT),
+        drawings.small_multiples(growth, WIDTH, 320),
+        drawings.bar_chart(charts.milestone_chart(profile_id, TODAY), WIDTH, HEIGHT),
     ]
-    draw = {"TimeChart": drawings.time_chart, "RadarChart": drawings.radar_chart}
-    draw["BarChart"] = drawings.bar_chart
-    made = [draw[type(chart).__name__](chart, WIDTH, HEIGHT) for chart in data]
-    plot = plot_of(made[2])
+    plots = plots_of(made[2])
+    assert len(plots) == len(growth.panels)
     # Counted before drawing: drawing looks up (and so creates) a style for every point.
-    for line in range(len(growth.series)):
+    for panel, plot in zip(growth.panels, plots, strict=True):
+        line = row_of(panel, plot, "Mean rating")
         markers = sum(1 for j in range(len(plot.data[line])) if (line, j) in plot.lines)
-        assert 1 <= markers <= drawings.SPREAD_MARKERS + 1
+        assert 1 <= markers <= SPREAD_MARKERS + 1
     pdf = build(*made)
     assert_vector_only(pdf, min_segments=100)
+
+
+# -- one point, no point, targets ----------------------------------------------
+
+
+def test_a_single_point_is_drawn_as_a_marker() -> None:
+    chart = time_data(series("Readiness", [0], [62]), y_max=100)
+    drawing = drawings.time_chart(chart, WIDTH, HEIGHT)
+    plot = plot_of(drawing)
+    assert plot.data == [[(float(START.toordinal()), 62)]]
+    marker = plot.lines[0, 0].symbol
+    assert marker.kind == "FilledCircle"
+    assert marker.size >= drawings.MARKER_SIZE
+    # the date axis spans the point, not a day of zero width
+    assert plot.xValueAxis.valueMin < START.toordinal() < plot.xValueAxis.valueMax
+    pdf = build(drawing)
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data()
+    assert re.search(rb"[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ c\b", content)  # a curve
+
+
+def test_the_readiness_of_one_checkin_is_a_marker_with_the_threshold(services: Services) -> None:
+    profile_id = services.profiles.create(
+        name="Once",
+        framework="ml-engineer",
+        level="junior-ml-engineer",
+        target="ml-engineer",
+        started=START,
+    ).id
+    draft = services.checkins.start_draft(profile_id, START)
+    services.checkins.set_rating(draft.id, "python-ml-engineering", 2)
+    services.checkins.finalize(draft.id)
+    chart = services.charts.readiness_chart(profile_id)
+    plot = plot_of(drawings.time_chart(chart, WIDTH, HEIGHT))
+    row = row_of(chart, plot, "Readiness")
+    assert len(plot.data[row]) == 1
+    assert plot.lines[row, 0].symbol.kind == "FilledCircle"
+    threshold = plot.data[row_of(chart, plot, "Ready threshold")]
+    assert [y for _x, y in threshold] == [85, 85]
+    assert threshold[0][0] < plot.data[row][0][0] < threshold[1][0]
+
+
+def test_a_chart_without_a_point_says_so_instead_of_axes() -> None:
+    empty = time_data(series("Readiness", [], []))
+    drawing = drawings.time_chart(empty, WIDTH, HEIGHT)
+    assert not plots_of(drawing)
+    text = text_of(build(drawing))
+    assert text == "No check-ins yet"  # no axis, no 1970 ticks, no legend
+    multiples = SmallMultiples(
+        title="Growth by dimension",
+        y_label="Mean rating",
+        y_min=0,
+        y_max=4,
+        panels=[
+            TimeChart(
+                title=name,
+                y_label="",
+                y_min=0,
+                y_max=4,
+                series=[TimeSeries(name="Mean rating", points=[])],
+                empty_text="Not rated yet",
+            )
+            for name in ("A", "B")
+        ],
+    )
+    drawing = drawings.small_multiples(multiples, WIDTH, HEIGHT)
+    assert not plots_of(drawing)
+    assert text_of(build(drawing)) == "No check-ins yet"
+
+
+def test_a_target_range_is_a_band_and_a_threshold_a_line() -> None:
+    chart = TimeChart(
+        title="PR throughput",
+        y_label="Value",
+        y_min=0,
+        y_max=8,
+        series=[series("PRs", [0, 7, 14], [1, 3, 7])],
+        references=[
+            Reference(name="Target range 2–6", y=2, y_high=6),
+            Reference(name="Target < 7", y=7),
+        ],
+    )
+    drawing = drawings.time_chart(chart, WIDTH, HEIGHT)
+    plot = plot_of(drawing)
+    band = chart.references[0].look
+    assert band is not None
+    tint = drawings._look(band, band=True).tint
+    [rect] = [
+        item for item in drawing.contents if isinstance(item, Rect) and item.fillColor == tint
+    ]
+    assert rect.x == plot.x
+    assert abs(rect.width - plot.width) < 1e-6  # across the whole date axis
+    axis = plot.yValueAxis
+    scale = plot.height / (axis.valueMax - axis.valueMin)
+    assert abs(rect.height - 4 * scale) < 1e-6  # from 2 to 6
+    line = plot.data[row_of(chart, plot, "Target < 7")]
+    assert [y for _x, y in line] == [7, 7]
+    text = text_of(build(drawing))
+    assert "Target range 2–6" in text
+    assert "Target < 7" in text
+
+
+def test_small_multiples_draw_a_panel_per_item_on_the_same_axes() -> None:
+    days = [0, 30, 60]
+    panels = [
+        TimeChart(
+            title=f"Skill {i}",
+            y_label="Rating",
+            y_min=0,
+            y_max=4,
+            series=[series("Your rating", days[: i + 1], [1, 2, 3][: i + 1], step=True)],
+            references=[Reference(name="Expected: Senior", y=3)],
+        )
+        for i in range(3)
+    ]
+    panels.append(
+        TimeChart(
+            title="Never rated",
+            y_label="Rating",
+            y_min=0,
+            y_max=4,
+            series=[TimeSeries(name="Your rating", points=[])],
+            empty_text="Not rated yet",
+        )
+    )
+    multiples = SmallMultiples(
+        title="Growth: Data",
+        y_label="Rating",
+        y_min=0,
+        y_max=4,
+        x_min=START,
+        x_max=START + timedelta(days=60),
+        panels=panels,
+    )
+    drawing = drawings.small_multiples(multiples, WIDTH, 300)
+    plots = plots_of(drawing)
+    assert len(plots) == 3
+    axes = {
+        (p.xValueAxis.valueMin, p.xValueAxis.valueMax, p.yValueAxis.valueMin, p.yValueAxis.valueMax)
+        for p in plots
+    }
+    assert axes == {(START.toordinal(), START.toordinal() + 60, 0, 4)}  # shared
+    text = text_of(build(drawing))
+    for name in ("Skill 0", "Skill 1", "Skill 2", "Never rated", "Not rated yet"):
+        assert name in text
+    assert text.count("Your rating") == 1  # one legend for the grid
+    assert text.count("Expected: Senior") == 1
+    assert_inside(drawing)
+
+
+def test_milestone_bars_take_the_colour_of_their_status() -> None:
+    chart = BarChart(
+        title="m",
+        y_label="Milestones",
+        categories=["30 days"],
+        stacks=[
+            BarSeries(name=name, values=[1], fill=STATUS_FILLS[status])
+            for status, name in (
+                ("done", "Done"),
+                ("in-progress", "In progress"),
+                ("not-started", "Not started"),
+                ("not-applicable", "Not applicable"),
+            )
+        ],
+    )
+    drawing = drawings.bar_chart(chart, WIDTH, HEIGHT)
+    fills = {
+        item.fillColor.hexval().upper()
+        for group in drawing.contents
+        for item in getattr(group, "contents", [group])
+        if isinstance(item, Rect) and item.fillColor is not None
+    }
+    for fill in STATUS_FILLS.values():
+        assert "0X" + fill.colour[1:] in fills

@@ -20,6 +20,7 @@ from app.charts import (
     BarSeries,
     RadarChart,
     RadarSeries,
+    SmallMultiples,
     TimeChart,
     TimePoint,
     TimeSeries,
@@ -116,13 +117,26 @@ def _charts() -> Charts:
                 RadarSeries(name="Expected: Senior", values=[2.5, 2, 0], style="dashed"),
             ],
         ),
-        growth=TimeChart(
+        growth=SmallMultiples(
             title="Growth by dimension",
             y_label="Mean rating",
             y_min=0,
             y_max=4,
-            series=[
-                TimeSeries(name=name, points=[TimePoint(x=d, y=i + n) for n, d in enumerate(days)])
+            x_min=days[0],
+            x_max=days[-1],
+            panels=[
+                TimeChart(
+                    title=name,
+                    y_label="Mean rating",
+                    y_min=0,
+                    y_max=4,
+                    series=[
+                        TimeSeries(
+                            name="Mean rating",
+                            points=[TimePoint(x=d, y=i + n) for n, d in enumerate(days)],
+                        )
+                    ],
+                )
                 for i, name in enumerate(DIMENSIONS)
             ],
         ),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.charts import BarChart, RadarChart, TimeChart
+from app.charts import BarChart, RadarChart, SmallMultiples, TimeChart
 from app.readiness import Readiness, projection_text, readiness_text
 from app.services import Services
 from app.services.checkins import Schedule
@@ -48,7 +48,7 @@ class DashboardData:
     readiness: Readiness
     readiness_chart: TimeChart
     radar: RadarChart
-    growth: dict[str, TimeChart]  # ALL_DIMENSIONS, then one per dimension id (drill-down)
+    growth: dict[str, SmallMultiples]  # ALL_DIMENSIONS, then one per dimension id (drill-down)
     milestones: BarChart
     kpis: dict[str, TimeChart]  # by KPI id, in framework order
     due_goals: DueSoon
@@ -318,7 +318,7 @@ class Dashboard(QWidget):
         builders: dict[str, Callable[[], QWidget]] = {
             "readiness": lambda: charts.time_chart(data.readiness_chart, tab),
             "radar": lambda: charts.radar_chart(data.radar, tab),
-            "growth": lambda: charts.time_chart(data.growth[self._picked("growth")], tab),
+            "growth": lambda: charts.small_multiples(data.growth[self._picked("growth")], tab),
             "milestones": lambda: charts.bar_chart(data.milestones, tab),
             "kpis": lambda: (
                 charts.time_chart(data.kpis[self._picked("kpis")], tab)

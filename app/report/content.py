@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from app.charts import within
+from app.charts import multiples_within
 from app.errors import InvalidInputError
 from app.framework.model import HORIZONS, Framework, TrendTarget
 from app.kpis import evaluate
@@ -154,7 +154,7 @@ class _Builder:
         pid = self.profile.id
         return Charts(
             radar=charts.radar_chart(pid, self.end, self.ratings),
-            growth=within(charts.growth_chart(pid), self.start, self.end),
+            growth=multiples_within(charts.growth_chart(pid), self.start, self.end),
             readiness=charts.readiness_chart(pid, history=history),
             milestones=charts.milestone_chart(pid, self.end),
         )

@@ -27,37 +27,42 @@ from reportlab.graphics.widgets.markers import makeMarker  # type: ignore[import
 from reportlab.lib.colors import Color, HexColor, black, white  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 
-from app.charts import LIGHT_COLOURS, BarChart, RadarChart, Style, TimeChart, TimeSeries
+from app.charts import (
+    DASH_PATTERNS,
+    HATCH_COLOUR,
+    LIGHT_COLOURS,
+    BarChart,
+    Fill,
+    Look,
+    Marker,
+    RadarChart,
+    SmallMultiples,
+    TimeChart,
+    TimeSeries,
+    bar_fills,
+    date_ticks,
+    marked,
+)
 from app.report import fonts
 
 COLOURS = LIGHT_COLOURS  # paper is white
-# Eight shapes against seven colours: a pair repeats only after 56 series.
-MARKERS = (
-    "FilledCircle",
-    "FilledSquare",
-    "FilledTriangle",
-    "FilledDiamond",
-    "Circle",
-    "Square",
-    "Triangle",
-    "Diamond",
-)
+MARKERS: dict[Marker, str] = {
+    "circle": "FilledCircle",
+    "square": "FilledSquare",
+    "triangle": "FilledTriangle",
+    "diamond": "FilledDiamond",
+    "pentagon": "FilledPentagon",
+    "star": "FilledStarFive",
+}
 Dash = tuple[float, ...] | None
 Anchor = Literal["start", "middle", "end"]
-DASHES: dict[Style, Dash] = {"solid": None, "dashed": (6, 3), "dotted": (1, 2)}
-# Solid series also vary their pattern (the first stays solid) so that several
-# of them stay apart in greyscale; none of these looks like "dashed" or "dotted".
-SOLID_DASHES: tuple[Dash, ...] = (None, (8, 2, 2, 2), (16, 3), (8, 2, 2, 2, 2, 2), (12, 2, 4, 2))
-# Every other stack is hatched, so that neighbouring stacks differ in greyscale.
-HATCHES = (0, 1, 0, -1)
 
-MAX_MARKED_POINTS = 60  # a longer series gets a few markers, spread out
-SPREAD_MARKERS = 10
 TICK_SIZE = 7.0
 TEXT_SIZE = 8.0
 LEADING = 1.2
 LINE_WIDTH = 1.5
 MARKER_SIZE = 4.5
+BAND_TINT = 0.22  # a target band: its colour this strong over white
 GRID = HexColor("#D0D0D0")
 AXIS = HexColor("#808080")
 GRID_WIDTH = 0.25
@@ -72,51 +77,65 @@ LEGEND_COLUMN_GAP = 12.0
 LEGEND_TEXT_MAX = 170.0  # longer names are cut with an ellipsis, in the legend only
 LEGEND_SHARE = 0.3  # of the drawing's height, at most
 
+PANEL_GAP = 10.0  # between the panels of small multiples
+PANEL_TITLE_LINES = 2  # a longer panel title is cut with an ellipsis on its last line
+
 RADAR_LABEL_RADIUS = 1.08  # spoke labels just outside the outer ring
 RADAR_LABEL_SHARE = 0.22  # of the width, at most, for a side label before it wraps
-
-_DAY_STEPS = (1, 2, 7, 14)
-_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600)
 
 
 @dataclass(frozen=True)
 class _Look:
-    """How one series is drawn, shared by its line or bar and its legend swatch."""
+    """How one series is drawn, shared by its line, band or bar and its legend swatch."""
 
     colour: Color
     dash: Dash = None
     marker: str | None = None
-    hatch: int = 0  # white hatching over a bar: 1 rising, -1 falling, 0 none
+    hatch: int = 0  # hatching over a bar: 1 rising, -1 falling, 0 none
+    hatch_colour: Color = white
+    band: bool = False  # a filled band (a target range), not a line
 
     def make_marker(self, x: float = 0.0, y: float = 0.0) -> Any:
-        hollow = not (self.marker or "").startswith("Filled")
         return makeMarker(
             self.marker,
             x=x,
             y=y,
             size=MARKER_SIZE,
-            fillColor=white if hollow else self.colour,
-            strokeColor=self.colour,
-            strokeWidth=0.8,
+            fillColor=self.colour,
+            strokeColor=white,  # a thin edge keeps a marker apart from its line
+            strokeWidth=0.4,
         )
 
+    @property
+    def tint(self) -> Color:
+        """The band's fill: the colour, faint, as if over white paper."""
+        c = self.colour
+        return Color(*(1 - BAND_TINT * (1 - v) for v in (c.red, c.green, c.blue)))
 
-def _line_looks(styles: Sequence[Style]) -> list[_Look]:
-    looks = []
-    solid = 0
-    for index, style in enumerate(styles):
-        dash = DASHES[style]
-        if style == "solid":
-            dash = SOLID_DASHES[solid % len(SOLID_DASHES)]
-            solid += 1
-        colour = HexColor(COLOURS[index % len(COLOURS)])
-        looks.append(_Look(colour=colour, dash=dash, marker=MARKERS[index % len(MARKERS)]))
-    return looks
+
+def _look(look: Look | None, band: bool = False, width: float = LINE_WIDTH) -> _Look:
+    """The PDF's form of a look decided by the chart data (`app.charts`)."""
+    look = look or Look(colour=0)
+    pattern = DASH_PATTERNS[look.dash]
+    return _Look(
+        colour=HexColor(look.hex()),
+        dash=tuple(v * width for v in pattern) if pattern else None,
+        marker=MARKERS[look.marker] if look.marker else None,
+        band=band,
+    )
+
+
+def _fill_look(fill: Fill) -> _Look:
+    hatch = 1 if fill.hatch else 0
+    return _Look(colour=HexColor(fill.colour), hatch=hatch, hatch_colour=HexColor(HATCH_COLOUR))
 
 
 def _bar_looks(count: int) -> list[_Look]:
+    """Bars without a meaning of their own: the palette in order, every other one hatched
+    white so that neighbours differ in greyscale."""
+    hatches = (0, 1, 0, -1)
     return [
-        _Look(colour=HexColor(COLOURS[i % len(COLOURS)]), hatch=HATCHES[i % len(HATCHES)])
+        _Look(colour=HexColor(COLOURS[i % len(COLOURS)]), hatch=hatches[i % len(hatches)])
         for i in range(count)
     ]
 
@@ -196,12 +215,14 @@ def _message(drawing: Drawing, box: tuple[float, float, float, float], text: str
 
 def _swatch(look: _Look, x: float, y: float, bar: bool) -> list[Any]:
     """The sample of a series in the legend, centred vertically on y."""
-    if bar:
+    if bar or look.band:
         h = TEXT_SIZE
+        fill = look.tint if look.band else look.colour
+        edge = look.colour if look.band else None
         shapes: list[Any] = [
-            Rect(x, y - h / 2, LEGEND_SWATCH, h, fillColor=look.colour, strokeColor=None)
+            Rect(x, y - h / 2, LEGEND_SWATCH, h, fillColor=fill, strokeColor=edge, strokeWidth=0.5)
         ]
-        return shapes + _hatch(x, y - h / 2, LEGEND_SWATCH, h, look.hatch)
+        return shapes + _hatch(x, y - h / 2, LEGEND_SWATCH, h, look.hatch, look.hatch_colour)
     line = Line(x, y, x + LEGEND_SWATCH, y, strokeColor=look.colour, strokeWidth=LINE_WIDTH)
     line.strokeDashArray = look.dash
     shapes = [line]
@@ -276,34 +297,13 @@ def _value_ticks(low: float, high: float, length: float) -> tuple[list[float], l
     return values, [f"{v:.{decimals}f}" for v in values]
 
 
-def _date_ticks(first: dt.date, last: dt.date, length: float) -> list[tuple[dt.date, str]]:
-    """Dates to mark between first and last: days, weeks, months or years, as room allows."""
-    span = max(1, (last - first).days)
-    candidates: list[tuple[int, int]] = [(d, 0) for d in _DAY_STEPS]
-    candidates += [(0, m) for m in _MONTH_STEPS]
+def _date_ticks(
+    first: dt.date, last: dt.date, length: float, size: float = TICK_SIZE
+) -> list[tuple[dt.date, str]]:
+    """The finest of `app.charts.date_ticks` whose labels fit side by side in `length`."""
     ticks: list[tuple[dt.date, str]] = []
-    for days, months in candidates:
-        if span / (days or months * 30.4) > length / 10:
-            continue  # far too many to fit; skip before listing them
-        if days:
-            day = first
-            if days >= 7:  # weeks start on a Monday
-                day += dt.timedelta(days=-first.weekday() % 7)
-            dates = []
-            while day <= last:
-                dates.append(day)
-                day += dt.timedelta(days=days)
-            ticks = [(d, d.isoformat()) for d in dates]
-        else:
-            index = first.year * 12 + first.month - 1 + (first.day > 1)
-            index = -(-index // months) * months
-            dates = []
-            while (day := dt.date(index // 12, index % 12 + 1, 1)) <= last:
-                dates.append(day)
-                index += months
-            pattern = "%Y" if months >= 12 else "%Y-%m"
-            ticks = [(d, d.strftime(pattern)) for d in dates]
-        widest = max((_width(label, TICK_SIZE) for _d, label in ticks), default=0.0)
+    for ticks in date_ticks(first, last, most=max(1, int(length // 10))):
+        widest = max((_width(label, size) for _d, label in ticks), default=0.0)
         if len(ticks) * (widest + 12) <= length:
             return ticks
     return ticks
@@ -336,85 +336,185 @@ def _row(series: TimeSeries) -> tuple[list[tuple[float, float]], list[int]]:
     return row, places
 
 
-def _marked(places: list[int], series_index: int, series_count: int) -> list[int]:
-    """The row positions that get a marker: every point, or a few spread out on long series."""
-    if len(places) <= MAX_MARKED_POINTS:
-        return places
-    every = math.ceil(len(places) / SPREAD_MARKERS)
-    start = (series_index * every) // max(1, series_count)  # series do not mark the same dates
-    return places[start::every]
-
-
 def _unmarked(_x: float, _y: float, _size: float, _colour: Color) -> None:
     """The symbol of a point without a marker."""
     return None
 
 
-def time_chart(chart: TimeChart, width: float, height: float) -> Drawing:
-    """Lines over a date axis; a step series holds each value until its next point."""
-    fonts.register()
-    drawing = Drawing(width, height)
-    looks = _line_looks([s.style for s in chart.series])
-    legend, legend_height = _legend(
-        [(look, s.name) for look, s in zip(looks, chart.series, strict=True)],
-        width,
-        height * LEGEND_SHARE,
-    )
-    drawing.add(legend)
-    bottom = legend_height + (PAD * 2 if legend_height else 0)
-    x_title_y = bottom + TEXT_SIZE / 4
-    plot_y = bottom + TEXT_SIZE * LEADING + TICK_SIZE * LEADING + PAD * 2
-    top = height - PAD - TICK_SIZE / 2
-    ys = [p.y for s in chart.series for p in s.points]
-    low = min([chart.y_min, *ys])
-    high = max([chart.y_max, *ys])
-    values, labels = _value_ticks(low, high, top - plot_y)
-    plot_x = TEXT_SIZE * LEADING + PAD * 2 + max(_width(t, TICK_SIZE) for t in labels)
-    plot_w = max(10.0, width - plot_x - PAD * 6)
-    plot_h = max(10.0, top - plot_y)
-    drawing.add(_vertical_text(TEXT_SIZE, plot_y + plot_h / 2, chart.y_label, height - plot_y))
-    drawing.add(_text(plot_x + plot_w / 2, x_title_y, chart.x_label, anchor="middle"))
-    days = [p.x for s in chart.series for p in s.points]
-    if not days:
-        _message(drawing, (plot_x, plot_y, plot_w, plot_h), "No data in this period")
-        return drawing
-    first, last = min(days), max(days)
-    if first == last:
-        first, last = first - dt.timedelta(days=15), last + dt.timedelta(days=15)
+def _chart_looks(chart: TimeChart) -> list[_Look]:
+    """Each series' look, then each reference's, as the chart data decides them."""
+    return [_look(s.look) for s in chart.series] + [
+        _look(r.look, band=r.band) for r in chart.references
+    ]
+
+
+def _plot(
+    drawing: Drawing,
+    chart: TimeChart,
+    box: tuple[float, float, float, float],
+    looks: list[_Look],
+    compact: bool = False,
+) -> None:
+    """The chart's lines, bands and axes with their ticks in `box` (x, y, w, h): the plot
+    area and, to its left and below, the tick labels. Compact plots (the panels of small
+    multiples) have fewer ticks and thinner lines."""
+    x, y, w, h = box
+    x_range = chart.x_range()
+    assert x_range is not None
+    first, last = x_range
+    low, high = chart.y_range()
+    plot_y = y + TICK_SIZE * LEADING + PAD
+    plot_h = max(10.0, h - (plot_y - y) - TICK_SIZE / 2)
+    if compact and high - low <= 10 and float(low).is_integer() and float(high).is_integer():
+        values = [float(v) for v in range(int(low), int(high) + 1)]
+        labels = [f"{v:g}" for v in values]
+    else:
+        values, labels = _value_ticks(low, high, plot_h)
+    plot_x = x + PAD + max(_width(t, TICK_SIZE) for t in labels)
+    plot_w = max(10.0, w - (plot_x - x) - PAD * (2 if compact else 6))
     ticks = _date_ticks(first, last, plot_w)
+    if ticks:  # the last label, centred on its date, stays inside the box
+        day, label = ticks[-1]
+        at = plot_x + plot_w * (day - first).days / max(1, (last - first).days)
+        over = at + _width(label, TICK_SIZE) / 2 - (x + w)
+        plot_w -= max(0.0, over)
     tick_labels = {d.toordinal(): label for d, label in ticks}
+    v_min, v_max = values[0], values[-1]
+
+    def y_at(value: float) -> float:
+        return plot_y + (value - v_min) / (v_max - v_min) * plot_h
+
+    series_looks, reference_looks = looks[: len(chart.series)], looks[len(chart.series) :]
+    for reference, look in zip(chart.references, reference_looks, strict=True):
+        if reference.y_high is not None:  # a band, under the grid's lines and the series
+            bottom, top = sorted((y_at(reference.y), y_at(reference.y_high)))
+            drawing.add(
+                Rect(plot_x, bottom, plot_w, top - bottom, fillColor=look.tint, strokeColor=None)
+            )
+            for edge in (bottom, top):
+                drawing.add(
+                    Line(
+                        plot_x,
+                        edge,
+                        plot_x + plot_w,
+                        edge,
+                        strokeColor=look.colour,
+                        strokeWidth=0.75,
+                    )
+                )
 
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = plot_x, plot_y, plot_w, plot_h
     rows: list[list[tuple[float, float]]] = []
-    for index, (series, look) in enumerate(zip(chart.series, looks, strict=True)):
+    width = LINE_WIDTH * (0.8 if compact else 1)
+    lines: list[tuple[list[tuple[float, float]], _Look, list[int], float]] = []
+    for reference, look in zip(chart.references, reference_looks, strict=True):
+        if reference.y_high is None:  # a line across the whole date range, under the series
+            ends = [(float(first.toordinal()), reference.y), (float(last.toordinal()), reference.y)]
+            lines.append((ends, look, [], width * 0.8))
+    for index, (series, look) in enumerate(zip(chart.series, series_looks, strict=True)):
         if not series.points:
             continue
         row, places = _row(series)
-        line = len(rows)
+        dense = len(series.points) > 60
+        chosen = [places[i] for i in marked(len(places), index, len(chart.series))]
+        lines.append((row, look, chosen if look.marker else [], width * (2 / 3 if dense else 1)))
+    for line, (row, look, chosen, stroke) in enumerate(lines):
         rows.append(row)
         plot.lines[line].strokeColor = look.colour
-        dense = len(series.points) > MAX_MARKED_POINTS
-        plot.lines[line].strokeWidth = LINE_WIDTH * (2 / 3 if dense else 1)
+        plot.lines[line].strokeWidth = stroke
         plot.lines[line].strokeDashArray = look.dash
         # A row-wide symbol that draws nothing: without one, LinePlot looks up (and builds, on
         # first use) a property holder for every point, a third of a long chart's drawing time.
         plot.lines[line].symbol = _unmarked
-        for place in _marked(places, index, len(chart.series)):
+        for place in chosen:
             plot.lines[line, place].symbol = look.make_marker()
     plot.data = rows
     x_axis, y_axis = plot.xValueAxis, plot.yValueAxis
     x_axis.valueMin, x_axis.valueMax = first.toordinal(), last.toordinal()
     x_axis.valueSteps = list(tick_labels)
     x_axis.labelTextFormat = lambda value: tick_labels.get(round(value), "")
-    y_axis.valueMin, y_axis.valueMax = values[0], values[-1]
+    y_axis.valueMin, y_axis.valueMax = v_min, v_max
     y_axis.valueSteps = values
     y_labels = dict(zip(values, labels, strict=True))
     y_axis.labelTextFormat = lambda value: y_labels.get(value, f"{value:g}")
     for axis in (x_axis, y_axis):
         _style_axis(axis, grid=True)
     drawing.add(plot)
+
+
+def time_chart(chart: TimeChart, width: float, height: float) -> Drawing:
+    """Lines over a date axis, with the chart's reference lines and bands; a step series
+    holds each value until its next point. A chart without a point says so instead."""
+    fonts.register()
+    drawing = Drawing(width, height)
+    if chart.empty:
+        _message(drawing, (PAD, PAD, width - 2 * PAD, height - 2 * PAD), chart.empty_text)
+        return drawing
+    looks = _chart_looks(chart)
+    names = [s.name for s in chart.series] + [r.name for r in chart.references]
+    legend, legend_height = _legend(
+        list(zip(looks, names, strict=True)), width, height * LEGEND_SHARE
+    )
+    drawing.add(legend)
+    bottom = legend_height + (PAD * 2 if legend_height else 0)
+    x_title_y = bottom + TEXT_SIZE / 4
+    plot_bottom = bottom + TEXT_SIZE * LEADING + PAD
+    top = height - PAD
+    axis_x = TEXT_SIZE * LEADING + PAD
+    middle = plot_bottom + (top - plot_bottom) / 2
+    drawing.add(_vertical_text(TEXT_SIZE, middle, chart.y_label, height - plot_bottom))
+    drawing.add(_text(width / 2, x_title_y, chart.x_label, anchor="middle"))
+    _plot(drawing, chart, (axis_x, plot_bottom, width - axis_x, top - plot_bottom), looks)
     return drawing
+
+
+def small_multiples(chart: SmallMultiples, width: float, height: float) -> Drawing:
+    """A grid of small time charts on the same axes, a title over each, one legend below.
+
+    A panel without a point says why (e.g. "Not rated yet"); a grid without any point says
+    so once, instead of the grid.
+    """
+    fonts.register()
+    drawing = Drawing(width, height)
+    if chart.empty or not chart.panels:
+        _message(drawing, (PAD, PAD, width - 2 * PAD, height - 2 * PAD), chart.empty_text)
+        return drawing
+    entries = [
+        (_look(look, band=band, width=LINE_WIDTH * 0.8), name)
+        for name, look, band in chart.legend()
+    ]
+    legend, legend_height = _legend(entries, width, height * LEGEND_SHARE)
+    drawing.add(legend)
+    bottom = legend_height + (PAD * 2 if legend_height else 0)
+    count = len(chart.panels)
+    columns = 2 if count in (2, 4) else min(3, count)
+    rows = math.ceil(count / columns)
+    cell_w = (width - PANEL_GAP * (columns - 1)) / columns
+    cell_h = (height - bottom - PANEL_GAP * (rows - 1)) / rows
+    title_h = PANEL_TITLE_LINES * TEXT_SIZE * LEADING
+    for index, panel in enumerate(chart.panels):
+        column, row = index % columns, index // columns
+        x = column * (cell_w + PANEL_GAP)
+        y = height - (row + 1) * cell_h - row * PANEL_GAP
+        lines = _wrapped(panel.title, cell_w - PAD)
+        if len(lines) > PANEL_TITLE_LINES:
+            rest = " ".join(lines[PANEL_TITLE_LINES - 1 :])
+            lines = [*lines[: PANEL_TITLE_LINES - 1], _ellipsised(rest, cell_w - PAD)]
+        for number, line in enumerate(lines):
+            baseline = y + cell_h - (number + 0.8) * TEXT_SIZE * LEADING
+            drawing.add(_text(x + PAD, baseline, line, size=TEXT_SIZE))
+        box = (x, y, cell_w, cell_h - title_h - PAD / 2)
+        if panel.empty:
+            _message(drawing, (x + PAD, y + PAD, cell_w - PAD, box[3] - PAD), panel.empty_text)
+            continue
+        looks = [_look(look, band=r, width=LINE_WIDTH * 0.8) for look, r in _panel_looks(panel)]
+        _plot(drawing, panel, box, looks, compact=True)
+    return drawing
+
+
+def _panel_looks(panel: TimeChart) -> list[tuple[Look | None, bool]]:
+    return [(s.look, False) for s in panel.series] + [(r.look, r.band) for r in panel.references]
 
 
 # Radar -----------------------------------------------------------------------------------------
@@ -476,7 +576,7 @@ def radar_chart(chart: RadarChart, width: float, height: float) -> Drawing:
             top=chart.max_value,
         )
     drawing = Drawing(width, height)
-    looks = _line_looks([s.style for s in chart.series])
+    looks = [_look(s.look) for s in chart.series]
     legend, legend_height = _legend(
         [(look, s.name) for look, s in zip(looks, chart.series, strict=True)],
         width,
@@ -545,8 +645,8 @@ def radar_chart(chart: RadarChart, width: float, height: float) -> Drawing:
 # Bars ------------------------------------------------------------------------------------------
 
 
-def _hatch(x: float, y: float, w: float, h: float, hatch: int) -> list[Any]:
-    """White 45° lines across a rectangle, clipped to it by hand (shapes cannot clip)."""
+def _hatch(x: float, y: float, w: float, h: float, hatch: int, colour: Color = white) -> list[Any]:
+    """45° lines across a rectangle, clipped to it by hand (shapes cannot clip)."""
     lines: list[Any] = []
     if not hatch or w <= 0 or h <= 0:
         return lines
@@ -559,7 +659,7 @@ def _hatch(x: float, y: float, w: float, h: float, hatch: int) -> list[Any]:
             ends = (x + w - u0, y + offset - u0, x + w - u1, y + offset - u1)
         else:
             ends = (x + u0, y + offset - u0, x + u1, y + offset - u1)
-        lines.append(Line(*ends, strokeColor=white, strokeWidth=0.8))
+        lines.append(Line(*ends, strokeColor=colour, strokeWidth=0.8))
         offset += gap
     return lines
 
@@ -578,10 +678,11 @@ def _bars(
     height: float,
     stacked: bool,
     top: float = 1.0,
+    looks: list[_Look] | None = None,
 ) -> Drawing:
     """Bars per category, stacked or side by side, each labelled with its value."""
     drawing = Drawing(width, height)
-    looks = _bar_looks(len(series))
+    looks = looks or _bar_looks(len(series))
     legend, legend_height = _legend(
         [(look, name) for look, (name, _v) in zip(looks, series, strict=True)],
         width,
@@ -643,7 +744,8 @@ def _bars(
     chart.barRecord = lambda bar, value, rowNo, **_kw: drawn.append((bar, value, rowNo))
     drawing.add(chart.draw())  # drawn now, so that each bar's rectangle is known
     for bar, value, row in drawn:
-        for line in _hatch(bar.x, bar.y, bar.width, bar.height, looks[row].hatch):
+        look = looks[row]
+        for line in _hatch(bar.x, bar.y, bar.width, bar.height, look.hatch, look.hatch_colour):
             drawing.add(line)
         text = f"{value:g}"
         text_width = float(stringWidth(text, fonts.BODY, TICK_SIZE)) + 6
@@ -681,4 +783,5 @@ def bar_chart(chart: BarChart, width: float, height: float) -> Drawing:
         width,
         height,
         stacked=True,
+        looks=[_fill_look(fill) for fill in bar_fills(chart.stacks)],
     )

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from app.charts import BarChart, RadarChart, TimeChart
+from app.charts import BarChart, RadarChart, SmallMultiples, TimeChart
 from app.readiness import Readiness
 from app.report import AUDIENCES as AUDIENCES  # re-exported beside the type
 
@@ -120,7 +120,7 @@ class Charts(_Model):
     """The period's charts, the same data the Dashboard draws."""
 
     radar: RadarChart
-    growth: TimeChart
+    growth: SmallMultiples
     readiness: TimeChart
     milestones: BarChart
 

@@ -633,10 +633,17 @@ class _Story:
             return [self._empty("No charts.")]
         radar = drawings.radar_chart(charts.radar, WIDTH * 0.8, 80 * mm)
         radar.hAlign = "CENTER"
+        empty = 25 * mm  # a chart without a point is a line saying so
+        growth = drawings.small_multiples(
+            charts.growth, WIDTH, empty if charts.growth.empty else 110 * mm
+        )
+        readiness = drawings.time_chart(
+            charts.readiness, WIDTH, empty if charts.readiness.empty else 70 * mm
+        )
         pieces = [
             (charts.radar.title, radar),
-            (charts.growth.title, drawings.time_chart(charts.growth, WIDTH, 75 * mm)),
-            (charts.readiness.title, drawings.time_chart(charts.readiness, WIDTH, 70 * mm)),
+            (charts.growth.title, growth),
+            (charts.readiness.title, readiness),
             (charts.milestones.title, drawings.bar_chart(charts.milestones, WIDTH, 65 * mm)),
         ]
         story: list[Any] = []

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
+from typing import TypeVar
 
 from app.charts import (
+    LEVEL_LOOK,
+    PANEL_LOOK,
+    PROJECTION_LOOK,
+    STATUS_FILLS,
+    TARGET_LOOK,
+    THRESHOLD_LOOK,
     BarChart,
     BarSeries,
     RadarChart,
     RadarSeries,
+    Reference,
+    SmallMultiples,
     TimeChart,
     TimePoint,
     TimeSeries,
@@ -29,6 +38,7 @@ HORIZON_NAMES = {
     "6m": "6 months",
     "12m": "12 months",
 }
+_V = TypeVar("_V")
 MILESTONE_STACKS = (
     ("done", "Done"),
     ("in-progress", "In progress"),
@@ -72,27 +82,15 @@ class ChartService:
             profile_id, points[-1].date if points else date.today()
         )
         projection = project(framework, points)
-        end = scored[-1].x if scored else date.today()
         if projection.status == "projected" and projection.line_start and projection.date:
             series.append(
                 TimeSeries(
                     name="Projection",
-                    style="dashed",
+                    projected=True,
+                    look=PROJECTION_LOOK,
                     points=[
                         TimePoint(x=projection.line_start, y=projection.line_start_value or 0),
                         TimePoint(x=projection.date, y=projection.threshold),
-                    ],
-                )
-            )
-            end = max(end, projection.date)
-        if scored:
-            series.append(
-                TimeSeries(
-                    name="Ready threshold",
-                    style="dotted",
-                    points=[
-                        TimePoint(x=scored[0].x, y=projection.threshold),
-                        TimePoint(x=end, y=projection.threshold),
                     ],
                 )
             )
@@ -102,6 +100,10 @@ class ChartService:
             y_min=0,
             y_max=100,
             series=series,
+            references=[
+                Reference(name="Ready threshold", y=projection.threshold, look=THRESHOLD_LOOK)
+            ],
+            empty_text="No check-ins yet" if not points else "Readiness is not assessable yet",
         )
 
     def radar_chart(
@@ -166,47 +168,85 @@ class ChartService:
         profile_id: str,
         dimension_id: str | None = None,
         final_history: FinalHistory | None = None,
-    ) -> TimeChart:
-        """Mean rating per dimension over time, or each skill of one dimension (drill-down).
+    ) -> SmallMultiples:
+        """Small multiples of growth: the mean rating of each dimension's skills over time, a
+        panel per dimension; or (the drill-down) each skill of one dimension, a panel per skill,
+        against the rating expected at the current and the target level.
 
         `final_history` is `checkins.final_history()` when the caller already has it.
         """
-        framework, _level, _target = self._framework_on(profile_id, date.today())
+        framework, level, target = self._framework_on(profile_id, date.today())
         if dimension_id is not None:
             skills = [s.id for s in framework.skills if s.dimension == dimension_id]
             history = self._checkins.rating_history(profile_id, skills)
-            last = self._checkins.last_final_date(profile_id)
-            return self._skill_growth(framework, dimension_id, history, last)
+            span = self._checkins.final_span(profile_id)
+            return _skill_growth(framework, level, target, dimension_id, history, span)
         weights = {c.id: c.weight for c in framework.criticalities}
         sums = CarriedSums(
             [(d.id, d.weight) for d in framework.dimensions],
             {s.id: (s.dimension, weights[s.criticality], 1) for s in framework.skills},
             capped=False,
         )
-        series = {d.id: TimeSeries(name=d.name, points=[]) for d in framework.dimensions}
+        dimension_of = {s.id: s.dimension for s in framework.skills}
+        points: dict[str, list[TimePoint]] = {d.id: [] for d in framework.dimensions}
+        rated: set[str] = set()  # dimensions with a skill rated (or not applicable) so far
+        not_applicable: dict[str, bool] = {}
         if final_history is None:
             final_history = self._checkins.final_history(profile_id)
         for checkin, ratings in final_history:
             sums.apply(ratings)
-            for dimension in framework.dimensions:
-                counted = sums.counted(dimension.id)
-                # int / int is correctly rounded, as float(Fraction(num, counted)) is
-                value = sums.numerator[dimension.id] / counted if counted else 0.0
-                series[dimension.id].points.append(TimePoint(x=checkin.date, y=value))
-        return TimeChart(
+            for skill_id, _value, is_na in ratings:
+                if skill_id in dimension_of:
+                    rated.add(dimension_of[skill_id])
+                    not_applicable[skill_id] = is_na
+            for rated_id in rated:
+                counted = sums.counted(rated_id)
+                if counted:  # int / int is correctly rounded, as float(Fraction(…)) is
+                    value = sums.numerator[rated_id] / counted
+                    points[rated_id].append(TimePoint(x=checkin.date, y=value))
+        panels = []
+        for dimension in framework.dimensions:
+            counted_skills = [
+                s
+                for s in framework.skills
+                if s.dimension == dimension.id and not not_applicable.get(s.id, False)
+            ]
+            expected = [
+                _weighted_mean(
+                    [(weights[s.criticality], s.expected.get(lv, 0)) for s in counted_skills]
+                )
+                for lv in (level, target)
+            ]
+            panels.append(
+                TimeChart(
+                    title=dimension.name,
+                    y_label="Mean rating",
+                    y_min=0,
+                    y_max=framework.max_rating,
+                    series=[
+                        TimeSeries(name="Mean rating", points=points[dimension.id], look=PANEL_LOOK)
+                    ],
+                    references=_expectations(framework, level, target, *expected),
+                    empty_text="Not applicable" if dimension.id in rated else "Not rated yet",
+                )
+            )
+        days = (final_history[0][0].date, final_history[-1][0].date) if final_history else None
+        return SmallMultiples(
             title="Growth by dimension",
             y_label="Mean rating",
             y_min=0,
             y_max=framework.max_rating,
-            series=list(series.values()),
+            x_min=days[0] if days else None,
+            x_max=days[1] if days else None,
+            panels=panels,
         )
 
     def skill_growth_charts(
         self, profile_id: str, final_history: FinalHistory | None = None
-    ) -> dict[str, TimeChart]:
+    ) -> dict[str, SmallMultiples]:
         """Every dimension's drill-down, `growth_chart(profile_id, dimension)`, by dimension
         id, from one read of the history (or `final_history`, when the caller has it)."""
-        framework, _level, _target = self._framework_on(profile_id, date.today())
+        framework, level, target = self._framework_on(profile_id, date.today())
         if final_history is None:
             final_history = self._checkins.final_history(profile_id)
         history: dict[str, list[tuple[date, int | None]]] = {s.id: [] for s in framework.skills}
@@ -214,40 +254,11 @@ class ChartService:
             for skill_id, value, not_applicable in ratings:
                 if skill_id in history:
                     history[skill_id].append((checkin.date, None if not_applicable else value))
-        last = final_history[-1][0].date if final_history else None
+        span = (final_history[0][0].date, final_history[-1][0].date) if final_history else None
         return {
-            d.id: self._skill_growth(framework, d.id, history, last) for d in framework.dimensions
+            d.id: _skill_growth(framework, level, target, d.id, history, span)
+            for d in framework.dimensions
         }
-
-    def _skill_growth(
-        self,
-        framework: Framework,
-        dimension_id: str,
-        history: dict[str, list[tuple[date, int | None]]],
-        last: date | None,
-    ) -> TimeChart:
-        """Each skill of a dimension: its ratings, the latest held to the `last` check-in."""
-        skills = [s for s in framework.skills if s.dimension == dimension_id]
-        series = []
-        for skill in skills:
-            ratings = history[skill.id]
-            if ratings and last and ratings[-1][0] < last:
-                ratings = [*ratings, (last, ratings[-1][1])]
-            series.append(
-                TimeSeries(
-                    name=skill.name,
-                    step=True,
-                    points=[TimePoint(x=d, y=value) for d, value in ratings if value is not None],
-                )
-            )
-        name = next(d.name for d in framework.dimensions if d.id == dimension_id)
-        return TimeChart(
-            title=f"Growth: {name}",
-            y_label="Rating",
-            y_min=0,
-            y_max=framework.max_rating,
-            series=series,
-        )
 
     def milestone_chart(self, profile_id: str, as_of: date) -> BarChart:
         """Milestone statuses by horizon, as of a date."""
@@ -270,7 +281,8 @@ class ChartService:
             y_label="Milestones",
             categories=categories,
             stacks=[
-                BarSeries(name=name, values=counts[status]) for status, name in MILESTONE_STACKS
+                BarSeries(name=name, values=counts[status], fill=STATUS_FILLS[status])
+                for status, name in MILESTONE_STACKS
             ],
         )
 
@@ -287,29 +299,93 @@ class ChartService:
         return {kpi.id: _kpi_chart(kpi, histories[kpi.id]) for kpi in kpis}
 
 
-def _kpi_chart(kpi: Kpi, values: list[tuple[date, float]]) -> TimeChart:
-    series = [TimeSeries(name=kpi.name, points=[TimePoint(x=d, y=v) for d, v in values])]
-    start = values[0][0] if values else date.today()
-    end = values[-1][0] if values else date.today()
-    levels: list[float] = [v for _d, v in values]
-    for target in kpi.targets:
-        lines: list[tuple[str, float]] = []
-        if isinstance(target, ThresholdTarget):
-            lines = [(f"Target {target.comparator} {target.value:g}", target.value)]
-        elif isinstance(target, RangeTarget):
-            lines = [
-                (f"Target range low {target.low:g}", target.low),
-                (f"Target range high {target.high:g}", target.high),
-            ]
-        for name, level in lines:
-            levels.append(level)
-            series.append(
-                TimeSeries(
-                    name=name,
-                    style="dashed",
-                    points=[TimePoint(x=start, y=level), TimePoint(x=end, y=level)],
-                )
+def _expectations(
+    framework: Framework, level: str, target: str, at_level: float, at_target: float
+) -> list[Reference]:
+    """The rating expected at the current level (dotted) and at the target (dashed) as
+    reference lines, leaving out one that is not expected (0)."""
+    references = []
+    if at_level > 0:
+        name = f"Expected: {framework.level(level).name}"
+        references.append(Reference(name=name, y=at_level, look=LEVEL_LOOK))
+    if target != level and at_target > 0:
+        name = f"Expected: {framework.level(target).name} (target)"
+        references.append(Reference(name=name, y=at_target, look=TARGET_LOOK))
+    return references
+
+
+def _one_per_date(values: list[tuple[date, _V]]) -> list[tuple[date, _V]]:
+    """A dated series with one value per date, the day's last (they come in order)."""
+    kept: list[tuple[date, _V]] = []
+    for day, value in values:
+        if kept and kept[-1][0] == day:
+            kept[-1] = (day, value)
+        else:
+            kept.append((day, value))
+    return kept
+
+
+def _skill_growth(
+    framework: Framework,
+    level: str,
+    target: str,
+    dimension_id: str,
+    history: dict[str, list[tuple[date, int | None]]],
+    span: tuple[date, date] | None,
+) -> SmallMultiples:
+    """A panel per skill of a dimension: its ratings, the latest held to the last check-in
+    of the `span` (the history's first and last dates)."""
+    last = span[1] if span else None
+    panels = []
+    for skill in (s for s in framework.skills if s.dimension == dimension_id):
+        ratings = _one_per_date(history[skill.id])
+        if ratings and last and ratings[-1][0] < last:
+            ratings = [*ratings, (last, ratings[-1][1])]
+        points = [TimePoint(x=d, y=value) for d, value in ratings if value is not None]
+        panels.append(
+            TimeChart(
+                title=skill.name,
+                y_label="Rating",
+                y_min=0,
+                y_max=framework.max_rating,
+                series=[TimeSeries(name="Your rating", step=True, points=points, look=PANEL_LOOK)],
+                references=_expectations(
+                    framework,
+                    level,
+                    target,
+                    skill.expected.get(level, 0),
+                    skill.expected.get(target, 0),
+                ),
+                empty_text="Not applicable" if ratings else "Not rated yet",
             )
+        )
+    name = next(d.name for d in framework.dimensions if d.id == dimension_id)
+    return SmallMultiples(
+        title=f"Growth: {name}",
+        y_label="Rating",
+        y_min=0,
+        y_max=framework.max_rating,
+        x_min=span[0] if span else None,
+        x_max=last,
+        panels=panels,
+    )
+
+
+def _kpi_chart(kpi: Kpi, values: list[tuple[date, float]]) -> TimeChart:
+    """A KPI's values (one a date) against its targets: a threshold as a line, a range as a
+    band; the y range holds both, padded."""
+    values = _one_per_date(values)
+    series = [TimeSeries(name=kpi.name, points=[TimePoint(x=d, y=v) for d, v in values])]
+    references: list[Reference] = []
+    for target in kpi.targets:
+        if isinstance(target, ThresholdTarget):
+            name = f"Target {target.comparator} {target.value:g}"
+            references.append(Reference(name=name, y=target.value))
+        elif isinstance(target, RangeTarget):
+            name = f"Target range {target.low:g}–{target.high:g}"
+            references.append(Reference(name=name, y=target.low, y_high=target.high))
+    levels = [v for _d, v in values]
+    levels += [v for r in references for v in (r.y, r.y_high) if v is not None]
     low, high = (min(levels), max(levels)) if levels else (0.0, 1.0)
     pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
     unit = f" ({kpi.unit})" if kpi.unit else ""
@@ -319,4 +395,6 @@ def _kpi_chart(kpi: Kpi, values: list[tuple[date, float]]) -> TimeChart:
         y_min=min(0.0, low - pad),
         y_max=high + pad,
         series=series,
+        references=references,
+        empty_text="No values recorded yet",
     )

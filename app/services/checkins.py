@@ -239,6 +239,15 @@ class CheckInService:
             last: date | None = session.scalar(query)
         return last
 
+    def final_span(self, profile_id: str) -> tuple[date, date] | None:
+        """The dates of the first and the latest final check-in (None before the first)."""
+        query = select(func.min(CheckIn.date), func.max(CheckIn.date)).where(
+            CheckIn.profile_id == profile_id, CheckIn.status == "final"
+        )
+        with self._store.session() as session:
+            first, last = session.execute(query).one()
+        return (first, last) if first is not None and last is not None else None
+
     def final_history(self, profile_id: str) -> FinalHistory:
         """Each date with a final check-in, in order, as of the end of that day: the day's
         last check-in, with the ratings (a value or n/a) that the day's check-ins record,
