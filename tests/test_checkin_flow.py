@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
@@ -183,17 +184,26 @@ def test_draft_survives_switching_away_and_reopens_where_it_was(
     assert reopened.note.toPlainText() == TEXT
 
 
-def test_radio_buttons_carry_the_scale_words(qtbot: QtBot, main_window: Any, runner: Any) -> None:
+def test_the_scale_words_are_shown_once_per_page_and_each_value_carries_them(
+    qtbot: QtBot, main_window: Any, services: Services, runner: Any
+) -> None:
     _create_profile(qtbot, main_window)
     panel = _start_checkin(qtbot, main_window, runner)
-    rater = panel.steps.currentWidget().findChildren(SkillRater)[0]
-    texts = [b.text() for b in rater.findChildren(QRadioButton)]
-    scale = panel._state.framework.rating_scale
-    assert [f"{p.value} · {p.label}" for p in scale] == texts[1:-1]
-    anchors = rater.findChildren(type(rater.expectation))
-    shown = {label.text() for label in anchors}
-    assert {p.anchor for p in scale} <= shown
-    assert any("Expected: 2 as Junior ML Engineer" in text for text in shown)
+    page = panel.steps.currentWidget()
+    raters = page.findChildren(SkillRater)
+    scale = services.frameworks.load("ml-engineer").rating_scale
+    shown = [label.text() for label in page.findChildren(QLabel)]
+    for point in scale:  # the anchors: once on the page, never repeated per skill
+        assert shown.count(point.anchor) == 1
+    rater = raters[0]
+    buttons = rater.findChildren(QRadioButton)
+    assert [b.text() for b in buttons] == ["Not rated", *(str(p.value) for p in scale), "n/a"]
+    assert [b.toolTip() for b in buttons[1:-1]] == [
+        f"{p.value} · {p.label}: {p.anchor}" for p in scale
+    ]
+    assert "Expected 2 as Junior ML Engineer, 3 as ML Engineer" in rater.expectation.text()
+    marks = {label.text() for label in rater.findChildren(QLabel)}
+    assert {"expected now", "target"} <= marks
 
 
 def test_date_fields_hold_only_dates_in_the_calendar(

@@ -30,6 +30,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import Services
 from tests.layout_check import ELIDES, check_layout
+from ui import dialogs
 
 pytestmark = pytest.mark.gui
 
@@ -66,7 +67,11 @@ class _Walk:
 
 
 def test_every_page_fits_at_minimum_and_typical_size(
-    qtbot: QtBot, main_window: Any, services: Services, runner: Any
+    qtbot: QtBot,
+    main_window: Any,
+    services: Services,
+    runner: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = main_window
     if scale := os.environ.get("QT_SCALE_FACTOR"):  # the subprocess run below
@@ -106,10 +111,14 @@ def test_every_page_fits_at_minimum_and_typical_size(
     window.show_section("dashboard")
     walk.check("dashboard with a draft")
 
-    # Finalise; the start screen says so, History lists it, amending reopens the wizard.
+    # Finalise (nothing rated: asked, and answered); the Dashboard says what changed,
+    # History lists it, amending reopens the wizard.
     window.show_section("checkin")
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text, _a: asked.append(text) or True)
     qtbot.mouseClick(panel.finish_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel._state is None)
+    assert len(asked) == 1
     walk.check("check-in finalised")
     window.show_section("history")
     history = window.history

@@ -80,7 +80,7 @@ def test_comparing_two_check_ins_shows_deltas_and_completed_milestones(
     assert changed == {
         "python-ml-engineering": ("1", "2", 1),
         "sql-fundamentals": ("3", "2", -1),
-        "ml-fundamentals": ("0", "2", 1),
+        "ml-fundamentals": ("not rated", "2", 0),  # a first rating, not a rise from 0
     }
     assert comparison.completed == ["30d-run-pipeline"]
 

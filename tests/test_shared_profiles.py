@@ -33,7 +33,8 @@ WRITERS = {
 }  # fmt: skip
 READERS = {
     "checkins": {"all", "finals", "draft", "current_ratings", "last_kpi_values", "kpi_history",
-                 "kpi_histories", "rating_history", "final_history", "last_final_date", "notes",
+                 "kpi_histories", "rating_history", "final_history", "final_span",
+                 "last_final_date", "notes",
                  "detail",
                  "changes", "compare", "schedule", "current_milestones"},
     "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked"},

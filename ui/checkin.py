@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,8 +41,10 @@ from PySide6.QtWidgets import (
 from app.errors import describe
 from app.framework.model import HORIZONS, Dimension, Framework, Kpi, Skill
 from app.milestones import due_date
+from app.readiness import format_score
 from app.services import Services
 from app.services.checkins import (
+    NOT_RATED,
     Change,
     CheckInDetail,
     CheckInInfo,
@@ -50,7 +53,9 @@ from app.services.checkins import (
 )
 from app.services.evidence import EvidenceInfo
 from app.services.profiles import ProfileInfo
+from ui import dialogs
 from ui.profile_form import date_edit, to_date, to_qdate
+from ui.settings import Settings
 from ui.tasks import TaskRunner
 
 START_TEXT = (
@@ -72,7 +77,7 @@ MILESTONE_CHOICES = (
 )
 REFLECTIONS = (
     ("wins", "&Wins", "What went well since the last check-in?"),
-    ("blockers", "&Blockers", "What got in the way?"),
+    ("blockers", "B&lockers", "What got in the way?"),  # Alt+B is Back
     ("focus", "&Focus for next period", "What will you work on next?"),
 )
 
@@ -124,6 +129,56 @@ def _last_checkin(services: Services, info: CheckInInfo) -> date | None:
     return max(days, default=None)
 
 
+@dataclass(frozen=True)
+class Finalised:
+    """What finalising a check-in changed, for the Dashboard to say."""
+
+    day: date
+    before: float | None  # readiness on the check-in's date without it
+    after: float | None
+    changes: list[Change]
+    not_rated: int  # skills of the framework without a rating after it, as the wizard counts
+
+    def sentence(self) -> str:
+        up = sum(1 for c in self.changes if c.kind == "rating" and c.direction > 0)
+        down = sum(1 for c in self.changes if c.kind == "rating" and c.direction < 0)
+        first = sum(1 for c in self.changes if c.kind == "rating" and c.before == NOT_RATED)
+        if self.after is None:
+            readiness = "readiness is not assessable yet"
+        elif self.before is None:
+            readiness = f"readiness {format_score(self.after)}"
+        else:
+            readiness = f"readiness {format_score(self.before)} → {format_score(self.after)}"
+        parts = [f"{up} rating{'s' if up != 1 else ''} up", f"{down} down"]
+        if first:
+            parts.append(f"{first} rated for the first time")
+        if self.not_rated:
+            parts.append(f"{self.not_rated} still not rated yet")
+        return f"Check-in of {self.day.isoformat()} finalised: {readiness}; {', '.join(parts)}."
+
+
+def finalize_and_compare(services: Services, checkin_id: str) -> Finalised:
+    """Finalise a draft and say what it changed (readiness before and after, ratings)."""
+    info = services.checkins.detail(checkin_id).info
+    changes = services.checkins.changes(checkin_id)
+    before = services.readiness.as_of(info.profile_id, info.date, with_projection=False)
+    services.checkins.finalize(checkin_id)
+    after = services.readiness.as_of(info.profile_id, info.date, with_projection=False)
+    rated = services.checkins.current_ratings(info.profile_id, info.date)
+    stage = services.profiles.get(info.profile_id).stage_on(info.date)
+    skills = services.frameworks.get(stage.framework, stage.framework_version).skills
+    not_rated = sum(skill.id not in rated for skill in skills)
+    return Finalised(info.date, before.readiness, after.readiness, changes, not_rated)
+
+
+def number_locale() -> QLocale:
+    """The user's locale for numbers, refusing group separators: in German "4.5" is not
+    a number (it is neither 4,5 nor 45), so nothing typed changes its value silently."""
+    locale = QLocale()
+    locale.setNumberOptions(QLocale.NumberOption.RejectGroupSeparator)
+    return locale
+
+
 def _text_label(text: str, parent: QWidget, *, muted: bool = False) -> QLabel:
     label = QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -133,12 +188,14 @@ def _text_label(text: str, parent: QWidget, *, muted: bool = False) -> QLabel:
     return label
 
 
-def _note_edit(parent: QWidget, name: str, placeholder: str, text: str | None) -> QPlainTextEdit:
+def _note_edit(
+    parent: QWidget, name: str, placeholder: str, text: str | None, *, lines: int = 3
+) -> QPlainTextEdit:
     edit = QPlainTextEdit(text or "", parent)
     edit.setAccessibleName(name)
     edit.setPlaceholderText(placeholder)
     edit.setTabChangesFocus(True)
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 14)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
     return edit
 
 
@@ -176,6 +233,10 @@ class Autosave(QObject):
         else:
             self._timer.start()
 
+    def discard(self, key: tuple[str, ...]) -> None:
+        """Drop a field's waiting save: what it now holds is not to be stored."""
+        self._pending.pop(key, None)
+
     def flush(self) -> None:
         """Hand every pending save to the worker, in order."""
         self._timer.stop()
@@ -188,73 +249,125 @@ def _saved(_result: None) -> None:
     """A save has nothing to show once it is stored."""
 
 
-class SkillRater(QGroupBox):
-    """Rates one skill against the words of the scale.
+class SkillRater(QFrame):
+    """Rates one skill in one compact row: its name and description, the scale's values
+    with the expected ratings marked, confidence, a note, and the evidence to link.
+
+    The scale's words are the same for every skill, so they are shown once per page
+    (`scale_legend`) and in each value's tooltip. With the focus anywhere in the
+    row, the keys 0 to the scale's top rate the skill. A skill with no earlier
+    rating starts "Not rated" (there is nothing to keep); one with a rating starts
+    "Keep N", carrying it forward.
 
     Signals:
         changed(bool): the rating changed; True when it should be saved at once.
+        link_toggled(str, bool): evidence linked to (or unlinked from) this rating.
     """
 
     changed = Signal(bool)
     link_toggled = Signal(str, bool)
 
     def __init__(self, skill: Skill, state: WizardState, parent: QWidget) -> None:
-        super().__init__(skill.name, parent)
+        super().__init__(parent)
         self.skill = skill
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(skill.name)
         framework, profile = state.framework, state.profile
         stage = profile.stage_on(state.detail.info.date)
+        critical = framework.is_critical(skill)
         layout = QVBoxLayout(self)
+        title = QLabel(skill.name + ("  ·  Critical" if critical else ""), self)
+        title.setTextFormat(Qt.TextFormat.PlainText)  # an "&" in a name is text
+        title.setWordWrap(True)
+        bold = title.font()
+        bold.setBold(True)
+        title.setFont(bold)
+        layout.addWidget(title)
         about = skill.description or skill.use or skill.why_it_matters
         if about:
-            layout.addWidget(_text_label(about, self))
-        if skill.strong_performance:
-            layout.addWidget(
-                _text_label(f"Strong performance: {skill.strong_performance}", self, muted=True)
+            layout.addWidget(_text_label(about, self, muted=True))
+        if skill.strong_performance:  # on demand: it is long, and the same every time
+            more = QToolButton(self)
+            more.setText("Strong performance")
+            more.setCheckable(True)
+            more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            more.setArrowType(Qt.ArrowType.RightArrow)
+            more.setAutoRaise(True)
+            more.setAccessibleName(f"{skill.name}: show strong performance")
+            strong = _text_label(skill.strong_performance, self, muted=True)
+            strong.setVisible(False)
+            more.toggled.connect(strong.setVisible)
+            more.toggled.connect(
+                lambda on, b=more: b.setArrowType(
+                    Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow
+                )
             )
+            layout.addWidget(more, alignment=Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(strong)
+
         current = state.ratings.get(skill.id)
+        self.rated_before = current is not None
+        now_level = skill.expected.get(stage.level, 0)
+        at_target = skill.expected.get(stage.target, 0)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        self.choices = QButtonGroup(self)
         if current is None:
-            now = "never rated (counts as 0)"
+            keep_text, keep_tip = "Not rated", "No rating yet: it counts as 0 until you rate it."
+        elif current.not_applicable:
+            keep_text, keep_tip = (
+                "Keep n/a",
+                "Keep it not applicable, as since " + (current.since.isoformat()),
+            )
+        else:
+            keep_text = f"Keep {current.value}"
+            keep_tip = f"Keep {current.value}, the rating since {current.since.isoformat()}."
+        keep = QRadioButton(keep_text, self)
+        keep.setToolTip(keep_tip)
+        keep.setAccessibleName(f"{skill.name}: {keep_tip}")
+        self.choices.addButton(keep, KEEP)
+        grid.addWidget(keep, 0, 0)
+        for column, point in enumerate(framework.rating_scale, start=1):
+            button = QRadioButton(str(point.value), self)
+            button.setToolTip(f"{point.value} · {point.label}: {point.anchor}")
+            button.setAccessibleName(f"{skill.name}: {point.value}, {point.label}")
+            self.choices.addButton(button, point.value)
+            grid.addWidget(button, 0, column)
+            marks = [
+                word
+                for word, expected in (("expected now", now_level), ("target", at_target))
+                if expected == point.value
+            ]
+            if marks:
+                mark = _text_label(" · ".join(marks), self, muted=True)
+                mark.setAccessibleName(f"{skill.name}: {' and '.join(marks)} {point.value}")
+                grid.addWidget(mark, 1, column)
+        na = QRadioButton("n/a", self)
+        na.setAccessibleName(f"{skill.name}: not applicable")
+        na.setEnabled(not critical)
+        na.setToolTip(
+            "Critical skills cannot be marked not applicable."
+            if critical
+            else "Not applicable: leave this skill out of readiness."
+        )
+        self.choices.addButton(na, NOT_APPLICABLE)
+        grid.addWidget(na, 0, len(framework.rating_scale) + 1)
+        grid.setColumnStretch(len(framework.rating_scale) + 2, 1)
+        layout.addLayout(grid)
+        level, target = framework.level(stage.level), framework.level(stage.target)
+        if current is None:
+            now = "not rated yet"
         elif current.not_applicable:
             now = f"not applicable since {current.since.isoformat()}"
         else:
             now = f"{current.value} since {current.since.isoformat()}"
-        level, target = framework.level(stage.level), framework.level(stage.target)
-        expected = (
-            f"Expected: {skill.expected.get(stage.level, 0)} as {level.name}, "
-            f"{skill.expected.get(stage.target, 0)} as {target.name} (target). "
-            f"Your current rating: {now}."
+        self.expectation = _text_label(
+            f"Expected {now_level} as {level.name}, {at_target} as {target.name} (the target). "
+            f"Your rating: {now}.",
+            self,
+            muted=True,
         )
-        self.expectation = _text_label(expected, self)
         layout.addWidget(self.expectation)
-
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        self.choices = QButtonGroup(self)
-        keep = QRadioButton("Keep current", self)
-        keep.setAccessibleName(f"{skill.name}: keep the current rating")
-        self.choices.addButton(keep, KEEP)
-        grid.addWidget(keep, 0, 0)
-        grid.addWidget(_text_label("Skip: the current rating carries forward.", self), 0, 1)
-        for row, point in enumerate(framework.rating_scale, start=1):
-            button = QRadioButton(f"{point.value} · {point.label}", self)
-            button.setAccessibleName(f"{skill.name}: {point.value}, {point.label}")
-            self.choices.addButton(button, point.value)
-            grid.addWidget(button, row, 0)
-            grid.addWidget(_text_label(point.anchor, self, muted=True), row, 1)
-        na = QRadioButton("Not applicable", self)
-        na.setAccessibleName(f"{skill.name}: not applicable")
-        critical = framework.is_critical(skill)
-        na.setEnabled(not critical)
-        explanation = (
-            "Critical skills cannot be marked not applicable."
-            if critical
-            else "Leave this skill out of readiness."
-        )
-        self.choices.addButton(na, NOT_APPLICABLE)
-        row = len(framework.rating_scale) + 1
-        grid.addWidget(na, row, 0)
-        grid.addWidget(_text_label(explanation, self, muted=True), row, 1)
-        layout.addLayout(grid)
 
         extra = QHBoxLayout()
         self.confidence = QComboBox(self)
@@ -263,15 +376,14 @@ class SkillRater(QGroupBox):
         for value, word in ((1, "very low"), (2, "low"), (3, "medium"), (4, "high"),
                             (5, "very high")):  # fmt: skip
             self.confidence.addItem(f"Confidence: {value} ({word})", value)
-        extra.addWidget(self.confidence)
-        extra.addStretch(1)
-        layout.addLayout(extra)
+        extra.addWidget(self.confidence, alignment=Qt.AlignmentFlag.AlignTop)
         entry = state.detail.ratings.get(skill.id)
         self.note = _note_edit(
             self, f"{skill.name}: note", "Private note (left out of shared reports unless you "
-            "include private notes)", entry.note if entry else None,
+            "include private notes)", entry.note if entry else None, lines=2,
         )  # fmt: skip
-        layout.addWidget(self.note)
+        extra.addWidget(self.note, 1)
+        layout.addLayout(extra)
 
         self.linked = set(state.linked.get(skill.id, set()))
         self.evidence: dict[str, QCheckBox] = {}
@@ -289,19 +401,32 @@ class SkillRater(QGroupBox):
             self.evidence[item.id] = box
             layout.addWidget(box)
 
-        if entry is None:
-            keep.setChecked(True)
-        elif entry.not_applicable:
+        if entry is not None and entry.not_applicable:
             na.setChecked(True)
-        elif entry.value is not None:
+        elif entry is not None and entry.value is not None:
             self.choices.button(entry.value).setChecked(True)
         else:
             keep.setChecked(True)
         if entry is not None:
             self.confidence.setCurrentIndex(max(0, self.confidence.findData(entry.confidence)))
+        for point in framework.rating_scale:  # the focused row takes a digit as its rating
+            digit = QShortcut(QKeySequence(str(point.value)), self)
+            digit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            digit.activated.connect(lambda v=point.value: self._on_digit(v))
         self.choices.idToggled.connect(self._on_choice_toggled)
         self.confidence.currentIndexChanged.connect(lambda _i: self.changed.emit(True))
         self.note.textChanged.connect(lambda: self.changed.emit(False))
+
+    @property
+    def rated(self) -> bool:
+        """Whether the skill has a rating (or n/a) once this check-in is finalised."""
+        choice = self.choices.checkedId()
+        return choice != KEEP or self.rated_before
+
+    def _on_digit(self, value: int) -> None:
+        button = self.choices.button(value)
+        button.setChecked(True)
+        button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_evidence_toggled(self, evidence_id: str, on: bool) -> None:
         if on:
@@ -332,6 +457,28 @@ class SkillRater(QGroupBox):
         )
 
 
+def scale_legend(framework: Framework, parent: QWidget) -> QWidget:
+    """The scale's words once per page: every skill is rated on the same anchors."""
+    box = QFrame(parent)
+    box.setAccessibleName("The rating scale")
+    grid = QGridLayout(box)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setColumnStretch(1, 1)
+    grid.addWidget(_text_label("The scale, the same for every skill:", box), 0, 0, 1, 2)
+    for row, point in enumerate(framework.rating_scale, start=1):
+        value = QLabel(f"{point.value} · {point.label}", box)
+        value.setTextFormat(Qt.TextFormat.PlainText)
+        grid.addWidget(value, row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(_text_label(point.anchor, box, muted=True), row, 1)
+    hint = (
+        '"expected now" and "target" mark the rating expected at your level and at the '
+        "target level. With a skill focused, the keys 0–"
+        f"{framework.max_rating} rate it."
+    )
+    grid.addWidget(_text_label(hint, box, muted=True), len(framework.rating_scale) + 1, 0, 1, 2)
+    return box
+
+
 def _scroll(content: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -344,17 +491,25 @@ class CheckInPanel(QWidget):
     """The Check-in section: a start screen, or the wizard on the profile's draft.
 
     Signals:
-        finalized(): a draft became a final check-in.
+        finalized(str): a draft became a final check-in; the sentence says what changed.
         draft_changed(): a draft was started (the Dashboard shows it).
     """
 
-    finalized = Signal()
+    finalized = Signal(str)
     draft_changed = Signal()
 
-    def __init__(self, services: Services, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        settings: Settings,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._runner = runner
+        self._settings = settings
         self._profile_id: str | None = None
         self._state: WizardState | None = None
         self._read_only = False  # a profile shared with you: nothing to check in here
@@ -429,6 +584,25 @@ class CheckInPanel(QWidget):
         if profile_id is None:
             return
         self.start_button.setEnabled(False)
+        checkins = self._services.checkins
+        self._runner.submit(
+            lambda: any(c.date == day for c in checkins.finals(profile_id)),
+            lambda same_day: self._on_day_checked(profile_id, day, same_day),
+            owner=self,
+            on_error=self._on_start_failed,
+        )
+
+    def _on_day_checked(self, profile_id: str, day: date, same_day: bool) -> None:
+        """A second check-in on one day is allowed, but asked about first."""
+        if same_day and not dialogs.confirm(
+            self,
+            "Check-in",
+            f"You already finalised a check-in on {day.isoformat()}. Start another one for the "
+            "same day? What it rates replaces the first one's ratings for that day.",
+            "Start another",
+        ):
+            self.start_button.setEnabled(True)
+            return
         checkins = self._services.checkins
         self._runner.submit(
             lambda: checkins.start_draft(profile_id, day),
@@ -518,6 +692,15 @@ class CheckInPanel(QWidget):
         for _title, _builder in self._page_builders:
             self.steps.addWidget(QWidget())  # built when first shown: fast to open
         self._built: set[int] = set()
+        self._unrated = {
+            s.id
+            for s in state.framework.skills
+            if s.id not in state.ratings
+            and not (
+                (entry := state.detail.ratings.get(s.id)) is not None
+                and (entry.value is not None or entry.not_applicable)
+            )
+        }
         info = state.detail.info
         if state.amending:
             self.heading.setText(
@@ -530,7 +713,9 @@ class CheckInPanel(QWidget):
             )
             self.finish_button.setText("&Finalise check-in")
         self._modes.setCurrentWidget(self._wizard)
-        self.go_to(0)
+        # A draft reopens where it was left; an amendment starts at the first page.
+        step = 0 if state.amending else self._settings.draft_step(info.id)
+        self.go_to(min(step, self.steps.count() - 1))
 
     def go_to(self, index: int) -> None:
         if self._state is None or not 0 <= index < self.steps.count():
@@ -545,8 +730,8 @@ class CheckInPanel(QWidget):
             placeholder.deleteLater()
             self._built.add(index)
         self.steps.setCurrentIndex(index)
-        title = self._page_builders[index][0]
-        self.step_label.setText(f"Step {index + 1} of {self.steps.count()}: {title}")
+        self._settings.set_draft_step(self._checkin_id(), index)
+        self._show_step()
         last = index == self.steps.count() - 1
         self.back_button.setEnabled(index > 0)
         self.next_button.setVisible(not last)
@@ -554,6 +739,24 @@ class CheckInPanel(QWidget):
         if last:
             self._load_review()
         (self.finish_button if last else self.next_button).setDefault(True)
+
+    def _show_step(self) -> None:
+        """The step's title, and how many skills are still not rated yet."""
+        assert self._state is not None
+        index = self.steps.currentIndex()
+        title = self._page_builders[index][0]
+        total = len(self._state.framework.skills)
+        unrated = (
+            f" · {len(self._unrated)} of {total} skills not rated yet" if self._unrated else ""
+        )
+        self.step_label.setText(f"Step {index + 1} of {self.steps.count()}: {title}{unrated}")
+
+    def _on_rated(self, rater: SkillRater) -> None:
+        if rater.rated:
+            self._unrated.discard(rater.skill.id)
+        else:
+            self._unrated.add(rater.skill.id)
+        self._show_step()
 
     def current_step(self) -> int:
         return self.steps.currentIndex()
@@ -588,8 +791,10 @@ class CheckInPanel(QWidget):
         layout = QVBoxLayout(content)
         if dimension.description:
             layout.addWidget(_text_label(dimension.description, content, muted=True))
+        layout.addWidget(scale_legend(self._state.framework, content))
         for skill in (s for s in self._state.framework.skills if s.dimension == dimension.id):
             rater = SkillRater(skill, self._state, content)
+            rater.changed.connect(lambda _now, r=rater: self._on_rated(r))
             rater.changed.connect(
                 lambda now, r=rater: self._saves.queue(
                     ("rating", r.skill.id), r.save_job(self._services, self._checkin_id()), now=now
@@ -619,7 +824,7 @@ class CheckInPanel(QWidget):
             due = due_date(state.profile.role_start, horizon)
             box = QGroupBox(f"{HORIZON_NAMES[horizon]} — due {due.isoformat()}", content)
             grid = QGridLayout(box)
-            grid.setColumnStretch(0, 1)
+            grid.setColumnStretch(3, 1)  # the note takes the room left
             for row, milestone in enumerate(milestones):
                 current = state.milestones.get(milestone.id)
                 status = current.status if current else "not-started"
@@ -642,10 +847,14 @@ class CheckInPanel(QWidget):
                 note = QLineEdit(entry.note if entry and entry.note else "", box)
                 note.setPlaceholderText("Private note")
                 note.setAccessibleName(f"{milestone.title}: note")
-                grid.addWidget(label, row * 2, 0, 1, 3)
+                note.setMinimumWidth(note.fontMetrics().horizontalAdvance("0") * 24)
+                as_of = QLabel("as of", box)
+                as_of.setBuddy(when)
+                grid.addWidget(label, row * 2, 0, 1, 4)
                 grid.addWidget(combo, row * 2 + 1, 0)
-                grid.addWidget(when, row * 2 + 1, 1)
-                grid.addWidget(note, row * 2 + 1, 2)
+                grid.addWidget(as_of, row * 2 + 1, 1)
+                grid.addWidget(when, row * 2 + 1, 2)
+                grid.addWidget(note, row * 2 + 1, 3)
 
                 def save(
                     now: bool,
@@ -683,40 +892,56 @@ class CheckInPanel(QWidget):
         return _scroll(content)
 
     def _kpi_row(self, kpi: Kpi, state: WizardState, parent: QWidget) -> QWidget:
-        box = QGroupBox(kpi.name, parent)
+        """A KPI's value, read in the user's locale (4,5 in German is 4.5): text that is
+        not a number says so beside the field and is not saved, never read as 45."""
+        box = QFrame(parent)
+        box.setFrameShape(QFrame.Shape.StyledPanel)
         grid = QGridLayout(box)
+        title = QLabel(kpi.name, box)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        bold = title.font()
+        bold.setBold(True)
+        title.setFont(bold)
+        grid.addWidget(title, 0, 0, 1, 3)
+        locale = number_locale()
         last = state.kpis.get(kpi.id)
         unit = f" {kpi.unit}" if kpi.unit else ""
         last_text = (
-            f"Last value: {last[0]:g}{unit} ({last[1].isoformat()})" if last else "No value yet"
+            f"Last value: {locale.toString(last[0], 'g', 12)}{unit} ({last[1].isoformat()})"
+            if last
+            else "No value yet"
         )
         grid.addWidget(
-            _text_label(f"{kpi.measures}. Target: {kpi.target_text}. {last_text}.", box), 0, 0, 1, 3
+            _text_label(f"{kpi.measures}. Target: {kpi.target_text}. {last_text}.", box), 1, 0, 1, 3
         )
         edit = QLineEdit(box)
         edit.setAccessibleName(f"{kpi.name}: value")
-        edit.setPlaceholderText("Value")
+        edit.setPlaceholderText(f"Value, e.g. {locale.toString(4.5, 'g', 12)}")
         edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("0") * 18)
-        validator = QDoubleValidator(box)
-        validator.setLocale(QLocale.c())
-        validator.setNotation(QDoubleValidator.Notation.StandardNotation)
-        edit.setValidator(validator)
         entry = state.detail.kpis.get(kpi.id)
         if entry is not None:
-            edit.setText(f"{entry.value:g}")
-        grid.addWidget(edit, 1, 0)
-        grid.addWidget(_text_label(kpi.unit or "", box), 1, 1)
+            edit.setText(locale.toString(entry.value, "g", 12))
+        grid.addWidget(edit, 2, 0)
+        grid.addWidget(_text_label(kpi.unit or "", box), 2, 1)
+        problem = _text_label("", box)
+        problem.setAccessibleName(f"{kpi.name}: problem")
+        grid.addWidget(problem, 2, 2)
         grid.setColumnStretch(2, 1)
 
         def save() -> None:
-            checkin_id, text, kpi_id = self._checkin_id(), edit.text(), kpi.id
-            try:
-                value = float(text)
-            except ValueError:
-                value = None
+            checkin_id, text, kpi_id = self._checkin_id(), edit.text().strip(), kpi.id
+            value, ok = locale.toDouble(text)
+            problem.setText(
+                ""
+                if ok or not text
+                else f"Not a number; write it as {locale.toString(4.5, 'g', 12)}. Not saved."
+            )
+            if text and not ok:  # nor the "4" typed on the way to "4.5"
+                self._saves.discard(("kpi", kpi_id))
+                return
             job: Callable[[], None] = (
                 (lambda: self._services.checkins.clear(checkin_id, "kpi", kpi_id))
-                if value is None
+                if not text
                 else lambda: self._services.checkins.set_kpi(checkin_id, kpi_id, value)
             )
             self._saves.queue(("kpi", kpi_id), job, now=False)
@@ -790,15 +1015,23 @@ class CheckInPanel(QWidget):
         names.update({m.id: m.title for m in framework.milestones})
         up = sum(1 for c in changes if c.kind == "rating" and c.direction > 0)
         down = sum(1 for c in changes if c.kind == "rating" and c.direction < 0)
+        first = sum(1 for c in changes if c.kind == "rating" and c.before == NOT_RATED)
         done = sum(1 for c in changes if c.kind == "milestone" and c.after == "done")
         if not changes:
             summary = "Nothing changed since the last check-in; finalising records that."
         else:
-            summary = (
-                f"Since the last check-in: {up} rating{'s' if up != 1 else ''} up, {down} down, "
-                f"{done} milestone{'s' if done != 1 else ''} completed. Finalise when ready."
+            parts = [f"{up} rating{'s' if up != 1 else ''} up", f"{down} down"]
+            if first:
+                parts.append(f"{first} rated for the first time")
+            parts.append(f"{done} milestone{'s' if done != 1 else ''} completed")
+            summary = f"Since the last check-in: {', '.join(parts)}."
+        if self._unrated:
+            total = len(framework.skills)
+            summary += (
+                f" {len(self._unrated)} of {total} skills are not rated yet; they count as 0 "
+                "until rated."
             )
-        self.review_summary.setText(summary)
+        self.review_summary.setText(summary + " Finalise when ready.")
         lines = []
         for change in changes:
             mark = "▲" if change.direction > 0 else "▼" if change.direction < 0 else "•"
@@ -813,23 +1046,42 @@ class CheckInPanel(QWidget):
         self.flush()
         if state.amending:
             self._state = None
-            self.finalized.emit()
+            self.finalized.emit("")
             self._show_start("Your amendments are saved. Start a new check-in when you are ready.")
             return
-        checkin_id, checkins = self._checkin_id(), self._services.checkins
+        critical = [
+            s
+            for s in state.framework.skills
+            if s.id in self._unrated and state.framework.is_critical(s)
+        ]
+        if critical and not dialogs.confirm(
+            self,
+            "Finalise check-in",
+            "These critical skills are not rated yet, so they count as 0 and hold the verdict "
+            f"back: {', '.join(s.name for s in critical)}. Finalise anyway?",
+            "Finalise anyway",
+        ):
+            self.go_to(self._page_of(critical[0]))
+            return
+        checkin_id, services = self._checkin_id(), self._services
         self.finish_button.setEnabled(False)
         self._runner.submit(
-            lambda: checkins.finalize(checkin_id),
+            lambda: finalize_and_compare(services, checkin_id),
             self._on_finalized,
             owner=self,
             on_error=self._on_finalize_failed,
         )
 
-    def _on_finalized(self, _result: None) -> None:
+    def _page_of(self, skill: Skill) -> int:
+        assert self._state is not None
+        dimensions = [d.id for d in self._state.framework.dimensions]
+        return dimensions.index(skill.dimension)
+
+    def _on_finalized(self, outcome: Finalised) -> None:
         self.finish_button.setEnabled(True)
         self._state = None
         self._show_start("Check-in finalised. The next one is on your Dashboard.")
-        self.finalized.emit()
+        self.finalized.emit(outcome.sentence())
 
     def _on_finalize_failed(self, error: BaseException) -> None:
         self.finish_button.setEnabled(True)

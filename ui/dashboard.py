@@ -15,16 +15,18 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.charts import BarChart, RadarChart, SmallMultiples, TimeChart
-from app.readiness import Readiness, projection_text, readiness_text
+from app.readiness import Readiness, not_rated_text, projection_text, readiness_text
 from app.services import Services
 from app.services.checkins import Schedule
 from app.services.plan import DueSoon, quarter_of
@@ -165,7 +167,16 @@ class Dashboard(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: DashboardData | None = None
-        layout = QVBoxLayout(self)
+        # On a small screen the page scrolls rather than squeezing the charts.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        content = QWidget(scroll)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(content)
         self.title = _plain_label(self, "Profile name")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -174,6 +185,9 @@ class Dashboard(QWidget):
         layout.addWidget(self.title)
         self.shared = ReadOnlyLine(self)
         layout.addWidget(self.shared)
+        self.notice = _plain_label(self, "What the last check-in changed")
+        self.notice.setVisible(False)
+        layout.addWidget(self.notice)
         top = QHBoxLayout()
         form = QFormLayout()
         self.framework = _plain_label(self, "Framework")
@@ -202,8 +216,9 @@ class Dashboard(QWidget):
         self.readiness.setFont(bold)
         self.gates = _plain_label(self, "Gates")
         self.gaps = _plain_label(self, "Largest gaps")
+        self.not_rated = _plain_label(self, "Skills not rated yet")
         self.projection = _plain_label(self, "Projection")
-        for label in (self.readiness, self.gates, self.gaps, self.projection):
+        for label in (self.readiness, self.gates, self.gaps, self.not_rated, self.projection):
             verdict.addWidget(label)
         verdict.addStretch(1)
         top.addLayout(verdict, 1)
@@ -239,8 +254,15 @@ class Dashboard(QWidget):
     def _current_key(self) -> str:
         return list(self.chart_tabs)[self.tabs.currentIndex()]
 
+    def show_notice(self, text: str) -> None:
+        """What a check-in just changed, until another profile is shown."""
+        self.notice.setText(text)
+        self.notice.setVisible(True)
+
     def show_data(self, data: DashboardData, today: date | None = None) -> None:
         today = today or date.today()
+        if self.data is not None and self.data.profile.id != data.profile.id:
+            self.notice.setVisible(False)
         self.data = data
         schedule = data.schedule
         self.title.setText(data.profile.name)
@@ -253,9 +275,12 @@ class Dashboard(QWidget):
         else:
             count = f"{data.checkins} check-in{'s' if data.checkins != 1 else ''} in all"
             self.last.setText(f"{schedule.last.isoformat()} ({count})")
-        self.next_due.setText(
-            f"{schedule.next_due.isoformat()} ({_when((schedule.next_due - today).days)})"
-        )
+        if schedule.last is None and schedule.next_due <= today:
+            self.next_due.setText("Your first check-in is due now")  # not "overdue": none yet
+        else:
+            self.next_due.setText(
+                f"{schedule.next_due.isoformat()} ({_when((schedule.next_due - today).days)})"
+            )
         if schedule.draft is None:
             self.draft.setText("No draft waiting")
             self.action.setText("&Start a check-in")
@@ -285,7 +310,14 @@ class Dashboard(QWidget):
         self._draw(self._current_key())
 
     def _show_readiness(self, readiness: Readiness) -> None:
+        """The verdict and what it rests on; before the first final check-in, only that
+        it is not assessable yet (no gates, gaps or projection to contradict it)."""
         self.readiness.setText(f"Readiness: {readiness_text(readiness)}")
+        assessable = readiness.readiness is not None
+        for label in (self.gates, self.gaps, self.not_rated, self.projection):
+            label.setVisible(assessable)
+        if not assessable:
+            return
         self.gates.setText(
             "Held back by: "
             + "; ".join(f"{g.name} ({g.detail})" for g in readiness.gates[:4])
@@ -294,10 +326,17 @@ class Dashboard(QWidget):
             else "No gates hold the verdict back."
         )
         self.gaps.setText(
-            "Largest gaps: " + "; ".join(f"{g.name} (−{g.points_lost:.1f})" for g in readiness.gaps)
+            "Largest gaps: "
+            + "; ".join(
+                f"{g.name} (−{g.points_lost:.1f}{'' if g.rated else ', not rated yet'})"
+                for g in readiness.gaps
+            )
             if readiness.gaps
             else "No gaps to the target level."
         )
+        unrated = not_rated_text(readiness)
+        self.not_rated.setText(unrated or "")
+        self.not_rated.setVisible(unrated is not None)
         self.projection.setText(projection_text(readiness))
 
     def _fill_picker(self, key: str, items: list[tuple[str, str]]) -> None:

@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         if key == "checkin":
             from ui.checkin import CheckInPanel
 
-            checkin = CheckInPanel(services, runner, self)
+            checkin = CheckInPanel(services, runner, self, settings=self._settings)
             checkin.finalized.connect(self._on_checkin_finalized)
             checkin.draft_changed.connect(self.refresh_dashboard)
             return checkin
@@ -719,8 +719,12 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
         self._settings.last_section = key
 
-    def _on_checkin_finalized(self) -> None:
+    def _on_checkin_finalized(self, what_changed: str) -> None:
+        """A check-in was finalised: the Dashboard shows what it changed."""
         self.refresh_dashboard()
+        if what_changed:
+            self.dashboard.show_notice(what_changed)
+            self.show_section("dashboard")
         for key in ("history", "plan"):
             panel = self._built(key)
             if panel is not None:

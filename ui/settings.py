@@ -74,6 +74,14 @@ class Settings:
         keys = self.dismissed_suggestions(profile_id) | {key}
         self._qsettings.setValue(f"dismissed/{profile_id}", " ".join(sorted(keys)))
 
+    def draft_step(self, checkin_id: str) -> int:
+        """The wizard step a draft was left at (0 for a draft never opened here)."""
+        value = self._text(f"draft_step/{checkin_id}")
+        return int(value) if value and value.isdecimal() else 0
+
+    def set_draft_step(self, checkin_id: str, step: int) -> None:
+        self._qsettings.setValue(f"draft_step/{checkin_id}", str(step))
+
     def _shown_warnings(self) -> list[str]:
         # Digests, not the texts: INI values with commas come back as lists.
         return (self._text("shown_warnings") or "").split()
