@@ -1,4 +1,4 @@
-"""The core is fully typed: mypy --strict on `app/` (configured in pyproject.toml)."""
+"""The code is fully typed: mypy --strict on `app/` and `ui/` (configured in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def test_app_passes_mypy_strict() -> None:
+def test_app_and_ui_pass_mypy_strict() -> None:
     root = Path(__file__).resolve().parents[1]
     result = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=root, capture_output=True, text=True, timeout=600
