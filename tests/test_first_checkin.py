@@ -130,6 +130,8 @@ def test_a_first_check_in_with_unrated_skills_says_so_everywhere(
     gap_titles = [s.title for s in suggestions if s.kind == "gap"]
     assert gap_titles
     assert all(title.startswith("Rate ") for title in gap_titles)
+    radar = services.charts.radar_chart(profile_id, date.today())
+    assert any(axis.endswith("not rated yet)") for axis in radar.axes)
 
 
 def test_a_second_check_in_on_the_same_day_asks_first(

@@ -110,12 +110,13 @@ class ChartService:
         self, profile_id: str, as_of: date, ratings: dict[str, CurrentRating] | None = None
     ) -> RadarChart:
         """Current rating per dimension against the expectation at the level and the target
-        (`ratings` is `current_ratings(as_of)` when the caller already has it)."""
+        (`ratings` is `current_ratings(as_of)` when the caller already has it). A skill never
+        rated counts as 0 in its dimension's mean, and the dimension's axis says how many."""
         framework, level, target = self._framework_on(profile_id, as_of)
         weights = {c.id: c.weight for c in framework.criticalities}
         if ratings is None:
             ratings = self._checkins.current_ratings(profile_id, as_of)
-        current, at_level, at_target = [], [], []
+        current, at_level, at_target, axes = [], [], [], []
         for dimension in framework.dimensions:
             skills = [
                 s
@@ -133,6 +134,10 @@ class ChartService:
                         for s in skills
                     ]
                 )
+            )
+            unrated = sum(s.id not in ratings for s in skills)
+            axes.append(
+                f"{dimension.name} ({unrated} not rated yet)" if unrated else dimension.name
             )
             at_level.append(
                 _weighted_mean([(weights[s.criticality], s.expected.get(level, 0)) for s in skills])
@@ -158,7 +163,7 @@ class ChartService:
             )
         return RadarChart(
             title="Ratings by dimension",
-            axes=[d.name for d in framework.dimensions],
+            axes=axes,
             max_value=framework.max_rating,
             series=series,
         )
