@@ -222,6 +222,7 @@ class ReportsPanel(QWidget):
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setAccessibleName("Preview summary")
+        self.summary.setWordWrap(True)
         self.note = _wrapped("", self, "Report note")
         self.note.hide()
         self.document = QPdfDocument(self)
