@@ -308,7 +308,7 @@ class EvidencePanel(QWidget):
         self.search.setPlaceholderText("Search titles and descriptions")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 20)
-        self.use_dates = QCheckBox("&From", self)
+        self.use_dates = QCheckBox("Fro&m", self)
         today = date.today()
         self.start = date_edit(to_date(to_qdate(today).addMonths(-3)), "From date", self)
         self.end = date_edit(today, "To date", self)

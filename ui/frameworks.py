@@ -120,7 +120,7 @@ class FrameworksPanel(QWidget):
         self.level_a = _combo(self, "Level A", 7)
         self.level_b = _combo(self, "Level B", 7)
         for text, combo in (
-            ("&Framework:", self.framework_combo),
+            ("F&ramework:", self.framework_combo),
             ("Level &A:", self.level_a),
             ("Level &B:", self.level_b),
         ):

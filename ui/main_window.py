@@ -79,6 +79,7 @@ SECTIONS = (
 READ_ONLY_SECTIONS = ("checkin", "history", "evidence", "plan")  # for a profile shared with you
 CAPTURE_SHORTCUT = "Ctrl+Shift+E"
 MINIMUM_SIZE = QSize(800, 560)  # what a 1280×720 screen leaves with a panel and a title bar
+EXPORT_SHORTCUT = "Ctrl+E"  # File → Export report…, from any section
 BUNDLE_FILTER = "Rung bundles (*.rung)"
 Section = TypeVar("Section", bound=QWidget)
 BUNDLE_PRIVATE_TEXT = (
@@ -468,6 +469,7 @@ class MainWindow(QMainWindow):
         self.capture_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.capture_action.triggered.connect(self._on_capture_evidence)
         self.export_report_action = file_menu.addAction("Export &report…")
+        self.export_report_action.setShortcut(QKeySequence(EXPORT_SHORTCUT))
         self.export_report_action.triggered.connect(self._on_export_report)
         self.export_bundle_action = file_menu.addAction("Export &bundle…")
         self.export_bundle_action.triggered.connect(self._on_export_bundle)
@@ -569,9 +571,11 @@ class MainWindow(QMainWindow):
         self.evidence.capture()
 
     def _on_export_report(self) -> None:
-        """File → Export report…: the Reports section, where the options are chosen."""
+        """File → Export report… (Ctrl+E from any section): the Reports section, where the
+        options are, asking at once where to save the report made with them."""
         self.show_section("reports")
         self.reports.export_button.setFocus()
+        self.reports.export()
 
     def _on_export_bundle(self) -> None:
         """File → Export bundle…: your profile as a `.rung` file, private notes only if asked."""

@@ -50,6 +50,7 @@ from ui.checkin import Autosave
 from ui.read_only import ReadOnlyLine, shared_line
 from ui.table_model import AnyIndex, RowTableModel, prefer_name
 from ui.tasks import TaskRunner
+from ui.text import literal
 
 NOT_RATED = "—"
 MINUS = "−"
@@ -383,7 +384,7 @@ class ManagerPanel(QWidget):
         form = QFormLayout(content)
         self.comments = {}
         for dimension in framework.dimensions:
-            label = QLabel(dimension.name, content)
+            label = QLabel(literal(dimension.name), content)  # its buddy's, not a mnemonic
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             edit = QPlainTextEdit(assessment.comments.get(dimension.id, ""), content)
