@@ -132,7 +132,7 @@ def _shared_demo(services: Services, years: int) -> str:
     """A demo mentee's bundle, exported from a data folder of its own, imported and annotated
     as their manager would; the profile's id."""
     with tempfile.TemporaryDirectory() as folder:
-        mentee = open_services(Path(folder))
+        mentee = open_services(Path(folder) / "data")  # the bundle goes beside it, not in it
         profile_id = create_demo(mentee.store, mentee.frameworks, mentee.profiles, years=years)
         bundle = Path(folder) / "mentee.rung"
         export_bundle(mentee.store, profile_id, bundle, include_private=False)

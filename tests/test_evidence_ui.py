@@ -21,7 +21,9 @@ from ui import dialogs
 from ui.checkin import SkillRater
 from ui.evidence import EvidencePanel, EvidenceTableModel, QuickCaptureDialog
 from ui.main_window import MainWindow
+from ui.settings import Settings
 from ui.tasks import TaskRunner
+from ui.theme import Appearance, Theme
 
 pytestmark = pytest.mark.gui
 
@@ -111,6 +113,57 @@ def test_capture_by_shortcut_tag_see_in_wizard_and_link(
     panel.flush()
     runner.drain()
     assert [e.id for e in services.evidence.linked(draft.id, SKILL.ref)] == [entry.id]
+
+
+def _search_width(qtbot: QtBot, window: MainWindow, runner: Any) -> int:
+    """The Evidence section's search box's width, once its tag filter is filled."""
+    window.show_section("evidence")
+    panel = window.evidence
+    runner.drain()
+    qtbot.waitUntil(lambda: panel.tag.count() > 1)
+    QApplication.processEvents()
+    return panel.search.width()
+
+
+def test_the_search_box_keeps_its_width_after_a_capture_from_another_section(
+    qtbot: QtBot,
+    qapp: QApplication,
+    main_window: Any,
+    services: Services,
+    runner: Any,
+    data_dir: Path,
+) -> None:
+    """A capture from the Dashboard builds the Evidence section, hidden, with the framework's
+    tags in its filter: the search box beside it is as wide as when the section is opened."""
+    window = main_window
+    _window_with_profile(window, services, runner)
+    window.resize(900, 640)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.show_section("dashboard")
+    qtbot.keyClick(
+        window.dashboard,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QuickCaptureDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, QuickCaptureDialog)
+    type_text(dialog.title, "Shipped the pipeline")
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)  # Save, the default button
+    runner.drain()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    after_capture = _search_width(qtbot, window, runner)
+    window.hide()  # its shortcuts with it
+
+    opened = MainWindow(Settings(data_dir), Theme(qapp, Appearance.LIGHT), data_dir)
+    opened.open(services, runner)
+    qtbot.addWidget(opened)
+    opened.resize(900, 640)
+    opened.show()
+    qtbot.waitExposed(opened)
+    assert after_capture == _search_width(qtbot, opened, runner)
+    assert after_capture >= opened.evidence.tag.width()  # the search's stretch is 3 to its 2
 
 
 def test_panel_filters_edits_and_deletes(

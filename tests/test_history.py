@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCursor, QTextTable
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QTextEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTextEdit
 from pytestqt.qtbot import QtBot
 
 from app.errors import NotFoundError
@@ -115,6 +115,49 @@ def test_sorting_by_a_column_header(qtbot: QtBot, panel: HistoryPanel) -> None:
     assert first in (sorted(first), sorted(first, reverse=True))
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert counts() == sorted(first, reverse=first == sorted(first))
+
+
+def _arrow(header: QHeaderView, section: int) -> str:
+    """Which way the sort arrow drawn in a header section points: "up" when its widest row
+    of ink is at the bottom, "down" when it is at the top."""
+    pixmap = header.grab()
+    image, ratio = pixmap.toImage(), pixmap.devicePixelRatio()
+    left = round(
+        (header.sectionViewportPosition(section) + header.sectionSize(section) // 2) * ratio
+    )
+    right = round((header.sectionViewportPosition(section) + header.sectionSize(section)) * ratio)
+    text = header.fontMetrics().horizontalAdvance(
+        header.model().headerData(section, Qt.Orientation.Horizontal)
+    )
+    left += round(text * ratio / 2) + 2  # right of the centred title
+    widths = []
+    for y in range(image.height()):
+        row = [image.pixelColor(x, y).lightness() for x in range(left, right - 2)]
+        middle = sorted(row)[len(row) // 2]
+        widths.append(sum(abs(value - middle) > 60 for value in row))
+    inked = [(y, width) for y, width in enumerate(widths) if width]
+    assert len(inked) >= 2, f"no sort arrow in section {section}"
+    top, bottom = inked[0][1], inked[-1][1]
+    assert top != bottom, widths
+    return "up" if bottom > top else "down"
+
+
+def test_the_sort_arrow_points_the_way_the_dates_run(
+    qtbot: QtBot, qapp: QApplication, services: Services, runner: TaskRunner, demo: str
+) -> None:
+    """Up (▲) for the oldest first, down (▼) for the newest first, as most desktop apps draw
+    it, whichever way the user last clicked."""
+    Theme(qapp, Appearance.LIGHT)
+    panel = make_panel(qtbot, services, runner, demo)
+    header = panel.view.horizontalHeader()
+    section = CheckInTableModel.DATE
+    for _click in range(3):
+        days = [panel.proxy.index(row, section).data() for row in range(panel.proxy.rowCount())]
+        newest_first = days == sorted(days, reverse=True)
+        assert newest_first or days == sorted(days)
+        assert _arrow(header, section) == ("down" if newest_first else "up"), days[:3]
+        pos = QPoint(header.sectionViewportPosition(section) + 5, header.height() // 2)
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
 
 def test_empty_state(qtbot: QtBot, services: Services, runner: TaskRunner) -> None:

@@ -2,6 +2,10 @@
 and at 1280×800, and again with QT_SCALE_FACTOR=2 (in a subprocess, as the factor must be
 set before the QApplication exists).
 
+The smallest window is what a 1280×720 laptop screen leaves: every section but
+the Dashboard fits it without scrolling, and tables give way on the secondary
+column (a dimension) before the name.
+
 Set RUNG_LAYOUT_SHOTS to a folder to save a screenshot of every page checked.
 """
 
@@ -23,14 +27,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
+from app.services.demo import create_demo
 from tests.layout_check import ELIDES, check_layout
+from tests.test_manager import share
 from ui import dialogs
+from ui.evidence import EvidenceTableModel
+from ui.frameworks import LevelDiffModel
+from ui.manager import CalibrationModel
 
 pytestmark = pytest.mark.gui
 
@@ -245,3 +255,103 @@ def test_check_accepts_a_sound_layout_and_labels_that_elide_on_purpose(qtbot: Qt
     assert check_layout(window) == []
     elided.setProperty(ELIDES, False)
     assert len(check_layout(window)) == 1
+
+
+# -- a small laptop screen ----------------------------------------------------------
+
+FIT = ("checkin", "history", "evidence", "plan", "frameworks", "reports", "backups")
+
+
+def _at_minimum_size(window: Any, services: Services, runner: Any) -> str:
+    """The demo and a second profile (so the switcher shows), a status bar, the smallest
+    window; the demo's id."""
+    profile_id = create_demo(services.store, services.frameworks, services.profiles, years=1)
+    services.profiles.create(
+        name="Ana", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
+    )
+    window.reload_profiles(profile_id)
+    window.statusBar().showMessage("A message")
+    window.resize(window.minimumSize())
+    return profile_id
+
+
+def _settle(runner: Any) -> None:
+    runner.drain()
+    for _ in range(3):  # layouts, then scroll areas, then their content
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
+def _scrolls(window: Any) -> bool:
+    page = window.pages.currentWidget()
+    assert isinstance(page, QScrollArea)
+    return page.verticalScrollBar().isVisible() or page.horizontalScrollBar().isVisible()
+
+
+def test_every_section_fits_the_smallest_window_without_scrolling(
+    qtbot: QtBot, main_window: Any, services: Services, runner: Any
+) -> None:
+    window = main_window
+    assert window.minimumSize() == QSize(800, 560)  # what a 1280×720 screen leaves
+    demo = _at_minimum_size(window, services, runner)
+    for key in FIT:
+        window.show_section(key)
+        _settle(runner)
+        assert not _scrolls(window), (
+            f"{key} needs {window.pages.currentWidget().widget().minimumSizeHint()}"
+        )
+        assert check_layout(window) == [], key
+    share(services, demo)  # the Assessment section shows for a profile shared with you
+    window.reload_profiles(demo)
+    window.show_section("assessment")
+    _settle(runner)
+    assert not _scrolls(window)
+    assert check_layout(window) == []
+
+
+@pytest.mark.xfail(
+    reason="ui/dashboard.py (another engineer's) needs about 620 px of height: it scrolls",
+    strict=True,
+)
+def test_the_dashboard_fits_the_smallest_window_without_scrolling(
+    qtbot: QtBot, main_window: Any, services: Services, runner: Any
+) -> None:
+    window = main_window
+    _at_minimum_size(window, services, runner)
+    window.show_section("dashboard")
+    _settle(runner)
+    assert check_layout(window) == []  # it scrolls rather than cut anything off
+    assert not _scrolls(window)
+
+
+def _name_first(view: QTableView, name: int, second: int) -> None:
+    """The name column shows whole names, or the second column has given way all it can;
+    at the smallest window, the second column is narrower than its contents."""
+    header = view.horizontalHeader()
+
+    def wanted(column: int) -> int:
+        return max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+    least = view.fontMetrics().horizontalAdvance("Mmmmmm…") + 12
+    assert header.sectionSize(second) < wanted(second)
+    assert header.sectionSize(name) >= wanted(name) or header.sectionSize(second) == least
+
+
+def test_tables_give_the_names_room_before_the_dimensions(
+    qtbot: QtBot, main_window: Any, services: Services, runner: Any
+) -> None:
+    window = main_window
+    demo = _at_minimum_size(window, services, runner)
+    window.show_section("frameworks")
+    _settle(runner)
+    frameworks = window.frameworks
+    _name_first(frameworks.view, LevelDiffModel.SKILL, LevelDiffModel.DIMENSION)
+    window.show_section("evidence")
+    _settle(runner)
+    _name_first(window.evidence.view, EvidenceTableModel.TITLE, EvidenceTableModel.TAGS)
+    share(services, demo)
+    window.reload_profiles(demo)
+    window.show_section("assessment")
+    _settle(runner)
+    calibration = window.manager.view
+    _name_first(calibration, CalibrationModel.SKILL, CalibrationModel.DIMENSION)

@@ -10,6 +10,7 @@ from typing import Any
 import pypdf
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -263,20 +264,20 @@ def test_a_profile_without_check_ins_still_exports_a_not_assessable_report(
         name="Zoë New", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
     )
     main_window.reload_profiles(profile.id)
-    main_window.export_report_action.trigger()  # File → Export report…
+    main_window.export_report_action.trigger()  # File → Export report…: asks where, exports
     assert main_window.current_section() == "reports"
     panel = main_window.reports
-    _wait_for_preview(qtbot, panel)
-    assert panel.note.isVisible()
-    assert panel.note.text() == NOT_ASSESSABLE_TEXT
-    assert panel.document.pageCount() > 0
-    assert panel.export_button.isEnabled()
-    with qtbot.waitSignal(runner.idle, timeout=10_000):
-        click(panel.export_button)
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Saved"), timeout=10_000)
+    assert saved_to == [report_file_name("Zoë New", date.today())]
     path = tmp_path / "out" / "report.pdf"
     text = _pdf_text(path)
     assert "Zoë New" in text
     assert "Not assessable" in text
+    qtbot.waitUntil(lambda: panel.summary.text() not in ("", RENDERING_TEXT), timeout=10_000)
+    assert panel.note.isVisible()
+    assert panel.note.text() == NOT_ASSESSABLE_TEXT
+    assert panel.document.pageCount() > 0
+    assert panel.export_button.isEnabled()
 
 
 def test_renders_never_stack_and_stale_ones_are_dropped(
@@ -366,17 +367,21 @@ def test_every_control_is_reachable_with_tab(qtbot: QtBot, window: MainWindow) -
     assert tab_through(4) == [panel.between, panel.start, panel.end, panel.audience]
 
 
-def test_ctrl_e_exports_only_from_the_reports_section(
-    qtbot: QtBot, window: MainWindow, runner: TaskRunner, saved_to: list[str]
+@pytest.mark.parametrize("section", ["dashboard", "evidence", "reports"])
+def test_ctrl_e_exports_the_report_from_any_section(
+    qtbot: QtBot, window: MainWindow, runner: TaskRunner, saved_to: list[str], section: str
 ) -> None:
-    window.show_section("dashboard")
+    action = window.export_report_action
+    assert action.shortcut() == QKeySequence("Ctrl+E")  # shown in the File menu beside it
+    assert action in window.menuBar().actions()[0].menu().actions()
+    window.show_section(section)
+    runner.drain()
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    assert saved_to == []
-    window.show_section("reports")
-    _wait_for_preview(qtbot, window.reports)
-    with qtbot.waitSignal(runner.idle, timeout=10_000):
-        qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    assert len(saved_to) == 1
+    assert window.current_section() == "reports"
+    panel = window.reports
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Saved"), timeout=10_000)
+    [offered] = saved_to
+    assert offered.startswith("Rung report - Sam Rivera (demo) - ")
 
 
 def test_exporting_onto_the_database_is_refused_in_one_sentence(

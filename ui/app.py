@@ -262,8 +262,9 @@ class _Opening:
 
 def run(data_dir: Path, *, smoke_test: bool = False) -> int:
     """Open the main window on `data_dir`; with `smoke_test`, draw it once and exit."""
-    # Fusion follows the app's palettes on every platform; chosen here, the style costs the
-    # first paint nothing (`setStyle` would make PySide6 build QStyle's enums, about 6 ms).
+    # Fusion follows the app's palettes on every platform; chosen here, no platform style is
+    # made first. The Theme puts `ui.theme.Style` over it, which draws a few controls so
+    # that they read in both palettes (building its QStyle enums costs PySide6 about 10 ms).
     app = QApplication.instance() or QApplication([*sys.argv[:1], "-style", "Fusion"])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

@@ -193,7 +193,7 @@ class BackupsPanel(QWidget):
         self.restore_button = QPushButton("&Restore…", self)
         self.restore_button.setToolTip("Replace the data with the selected backup")
         self.restore_button.clicked.connect(self._on_restore_clicked)
-        self.restore_file_button = QPushButton("Restore from &file…", self)
+        self.restore_file_button = QPushButton("Restore from f&ile…", self)
         self.restore_file_button.setToolTip(
             "Replace the data with a Rung database file, e.g. from another computer"
         )

@@ -78,7 +78,7 @@ MILESTONE_CHOICES = (
 REFLECTIONS = (
     ("wins", "&Wins", "What went well since the last check-in?"),
     ("blockers", "B&lockers", "What got in the way?"),  # Alt+B is Back
-    ("focus", "&Focus for next period", "What will you work on next?"),
+    ("focus", "Focus for the ne&xt period", "What will you work on next?"),  # Alt+F: File
 )
 
 
@@ -643,7 +643,7 @@ class CheckInPanel(QWidget):
         buttons = QHBoxLayout()
         self.back_button = QPushButton("&Back", self._wizard)
         self.next_button = QPushButton("&Next", self._wizard)
-        self.finish_button = QPushButton("&Finalise check-in", self._wizard)
+        self.finish_button = QPushButton("Finali&se check-in", self._wizard)
         self.back_button.clicked.connect(lambda: self.go_to(self.steps.currentIndex() - 1))
         self.next_button.clicked.connect(lambda: self.go_to(self.steps.currentIndex() + 1))
         self.finish_button.clicked.connect(self._on_finish_clicked)
@@ -711,7 +711,7 @@ class CheckInPanel(QWidget):
             self.heading.setText(
                 f"Check-in of {info.date.isoformat()} — a draft, saved as you type."
             )
-            self.finish_button.setText("&Finalise check-in")
+            self.finish_button.setText("Finali&se check-in")
         self._modes.setCurrentWidget(self._wizard)
         # A draft reopens where it was left; an amendment starts at the first page.
         step = 0 if state.amending else self._settings.draft_step(info.id)

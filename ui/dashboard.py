@@ -15,11 +15,9 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -167,16 +165,7 @@ class Dashboard(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: DashboardData | None = None
-        # On a small screen the page scrolls rather than squeezing the charts.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        content = QWidget(scroll)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(content)
+        layout = QVBoxLayout(self)
         self.title = _plain_label(self, "Profile name")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)

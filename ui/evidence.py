@@ -40,7 +40,7 @@ from app.services.evidence import EvidenceInfo, Tag
 from ui import dialogs
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.read_only import ReadOnlyLine
-from ui.table_model import RowTableModel
+from ui.table_model import RowTableModel, prefer_name
 from ui.tasks import TaskRunner
 
 CAPTURE_SHORTCUT = QKeySequence("Ctrl+Shift+E")
@@ -307,7 +307,8 @@ class EvidencePanel(QWidget):
         self.search.setAccessibleName("Search evidence")
         self.search.setPlaceholderText("Search titles and descriptions")
         self.search.setClearButtonEnabled(True)
-        self.use_dates = QCheckBox("&From", self)
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 20)
+        self.use_dates = QCheckBox("Fro&m", self)
         today = date.today()
         self.start = date_edit(to_date(to_qdate(today).addMonths(-3)), "From date", self)
         self.end = date_edit(today, "To date", self)
@@ -315,6 +316,12 @@ class EvidencePanel(QWidget):
             edit.setEnabled(False)
         self.tag = QComboBox(self)
         self.tag.setAccessibleName("Tag filter")
+        # As wide whatever the tags' names: filled while hidden (a capture from another
+        # section builds the panel), a combo sized to its contents would crowd out the search.
+        self.tag.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.tag.setMinimumContentsLength(12)
         self.tag.addItem("Any tag", None)
 
         self._timer = QTimer(self)
@@ -343,10 +350,8 @@ class EvidencePanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(EvidenceTableModel.DATE, Qt.SortOrder.DescendingOrder)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(EvidenceTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setHighlightSections(False)
+        prefer_name(self.view, EvidenceTableModel.TITLE, EvidenceTableModel.TAGS)
         self.view.doubleClicked.connect(lambda _index: self._on_edit())
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 

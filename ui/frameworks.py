@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QSplitter,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.framework.model import Framework
 from app.levels import LevelDiff, SkillDiff, level_diff
 from app.services import Services
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import AnyIndex, RowTableModel, prefer_name
 
 CHANGE_WORDS = {
     "new": "New",
@@ -98,9 +97,12 @@ class _ChangedOnly(QSortFilterProxyModel):
         return model.info(source_row).change in {"new", "raised", "lowered"}
 
 
-def _combo(parent: QWidget, name: str) -> QComboBox:
+def _combo(parent: QWidget, name: str, length: int) -> QComboBox:
+    """A combo as wide as `length` characters, however long its items (they elide)."""
     combo = QComboBox(parent)
     combo.setAccessibleName(name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(length)
     return combo
 
 
@@ -114,11 +116,11 @@ class FrameworksPanel(QWidget):
         self.diff: LevelDiff | None = None
         layout = QVBoxLayout(self)
         pickers = QHBoxLayout()
-        self.framework_combo = _combo(self, "Framework")
-        self.level_a = _combo(self, "Level A")
-        self.level_b = _combo(self, "Level B")
+        self.framework_combo = _combo(self, "Framework", 10)
+        self.level_a = _combo(self, "Level A", 7)
+        self.level_b = _combo(self, "Level B", 7)
         for text, combo in (
-            ("&Framework:", self.framework_combo),
+            ("F&ramework:", self.framework_combo),
             ("Level &A:", self.level_a),
             ("Level &B:", self.level_b),
         ):
@@ -145,9 +147,7 @@ class FrameworksPanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(LevelDiffModel.SKILL, QHeaderView.ResizeMode.Stretch)
+        prefer_name(self.view, LevelDiffModel.SKILL, LevelDiffModel.DIMENSION)
         self.criteria = QPlainTextEdit(self)
         self.criteria.setReadOnly(True)
         self.criteria.setAccessibleName("Promotion criteria")

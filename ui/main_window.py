@@ -13,17 +13,31 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
+    QBoxLayout,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
+    QStyle,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
@@ -64,6 +78,8 @@ SECTIONS = (
 )
 READ_ONLY_SECTIONS = ("checkin", "history", "evidence", "plan")  # for a profile shared with you
 CAPTURE_SHORTCUT = "Ctrl+Shift+E"
+MINIMUM_SIZE = QSize(800, 560)  # what a 1280×720 screen leaves with a panel and a title bar
+EXPORT_SHORTCUT = "Ctrl+E"  # File → Export report…, from any section
 BUNDLE_FILTER = "Rung bundles (*.rung)"
 Section = TypeVar("Section", bound=QWidget)
 BUNDLE_PRIVATE_TEXT = (
@@ -79,6 +95,97 @@ def bundle_file_name(name: str, day: date) -> str:
 
     report = report_file_name(name, day).removesuffix(".pdf")
     return report.replace("Rung report", "Rung bundle", 1) + ".rung"
+
+
+class SectionPage(QScrollArea):
+    """A section's page: the section fills it, and it scrolls only where the page is smaller
+    than the least the section needs (at the window's minimum size, say).
+
+    That least is `_least_height`: QScrollArea's own resizing (`widgetResizable`)
+    would take a section with a word-wrapped label to its preferred height instead,
+    where its tables and text boxes should shrink first, and Qt's own minimum for
+    a width counts a stacked widget (the wizard's steps, a tab widget's pages) at
+    its preferred height too.
+    """
+
+    def __init__(self, panel: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop on the way through with Tab
+        self.setWidget(panel)
+        panel.installEventFilter(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()  # what it needs may have changed
+        return False
+
+    def _fit(self) -> None:
+        panel = self.widget()
+        if panel is None:
+            return
+        room = self.maximumViewportSize()  # without scroll bars
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        least_width = panel.minimumSizeHint().expandedTo(panel.minimumSize()).width()
+        wide = least_width > room.width()
+        tall = _least_height(panel, max(least_width, room.width())) > room.height() - (
+            bar if wide else 0
+        )
+        width = max(least_width, room.width() - (bar if tall else 0))
+        wide = least_width > width
+        panel.resize(width, max(_least_height(panel, width), room.height() - (bar if wide else 0)))
+
+
+def _least_height(widget: QWidget, width: int) -> int:
+    """The least height `widget` needs at `width`: its minimum, with each word-wrapped label
+    as tall as its text wraps to and a stacked widget as tall as the page it shows needs."""
+    floor = widget.minimumSizeHint().expandedTo(widget.minimumSize()).height()
+    if isinstance(widget, QLabel):
+        return max(floor, widget.heightForWidth(width)) if widget.wordWrap() else floor
+    if isinstance(widget, QStackedWidget):
+        page = widget.currentWidget()
+        return max(widget.minimumHeight(), _least_height(page, width)) if page else floor
+    layout = widget.layout()
+    if layout is None or isinstance(widget, QAbstractScrollArea | QTabWidget):
+        return floor
+    margins = widget.contentsMargins()
+    inner = width - margins.left() - margins.right()
+    return max(floor, _least_layout_height(layout, inner) + margins.top() + margins.bottom())
+
+
+def _least_layout_height(layout: QLayout, width: int) -> int:
+    margins = layout.contentsMargins()
+    if not isinstance(layout, QBoxLayout):
+        if layout.hasHeightForWidth():
+            return layout.totalMinimumHeightForWidth(width)
+        return layout.totalMinimumSize().height()
+    inner = width - margins.left() - margins.right()
+    vertical = layout.direction() in (
+        QBoxLayout.Direction.TopToBottom,
+        QBoxLayout.Direction.BottomToTop,
+    )
+    heights = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None or item.isEmpty():
+            continue
+        span = inner if vertical or item.geometry().width() <= 0 else item.geometry().width()
+        child, nested = item.widget(), item.layout()
+        if child is not None:
+            heights.append(_least_height(child, span))
+        elif nested is not None:
+            heights.append(_least_layout_height(nested, span))
+        else:
+            heights.append(item.minimumSize().height())
+    if vertical:
+        body = sum(heights) + max(0, layout.spacing()) * max(0, len(heights) - 1)
+    else:
+        body = max(heights, default=0)
+    return body + margins.top() + margins.bottom()
 
 
 class MainWindow(QMainWindow):
@@ -102,7 +209,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, theme: Theme, data_dir: Path) -> None:
         super().__init__()
         self.setWindowTitle("Rung")
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(MINIMUM_SIZE)
         self._settings = settings
         self._theme = theme
         self._data_dir = data_dir
@@ -218,14 +325,16 @@ class MainWindow(QMainWindow):
         return panel
 
     def _place(self, key: str, panel: QWidget) -> None:
-        """Put a built panel in its section's place in the pages."""
+        """Put a built panel in its section's place in the pages, in a scroll area: a window
+        smaller than the section needs scrolls it rather than cut its controls off."""
         row = [k for k, _t, _i in SECTIONS].index(key)
         placeholder = self.pages.widget(row)
         assert placeholder is not None
         shown = self.pages.currentWidget() is placeholder
-        self.pages.insertWidget(row, panel)
+        page = SectionPage(panel, self.pages)
+        self.pages.insertWidget(row, page)
         if shown:
-            self.pages.setCurrentWidget(panel)
+            self.pages.setCurrentWidget(page)
         self.pages.removeWidget(placeholder)
         placeholder.deleteLater()
 
@@ -360,6 +469,7 @@ class MainWindow(QMainWindow):
         self.capture_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.capture_action.triggered.connect(self._on_capture_evidence)
         self.export_report_action = file_menu.addAction("Export &report…")
+        self.export_report_action.setShortcut(QKeySequence(EXPORT_SHORTCUT))
         self.export_report_action.triggered.connect(self._on_export_report)
         self.export_bundle_action = file_menu.addAction("Export &bundle…")
         self.export_bundle_action.triggered.connect(self._on_export_bundle)
@@ -461,9 +571,11 @@ class MainWindow(QMainWindow):
         self.evidence.capture()
 
     def _on_export_report(self) -> None:
-        """File → Export report…: the Reports section, where the options are chosen."""
+        """File → Export report… (Ctrl+E from any section): the Reports section, where the
+        options are, asking at once where to save the report made with them."""
         self.show_section("reports")
         self.reports.export_button.setFocus()
+        self.reports.export()
 
     def _on_export_bundle(self) -> None:
         """File → Export bundle…: your profile as a `.rung` file, private notes only if asked."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QScrollArea,
@@ -49,8 +48,9 @@ from app.services.profiles import ProfileInfo
 from ui import dialogs
 from ui.checkin import Autosave
 from ui.read_only import ReadOnlyLine, shared_line
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import AnyIndex, RowTableModel, prefer_name
 from ui.tasks import TaskRunner
+from ui.text import literal
 
 NOT_RATED = "—"
 MINUS = "−"
@@ -100,7 +100,13 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
     """
 
     SKILL, DIMENSION, SELF, MANAGER, DIFFERENCE, EXPECTED = range(6)
-    HEADERS = ("Skill", "Dimension", "Self", "Manager", "Difference", "Expected at target")
+    HEADERS = ("Skill", "Dimension", "Self", "Manager", "Difference", "Expected")
+    HEADER_TIPS: ClassVar[dict[int, str]] = {
+        SELF: "The owner's own rating",
+        MANAGER: "Your rating",
+        DIFFERENCE: "Your rating minus the owner's",
+        EXPECTED: "The rating expected at the owner's target level",
+    }
     calibrated = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -109,6 +115,13 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
 
     def key(self, row: CalibrationRow) -> str:
         return row.skill_id
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS.get(section)
+        return super().headerData(section, orientation, role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -248,7 +261,9 @@ class ManagerPanel(QWidget):
 
         calibration = QGroupBox("Calibration", self)
         box = QVBoxLayout(calibration)
-        box.addWidget(QLabel(CALIBRATION_HELP, calibration))
+        help_line = QLabel(CALIBRATION_HELP, calibration)
+        help_line.setWordWrap(True)
+        box.addWidget(help_line)
         self.model = CalibrationModel(self)
         self.model.calibrated.connect(self._on_calibrated)
         self.proxy = QSortFilterProxyModel(self)
@@ -310,10 +325,8 @@ class ManagerPanel(QWidget):
         view.verticalHeader().hide()
         view.setSortingEnabled(True)
         view.sortByColumn(CalibrationModel.DIFFERENCE, Qt.SortOrder.DescendingOrder)
-        header = view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CalibrationModel.SKILL, QHeaderView.ResizeMode.Stretch)
+        view.horizontalHeader().setHighlightSections(False)
+        prefer_name(view, CalibrationModel.SKILL, CalibrationModel.DIMENSION)
         # The manager's rating is the only thing to edit: keep the current cell on it, so a
         # rating typed anywhere on a row rates that row's skill.
         view.selectionModel().currentChanged.connect(self._on_current_changed)
@@ -371,7 +384,7 @@ class ManagerPanel(QWidget):
         form = QFormLayout(content)
         self.comments = {}
         for dimension in framework.dimensions:
-            label = QLabel(dimension.name, content)
+            label = QLabel(literal(dimension.name), content)  # its buddy's, not a mnemonic
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             edit = QPlainTextEdit(assessment.comments.get(dimension.id, ""), content)

@@ -44,7 +44,7 @@ from ui import dialogs
 from ui.profile_form import date_edit, to_date
 from ui.read_only import ReadOnlyLine
 from ui.settings import Settings
-from ui.table_model import AnyIndex, RowTableModel
+from ui.table_model import AnyIndex, RowTableModel, prefer_name
 from ui.tasks import TaskRunner
 
 NO_SUGGESTIONS = "No suggestions: every large gap and next milestone has an open goal."
@@ -215,7 +215,7 @@ class GoalDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             checked = skill_id in draft.skills
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        form.addRow("&Skills:", self.skills)
+        form.addRow("S&kills:", self.skills)
         due_row = QHBoxLayout()
         self.has_due = QCheckBox("Due &on", self)
         self.due = date_edit(draft.due or date.today() + timedelta(days=30), "Due date", self)
@@ -294,6 +294,13 @@ def _table(parent: QWidget, model: RowTableModel[Any], name: str) -> QTableView:
     return view
 
 
+def _group_layout(group: QGroupBox) -> QVBoxLayout:
+    """A group's layout, snug below its title, so that the three groups fit a small window."""
+    box = QVBoxLayout(group)
+    box.setContentsMargins(8, 2, 8, 6)
+    return box
+
+
 class PlanPanel(QWidget):
     """Signals:
     changed(): goals or learning items changed (the Dashboard shows them).
@@ -327,21 +334,22 @@ class PlanPanel(QWidget):
         font.setBold(True)
         heading.setFont(font)
         top.addWidget(heading)
-        top.addStretch(1)
+        top.addSpacing(12)
+        # What was just done, beside the heading: the groups below keep their room.
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Plan status")
+        top.addWidget(self.status, 1)
         self.export_button = QPushButton("E&xport calendar (.ics)…", self)
         self.export_button.clicked.connect(self._on_export)
         top.addWidget(self.export_button)
         layout.addLayout(top)
         self.read_only_line = ReadOnlyLine(self)
         layout.addWidget(self.read_only_line)
-        self.status = QLabel(self)
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Plan status")
-        layout.addWidget(self.status)
 
         suggestions = QGroupBox("Suggestions", self)
-        box = QVBoxLayout(suggestions)
+        box = _group_layout(suggestions)
         self.suggestion_model = SuggestionTableModel(self)
         self.suggestion_view = _table(suggestions, self.suggestion_model, "Suggested goals")
         self.suggestion_view.setMaximumHeight(self.suggestion_view.fontMetrics().height() * 8)
@@ -352,7 +360,7 @@ class PlanPanel(QWidget):
         row = QHBoxLayout()
         self.accept_button = QPushButton("&Accept", suggestions)
         self.edit_suggestion_button = QPushButton("Edit && a&ccept…", suggestions)
-        self.dismiss_button = QPushButton("D&ismiss", suggestions)
+        self.dismiss_button = QPushButton("Di&smiss", suggestions)
         self.accept_button.clicked.connect(self._on_accept)
         self.edit_suggestion_button.clicked.connect(self._on_edit_suggestion)
         self.dismiss_button.clicked.connect(self._on_dismiss)
@@ -363,15 +371,16 @@ class PlanPanel(QWidget):
         layout.addWidget(suggestions)
 
         goals = QGroupBox("Goals", self)
-        box = QVBoxLayout(goals)
+        box = _group_layout(goals)
         self.goal_model = GoalTableModel(self)
         self.goal_view = _table(goals, self.goal_model, "Goals")
+        prefer_name(self.goal_view, GoalTableModel.TITLE, GoalTableModel.SKILLS)
         self.goal_view.doubleClicked.connect(lambda _index: self._on_edit_goal())
         box.addWidget(self.goal_view, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton("A&dd goal…", goals)
         self.edit_button = QPushButton("&Edit…", goals)
-        self.complete_button = QPushButton("&Complete", goals)
+        self.complete_button = QPushButton("Comp&lete", goals)
         self.drop_button = QPushButton("D&rop", goals)
         self.add_button.clicked.connect(self._on_add_goal)
         self.edit_button.clicked.connect(self._on_edit_goal)
@@ -384,7 +393,7 @@ class PlanPanel(QWidget):
         layout.addWidget(goals, 1)
 
         learning = QGroupBox("Learning", self)
-        box = QVBoxLayout(learning)
+        box = _group_layout(learning)
         row = QHBoxLayout()
         quarter_label = QLabel("&Quarter:", learning)
         self.quarter = QComboBox(learning)
@@ -393,6 +402,7 @@ class PlanPanel(QWidget):
         self.quarter.activated.connect(lambda _i: self.reload())
         self.count = QLabel(learning)
         self.count.setAccessibleName("This quarter's learning")
+        self.count.setWordWrap(True)
         row.addWidget(quarter_label)
         row.addWidget(self.quarter)
         row.addWidget(self.count, 1)
@@ -465,7 +475,7 @@ class PlanPanel(QWidget):
             f"This quarter ({quarter_of(data.today)}): {done} of {total} done "
             "(aim: 2–4 skill modules a quarter)"
         )
-        for view in (self.suggestion_view, self.goal_view, self.learning_view):
+        for view in (self.suggestion_view, self.learning_view):  # the goals' fit themselves
             view.resizeColumnsToContents()
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._update_buttons()

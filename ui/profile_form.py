@@ -164,10 +164,10 @@ class ProfileForm(QWidget):
             self,
             (
                 ("&Name:", self.name),
-                ("&Framework:", self.picker.framework),
+                ("F&ramework:", self.picker.framework),
                 ("Current &level:", self.picker.level),
                 ("&Target level:", self.picker.target),
-                ("Role &start date:", self.started),
+                ("Role start &date:", self.started),
                 ("Check-in &interval:", self.interval),
                 ("&Manager:", self.manager),
             ),
@@ -225,7 +225,7 @@ class ProfileDialog(QDialog):
             self,
             (
                 ("&Name:", self.name),
-                ("Role &start date:", self.started),
+                ("Role start &date:", self.started),
                 ("Check-in &interval:", self.interval),
                 ("&Manager:", self.manager),
             ),

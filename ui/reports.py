@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -45,7 +45,7 @@ from ui import dialogs
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.tasks import TaskRunner
 
-EXPORT_SHORTCUT = QKeySequence("Ctrl+E")
+EXPORT_SHORTCUT = QKeySequence("Ctrl+E")  # the main window's File → Export report…
 PDF_FILTER = "PDF documents (*.pdf)"
 NO_PROFILE_TEXT = "Create a profile to make a report."
 RENDERING_TEXT = "Making the preview…"
@@ -135,6 +135,8 @@ class ReportsPanel(QWidget):
         self._exporting = False
         self._saved: Path | None = None
         self._name = ""  # the profile's, for the file name offered
+        self._name_loading = False
+        self._export_asked = False  # by `export` while the name was loading
 
         options = QWidget()
         self.period_box = QGroupBox("Period", options)
@@ -197,8 +199,6 @@ class ReportsPanel(QWidget):
         self.export_button = QPushButton("&Export…", self)
         self.export_button.setToolTip(f"Save the report as a PDF ({EXPORT_SHORTCUT.toString()})")
         self.export_button.clicked.connect(self._on_export_clicked)
-        self.export_shortcut = QShortcut(EXPORT_SHORTCUT, self)
-        self.export_shortcut.activated.connect(self._on_export_clicked)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Export progress")
         self.progress.setTextVisible(False)
@@ -222,6 +222,7 @@ class ReportsPanel(QWidget):
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setAccessibleName("Preview summary")
+        self.summary.setWordWrap(True)
         self.note = _wrapped("", self, "Report note")
         self.note.hide()
         self.document = QPdfDocument(self)
@@ -303,8 +304,10 @@ class ReportsPanel(QWidget):
         self.profile_id = profile_id
         self.shown = None
         self._name = ""
+        self._export_asked = False  # it was for the profile left
         self._runner.cancel(self, "preview")  # made again below, or when the panel is shown
         self._runner.cancel(self, "name")
+        self._name_loading = profile_id is not None
         if profile_id is not None:
             profiles = self._services.profiles
             self._runner.submit(
@@ -321,6 +324,10 @@ class ReportsPanel(QWidget):
 
     def _on_name_loaded(self, name: str) -> None:
         self._name = name
+        self._name_loading = False
+        if self._export_asked:
+            self._export_asked = False
+            self._on_export_clicked()
 
     def showEvent(self, event: QShowEvent) -> None:
         """Check-ins and evidence change elsewhere, so each visit makes the preview afresh."""
@@ -406,6 +413,14 @@ class ReportsPanel(QWidget):
     @property
     def exporting(self) -> bool:
         return self._exporting
+
+    def export(self) -> None:
+        """Export as the Export button does (File → Export report…); a panel built just now
+        asks where to save once it knows the profile's name, for the file name it offers."""
+        if self._name_loading:
+            self._export_asked = True
+        else:
+            self._on_export_clicked()
 
     def _on_export_clicked(self) -> None:
         profile_id = self.profile_id

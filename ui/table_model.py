@@ -1,4 +1,5 @@
-"""A read-only table model over a list of rows, the skeleton the list panels share.
+"""A read-only table model over a list of rows, the skeleton the list panels share, and
+`prefer_name`, which keeps a table's name column readable.
 
 A subclass names its columns in `HEADERS`, says which field identifies a row in
 `key()`, and answers `cell()`; this class holds the rows and does the rest.
@@ -14,12 +15,13 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -111,3 +113,67 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         ):
             return self.HEADERS[section]
         return None
+
+
+class NameFirst(QObject):
+    """Keeps a table's name column readable as the table narrows.
+
+    The name column (a skill's, say) takes the room the other columns leave; a
+    second column beside it (the skill's dimension) is as wide as its contents
+    while the names still fit, and narrows first when they do not, down to
+    `least` pixels, eliding its text. The other columns fit their contents.
+    Install it with `prefer_name`.
+    """
+
+    def __init__(self, view: QTableView, name: int, second: int, least: int) -> None:
+        super().__init__(view)
+        self._view = view
+        self._name = name
+        self._second = second
+        self._least = least
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        for column in (name, second):  # sized by `fit`: the name takes what is left
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+            signal.connect(self.fit)
+        model.headerDataChanged.connect(self.fit)
+        header.sectionResized.connect(self._on_section_resized)
+
+    def fit(self, *_args: object) -> None:
+        view, header = self._view, self._view.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(header.count())
+            if column not in (self._name, self._second) and not header.isSectionHidden(column)
+        )
+        room = view.viewport().width() - others
+
+        def wanted(column: int) -> int:
+            return max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+        second = min(wanted(self._second), max(self._least, room - wanted(self._name)))
+        name = max(header.minimumSectionSize(), room - second)
+        for column, width in ((self._second, second), (self._name, name)):
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column not in (self._name, self._second):  # fitted to its contents
+            self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+
+def prefer_name(view: QTableView, name: int, second: int) -> NameFirst:
+    """Make `second` give way to `name` in `view` (see `NameFirst`); call once the view has
+    its model."""
+    least = view.fontMetrics().horizontalAdvance("Mmmmmm…") + 12
+    return NameFirst(view, name, second, least)
