@@ -508,8 +508,19 @@ def _readiness(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
         result = services.readiness.as_of(profile.id, day)
+        assessment = services.manager.assessment(profile.id, day)
+        calibrated = (
+            None
+            if assessment.date is None
+            else services.readiness.calibrated(profile.id, day, assessment.calibrations)
+        )
     if args.json:
-        _json_text_out(result.model_dump_json(indent=2))
+        data = result.model_dump(mode="json")
+        if calibrated is not None:
+            data["calibrated"] = calibrated.model_dump(
+                mode="json", include={"readiness", "verdict", "held_back", "gates"}
+            ) | {"assessment_date": assessment.date.isoformat() if assessment.date else None}
+        _json_out(data)
         return 0
     _out(f"{profile.name}: readiness {readiness_text(result)} (as of {day.isoformat()}).")
     unrated = not_rated_text(result)
@@ -530,6 +541,128 @@ def _readiness(args: argparse.Namespace) -> int:
         _out(f"  gap: {gap.name}{rated} loses {gap.points_lost:.1f} points")
     if result.projection is not None:
         _out(f"  {projection_text(result)}")
+    if calibrated is not None and assessment.date is not None:
+        _out(
+            f"Calibrated by the assessment of {assessment.date.isoformat()}: "
+            f"{readiness_text(calibrated)}."
+        )
+    return 0
+
+
+def _whoami(args: argparse.Namespace) -> int:
+    from app.services.identity import WHOAMI
+
+    changing = any(value is not None for value in (args.name, args.role, args.email))
+    with _services(args, read_only=not changing) as services:
+        if changing:
+            identity = services.identity.set(name=args.name, role=args.role, email=args.email)
+        else:
+            identity = services.identity.get()
+    if identity is None:
+        _out(f"No owner identity is set for this data folder; set it with '{WHOAMI}'.")
+    else:
+        _out(identity.line())
+    return 0
+
+
+def _band(framework: Any, text: str) -> str:
+    """A verdict band by its id or its name (any case)."""
+    for band in framework.verdict_bands:
+        if text.casefold() in (band.id.casefold(), band.name.casefold()):
+            return str(band.id)
+    bands = ", ".join(b.id for b in framework.verdict_bands)
+    raise UsageError(f"--verdict: '{text}' is not a verdict band of the framework ({bands}).")
+
+
+def _assess_show(args: argparse.Namespace) -> int:
+    from app.readiness import readiness_text
+
+    day = date.today()
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+        framework = services.frameworks.get(profile.framework, profile.framework_version)
+        assessment = services.manager.assessment(profile.id, day)
+        rows = services.manager.calibration(profile.id, day)
+        calibrated = (
+            services.readiness.calibrated(profile.id, day, assessment.calibrations)
+            if assessment.date is not None
+            else None
+        )
+    bands = {b.id: b.name for b in framework.verdict_bands}
+    dimensions = {d.id: d.name for d in framework.dimensions}
+    if args.json:
+        assessor = assessment.assessor
+        _json_out(
+            {
+                "profile": profile.id,
+                "date": assessment.date.isoformat() if assessment.date else None,
+                "assessor": (
+                    {"name": assessor.name, "role": assessor.role, "email": assessor.email}
+                    if assessor
+                    else None
+                ),
+                "recommendation": (
+                    {"band": assessment.band, "rationale": assessment.rationale}
+                    if assessment.band
+                    else None
+                ),
+                "comments": assessment.comments,
+                "calibrations": assessment.calibrations,
+                "calibrated": (
+                    calibrated.model_dump(
+                        mode="json", include={"readiness", "verdict", "held_back", "gates"}
+                    )
+                    if calibrated
+                    else None
+                ),
+            }
+        )
+        return 0
+    if assessment.date is None:
+        _out(f"{profile.name} has no assessment yet.")
+        return 0
+    signed = assessment.assessor.line() if assessment.assessor else "its assessor not recorded"
+    _out(f"Assessment of {profile.name}, {assessment.date.isoformat()}, by {signed}.")
+    if assessment.band:
+        _out(f"  Recommendation: {bands.get(assessment.band, assessment.band)}")
+        if assessment.rationale:
+            _out(f"    {assessment.rationale}")
+    if calibrated is not None:
+        _out(f"  Calibrated readiness: {readiness_text(calibrated)}")
+    for dimension, text in assessment.comments.items():
+        _out(f"  {dimensions.get(dimension, dimension)}: {text}")
+    for row in rows:
+        if row.manager_rating is None:
+            continue
+        own = "n/a" if row.not_applicable else row.self_rating
+        own = "not rated yet" if own is None else own
+        _out(f"  {row.name}: self {own}, manager {row.manager_rating}, expected {row.expected}")
+    return 0
+
+
+def _assess_rate(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        profile = services.profiles.resolve(args.profile)
+        services.manager.set_calibration(profile.id, args.skill, None if args.clear else args.value)
+    _out(f"Calibrated {args.skill} for {profile.name}.")
+    return 0
+
+
+def _assess_comment(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        profile = services.profiles.resolve(args.profile)
+        services.manager.set_comment(profile.id, args.dimension, args.text)
+    _out(f"Commented on {args.dimension} for {profile.name}.")
+    return 0
+
+
+def _assess_recommend(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        profile = services.profiles.resolve(args.profile)
+        framework = services.frameworks.get(profile.framework, profile.framework_version)
+        band = _band(framework, args.verdict)
+        services.manager.set_recommendation(profile.id, band, args.rationale)
+    _out(f"Recommended {args.verdict} for {profile.name}.")
     return 0
 
 
@@ -771,6 +904,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")
     sub.add_argument("--profile", required=True, metavar="P")
     sub.add_argument("--json", action="store_true")
+    sub = command(commands, "whoami", _whoami, "show or set who this data folder belongs to")
+    sub.add_argument("--name", help="your name, as it signs assessments and reports")
+    sub.add_argument("--role", help="your role or title (empty to clear)")
+    sub.add_argument("--email", help="your email address (empty to clear)")
+
+    assess = group("assess", "a manager's assessment of a profile shared with you")
+    sub = command(assess, "show", _assess_show, "the latest assessment and calibrated readiness")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--json", action="store_true")
+    sub = command(assess, "rate", _assess_rate, "your rating of one skill (today's assessment)")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--skill", required=True, metavar="S")
+    value = sub.add_mutually_exclusive_group(required=True)
+    value.add_argument("--value", type=int, metavar="N", help="a rating on the scale")
+    value.add_argument("--clear", action="store_true", help="remove your rating of the skill")
+    sub = command(assess, "comment", _assess_comment, "your comment on a dimension")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--dimension", required=True, metavar="D")
+    sub.add_argument("--text", required=True, metavar="T", help="the comment (empty to remove)")
+    sub = command(assess, "recommend", _assess_recommend, "your recommendation, and why")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--verdict", required=True, metavar="BAND", help="a verdict band")
+    sub.add_argument("--rationale", required=True, metavar="T")
+
     sub = command(
         checkins, "add", _checkins_add, "record a check-in (a draft, or final); prints its id"
     )

@@ -143,6 +143,16 @@ def mark_as_newer(database: Path) -> None:
         conn.commit()
 
 
+# -- who signs ----------------------------------------------------------------------
+
+MANAGER_NAME, MANAGER_ROLE = "Jordan Lee", "Engineering manager"
+
+
+def sign_as_manager(services: Services) -> None:
+    """The data folder's owner is the manager who assesses the profiles shared with them."""
+    services.identity.set(name=MANAGER_NAME, role=MANAGER_ROLE, email="jordan@example.com")
+
+
 # -- a small framework ------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from app.services import Services
 # Changing the built-in ladder means bumping its version and updating this pin:
 # a stored ladder is identified by ID@VERSION, so new content under the old version
 # would be refused by every data folder that already holds it.
-BUILTIN_HASH = "90699b4dfaf74b2cb2633607802b6e3988844e0db0a2af43e9a846fd73dd738e"
+BUILTIN_HASH = "78ed7577f457a07125d12222ad683da8cab8cddd1fc15ad3ba92b868292a08d6"
 
 # Technical skills whose seed wording is not a plain "Critical"/"Important"/"Optional",
 # with that wording and the criticality its first criticality word gives.

@@ -37,7 +37,7 @@ def test_the_file_is_the_briefs_format_with_a_checksum_anyone_can_verify(
     assert not raw.startswith(b"\xef\xbb\xbf")
     document: dict[str, Any] = json.loads(raw.decode("utf-8"))
     assert list(document) == ["format", "format_version", "exported_at", "payload", "checksum"]
-    assert (document["format"], document["format_version"]) == ("rung-bundle", 1)
+    assert (document["format"], document["format_version"]) == ("rung-bundle", 2)
     assert len(document["exported_at"]) == 20
     assert document["exported_at"].endswith("Z")
     rest = {k: v for k, v in document.items() if k != "checksum"}
@@ -158,7 +158,8 @@ COLUMNS = {
     "kpi_values": {"id", "updated_at", "checkin_id", "kpi_id", "value", "note"},
     "amendments": {"id", "updated_at", "checkin_id", "at", "field", "old", "new", "private"},
     "evidence": {"id", "updated_at", "profile_id", "date", "title", "description", "link",
-                 "private", "created_at"},
+                 "private", "created_at", "kind", "context", "action", "outcome", "metric_value",
+                 "metric_unit", "feedback_from", "feedback_role"},
     "evidence_tags": {"id", "updated_at", "evidence_id", "kind", "ref"},
     "rating_evidence": {"id", "updated_at", "rating_id", "evidence_id"},
     "goals": {"id", "updated_at", "profile_id", "title", "due", "status", "notes", "created_at"},

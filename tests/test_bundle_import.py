@@ -37,6 +37,7 @@ from tests.helpers import (
     import_framework,
     private_profile,
     report_framework,
+    sign_as_manager,
 )
 
 FIRST = datetime(2026, 5, 2, 9, 0, tzinfo=UTC)
@@ -207,14 +208,10 @@ def test_the_managers_annotations_survive_a_mirroring_import(
     services: Services, other: Services, profile_id: str, tmp_path: Path
 ) -> None:
     run_import(other, write(services, profile_id, tmp_path / "first.rung", private=False))
-    with other.store.session() as session:
-        session.add_all(
-            [
-                Calibration(profile_id=profile_id, skill_id="a-critical", value=3),
-                DimensionComment(profile_id=profile_id, dimension_id="a", text="Owns it 👍"),
-                Recommendation(profile_id=profile_id, band="approaching", rationale="Close"),
-            ]
-        )
+    sign_as_manager(other)
+    other.manager.set_calibration(profile_id, "a-critical", 3)
+    other.manager.set_comment(profile_id, "a", "Owns it 👍")
+    other.manager.set_recommendation(profile_id, "approaching", "Close")
 
     def annotations() -> list[tuple[Any, ...]]:
         with other.store.session() as session:
@@ -352,9 +349,9 @@ DAMAGED: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         _edited(lambda d: d.update(checksum="0" * 64), seal=False),
         "the checksum does not match",
     ),
-    "format version 2": (
-        _edited(lambda d: d.update(format_version=2), seal=True),
-        "written by a newer Rung (bundle format version 2)",
+    "format version 3": (
+        _edited(lambda d: d.update(format_version=3), seal=True),
+        "written by a newer Rung (bundle format version 3)",
     ),
     "another format": (_edited(lambda d: d.update(format="zip"), seal=True), "not a Rung bundle"),
     "an unknown key": (

@@ -65,14 +65,21 @@ def plant(services: Services, name: str) -> Person:
     with contextlib.closing(sqlite3.connect(services.store.path)) as conn:  # no service yet
         conn.execute(
             "INSERT INTO evidence (id, profile_id, date, title, description, link, private, "
-            "created_at, updated_at) VALUES (?, ?, '2026-02-02', ?, ?, ?, 0, "
-            "'2026-02-02 10:00:00', '2026-02-02 10:00:00')",
+            "created_at, updated_at, kind, context, action, outcome, metric_value, metric_unit, "
+            "feedback_from, feedback_role) VALUES (?, ?, '2026-02-02', ?, ?, ?, 0, "
+            "'2026-02-02 10:00:00', '2026-02-02 10:00:00', 'feedback', ?, ?, ?, 90, ?, ?, ?)",
             (
                 str(uuid.uuid4()),
                 profile.id,
                 f"Shipped it {canary}",
                 ("a long story " * 700) + canary,
                 f"https://example.com/{canary}",
+                f"context {canary}",
+                f"action {canary}",
+                f"outcome {canary}",
+                f"ms {canary}",
+                f"from {canary}",
+                f"role {canary}",
             ),
         )
         conn.commit()

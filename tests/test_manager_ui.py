@@ -23,7 +23,14 @@ from pytestqt.qtbot import QtBot
 from app.bundle.export import export_bundle
 from app.services import Services, open_services
 from app.services.manager import CalibrationRow
-from tests.helpers import CANARIES, SHARED_EVIDENCE, click, private_profile, type_text
+from tests.helpers import (
+    CANARIES,
+    SHARED_EVIDENCE,
+    click,
+    private_profile,
+    sign_as_manager,
+    type_text,
+)
 from tests.test_manager import share
 from ui import dialogs
 from ui.main_window import bundle_file_name
@@ -113,6 +120,7 @@ def test_a_manager_imports_annotates_and_exports_the_packet(
     answers: Dialogs,
     tmp_path: Path,
 ) -> None:
+    sign_as_manager(services)  # who signs the assessment (rung whoami, or Settings)
     window = main_window
     window.activateWindow()
     qtbot.waitActive(window)
@@ -402,6 +410,7 @@ def test_the_rating_editor_offers_the_scale_and_clears_with_a_dash(
 ) -> None:
     profile_id = private_profile(services, tmp_path)
     share(services, profile_id)
+    sign_as_manager(services)
     services.manager.set_calibration(profile_id, "a-critical", 4)
     panel = ManagerPanel(services, runner)
     qtbot.addWidget(panel)

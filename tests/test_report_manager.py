@@ -15,7 +15,7 @@ import pytest
 from app.report.model import SECTION_TITLES, CalibrationLine, DimensionComment, ReportOptions
 from app.report.service import ReportService
 from app.services import Services
-from tests.helpers import private_profile
+from tests.helpers import private_profile, sign_as_manager
 from tests.test_manager import share
 from tests.test_report import every_object, outline_titles, pdf, text_of
 
@@ -27,17 +27,18 @@ RATIONALE = "Needs one more launch MANAGERrationale."
 def annotate(services: Services, profile_id: str) -> None:
     """Two calibrations (the owner rated all three skills 2), two comments, a recommendation."""
     manager = services.manager
-    manager.set_calibration(profile_id, "a-optional", 3)
-    manager.set_calibration(profile_id, "b-important", 0)
-    manager.set_comment(profile_id, "b", "Quiet in reviews.")
-    manager.set_comment(profile_id, "a", COMMENT)
-    manager.set_recommendation(profile_id, "approaching", RATIONALE)
+    manager.set_calibration(profile_id, "a-optional", 3, on=TODAY)
+    manager.set_calibration(profile_id, "b-important", 0, on=TODAY)
+    manager.set_comment(profile_id, "b", "Quiet in reviews.", on=TODAY)
+    manager.set_comment(profile_id, "a", COMMENT, on=TODAY)
+    manager.set_recommendation(profile_id, "approaching", RATIONALE, on=TODAY)
 
 
 @pytest.fixture
 def shared_id(services: Services, tmp_path: Path) -> str:
     profile_id = private_profile(services, tmp_path)
     share(services, profile_id)
+    sign_as_manager(services)
     return profile_id
 
 

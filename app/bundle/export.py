@@ -31,7 +31,9 @@ from app.bundle.model import (
     GoalRecord,
     KpiRecord,
     LearningRecord,
+    MetricRecord,
     MilestoneRecord,
+    OwnerRecord,
     Payload,
     ProfileRecord,
     RatingRecord,
@@ -42,10 +44,12 @@ from app.errors import NotFoundError
 from app.files import atomic_write
 from app.store.db import Store
 from app.store.models import (
+    OWNER_ID,
     CheckIn,
     Evidence,
     Goal,
     LearningItem,
+    Owner,
     Profile,
     Rating,
     RatingEvidence,
@@ -71,6 +75,11 @@ class _Exporter:
     def text(self, value: str | None) -> str | None:
         """Private text, kept only when it is included."""
         return value if self.private else None
+
+    def owner(self) -> OwnerRecord | None:
+        """The folder's owner identity, which the bundle carries (shared, as the brief says)."""
+        row = self.session.get(Owner, OWNER_ID)
+        return OwnerRecord(name=row.name, role=row.role, email=row.email) if row else None
 
     def profile(self, row: Profile) -> ProfileRecord:
         return ProfileRecord(
@@ -132,6 +141,17 @@ class _Exporter:
                     (TagRecord(kind=t.kind, ref=t.ref) for t in row.tags),
                     key=lambda t: (t.kind, t.ref),
                 ),
+                kind=row.kind,
+                context=row.context,
+                action=row.action,
+                outcome=row.outcome,
+                metric=(
+                    MetricRecord(value=row.metric_value, unit=row.metric_unit)
+                    if row.metric_value is not None and row.metric_unit
+                    else None
+                ),
+                feedback_from=row.feedback_from,
+                feedback_role=row.feedback_role,
             )
             for row in rows
             if self.private or not row.private
@@ -249,6 +269,7 @@ def export_payload(session: Session, profile_id: str, *, include_private: bool) 
     evidence = exporter.evidence(profile_id)
     return Payload(
         include_private=include_private,
+        owner=exporter.owner(),
         profile=exporter.profile(row),
         frameworks=exporter.frameworks(row),
         checkins=exporter.checkins(profile_id, {e.id for e in evidence}),

@@ -46,6 +46,7 @@ from app.bundle.model import (
     FORMAT,
     FORMAT_VERSION,
     MAX_BYTES,
+    READABLE_VERSIONS,
     SAFE_INTEGER,
     Bundle,
     CheckInRecord,
@@ -56,7 +57,12 @@ from app.bundle.model import (
     Payload,
 )
 from app.errors import BundleError, FrameworkError, InvalidInputError
-from app.framework.loader import canonical_json, framework_hash, parse_framework
+from app.framework.loader import (
+    canonical_json,
+    framework_hash,
+    legacy_framework_hash,
+    parse_framework,
+)
 from app.framework.model import Framework, Loc, format_loc
 from app.services.frameworks import FrameworkService
 from app.services.profiles import ProfileInfo, StageInfo
@@ -232,15 +238,15 @@ def _check_header(document: Any, name: str) -> None:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BundleError(f'{name} is not a Rung bundle (its "format" is not "{FORMAT}").')
     version = document.get("format_version")
-    if type(version) is not int or version != FORMAT_VERSION:
+    if type(version) is not int or version not in READABLE_VERSIONS:
         if type(version) is int and version > FORMAT_VERSION:
             raise BundleError(
                 f"{name} was written by a newer Rung (bundle format version {version}); "
                 "update Rung to import it."
             )
         raise BundleError(
-            f"{name} has an unknown bundle format version; this Rung reads version "
-            f"{FORMAT_VERSION}."
+            f"{name} has an unknown bundle format version; this Rung reads versions "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}."
         )
     try:
         expected = checksum(document)
@@ -281,6 +287,7 @@ class _Checker:
     def __init__(self, bundle: Bundle, name: str) -> None:
         self.name = name
         self.payload = bundle.payload
+        self.version = bundle.format_version
         self.frameworks: dict[tuple[str, str], Framework] = {}
 
     def fail(self, loc: Loc, problem: str) -> NoReturn:
@@ -318,7 +325,9 @@ class _Checker:
             ref = f"{record.id}@{record.version}"
             if framework.ref != ref:
                 self.fail(loc, f"it is named {ref} but holds {framework.ref}")
-            if framework_hash(framework) != record.hash:
+            # A version 1 bundle carries the hash as it was computed then (defaults included).
+            hashed = legacy_framework_hash if self.version == 1 else framework_hash
+            if hashed(framework) != record.hash:
                 self.fail(
                     (*loc, "hash"), "the hash does not match the framework, which was changed"
                 )
@@ -413,11 +422,7 @@ class _Checker:
             self._name(loc, "link", entry.link, "link")
         self._naive((*loc, "updated_at"), entry.updated_at)
         framework = self._framework(self.profile.stage_on(entry.date))
-        known = {
-            "skill": {skill.id for skill in framework.skills},
-            "milestone": {milestone.id for milestone in framework.milestones},
-            "kpi": {kpi.id for kpi in framework.kpis},
-        }
+        known = framework.taggable()
         seen: set[tuple[str, str]] = set()
         for index, tag in enumerate(entry.tags):
             if tag.ref not in known[tag.kind]:
@@ -615,7 +620,7 @@ class _Writer:
                 framework_id=framework.id,
                 version=framework.version,
                 name=framework.name,
-                hash=record.hash,
+                hash=framework_hash(framework),  # a version 1 bundle's is computed the old way
                 snapshot=canonical_json(framework).decode("utf-8"),
                 builtin=False,
                 source_digest=None,
@@ -757,6 +762,14 @@ class _Writer:
             "link": record.link,
             "private": record.private,
             "updated_at": record.updated_at,
+            "kind": record.kind,
+            "context": record.context,
+            "action": record.action,
+            "outcome": record.outcome,
+            "metric_value": record.metric.value if record.metric else None,
+            "metric_unit": record.metric.unit if record.metric else None,
+            "feedback_from": record.feedback_from,
+            "feedback_role": record.feedback_role,
         }
 
     def goal(self, record: GoalRecord) -> dict[str, Any]:
@@ -832,7 +845,7 @@ def _new_frameworks(
         known = stored.get((record.id, record.version))
         if known is None:
             new.append(record)
-        elif known != record.hash:
+        elif known != framework_hash(Framework.model_validate(record.framework)):
             raise BundleError(
                 f"{name} uses the framework {record.id}@{record.version}, but a different "
                 "framework with that id and version is stored here, so it cannot be imported."

@@ -3,6 +3,10 @@
 The models are the format's contract (the brief's Bundle section). Every
 record is listed field by field: what is not named here is never exported,
 and an unknown key in a file is refused (`extra="forbid"`).
+
+Version 2 adds the owner's identity, evidence as impact (context, action,
+outcome, a metric), feedback received, and evidence tagged to a promotion
+criterion; those keys have defaults, so a version 1 bundle still reads.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from app.dates import MAX_INTERVAL_DAYS, MIN_INTERVAL_DAYS, check_date
 from app.errors import InvalidInputError
 
 FORMAT = "rung-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAX_BYTES = 64 * 1024 * 1024
 SAFE_INTEGER = 2**53 - 1
 
@@ -137,8 +142,15 @@ class CheckInRecord(_Record):
 
 
 class TagRecord(_Record):
-    kind: Literal["skill", "milestone", "kpi"]
+    kind: Literal["skill", "milestone", "kpi", "criterion"]
     ref: Id
+
+
+class MetricRecord(_Record):
+    """A measured outcome: "p95 latency 220 → 90 ms" is 90 ms."""
+
+    value: Finite
+    unit: Name
 
 
 class EvidenceRecord(_Record):
@@ -146,10 +158,25 @@ class EvidenceRecord(_Record):
     updated_at: Moment
     date: Day
     title: Name
-    description: Text | None
+    description: Text | None  # for feedback received: the quote
     link: Text | None
     private: bool
     tags: list[TagRecord]
+    kind: Literal["work", "feedback"] = "work"  # version 2 on
+    context: Text | None = None
+    action: Text | None = None
+    outcome: Text | None = None
+    metric: MetricRecord | None = None
+    feedback_from: Name | None = None
+    feedback_role: Name | None = None
+
+
+class OwnerRecord(_Record):
+    """Who exported the bundle: its data folder's owner identity."""
+
+    name: Name
+    role: Name | None
+    email: Name | None
 
 
 class GoalRecord(_Record):
@@ -173,6 +200,7 @@ class LearningRecord(_Record):
 
 class Payload(_Record):
     include_private: bool  # False: absent private text is withheld, not deleted
+    owner: OwnerRecord | None = None  # version 2 on; None: the folder had no identity
     profile: ProfileRecord
     frameworks: list[FrameworkRecord]
     checkins: list[CheckInRecord]
@@ -185,7 +213,7 @@ class Bundle(_Record):
     """The whole document; `checksum` is over the rest of it (see `app.bundle.checksum`)."""
 
     format: Literal["rung-bundle"]
-    format_version: Literal[1]
+    format_version: Literal[1, 2]
     exported_at: Stamp
     payload: Payload
     checksum: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]

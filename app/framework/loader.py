@@ -197,13 +197,26 @@ def load_framework_file(path: Path) -> Framework:
 
 
 def canonical_json(framework: Framework) -> bytes:
-    """RFC 8785 canonical JSON of the validated model (the form that is hashed and stored)."""
-    return rfc8785.dumps(framework.model_dump(mode="json", by_alias=True))
+    """RFC 8785 canonical JSON of the validated model (the form that is hashed and stored),
+    leaving out every field that holds its default value: a field added to the model
+    later, optional, changes no existing ladder's hash."""
+    return rfc8785.dumps(framework.model_dump(mode="json", by_alias=True, exclude_defaults=True))
 
 
 def framework_hash(framework: Framework) -> str:
-    """SHA-256 of the canonical JSON: the same ladder in YAML or JSON hashes the same."""
+    """SHA-256 of the canonical JSON: the same ladder in YAML, JSON or a spreadsheet hashes
+    the same."""
     return hashlib.sha256(canonical_json(framework)).hexdigest()
+
+
+def legacy_framework_hash(framework: Framework) -> str:
+    """The hash as Rung computed it before schema 0004 (every field of the model as it
+    was then, defaults included): only to check a version 1 bundle's frameworks."""
+    data = framework.model_dump(mode="json", by_alias=True)
+    for criterion in data["promotion_criteria"]:  # fields added since, when not used
+        if criterion["step"] is None:
+            del criterion["step"]
+    return hashlib.sha256(rfc8785.dumps(data)).hexdigest()
 
 
 def framework_from_snapshot(snapshot: str) -> Framework:

@@ -193,12 +193,18 @@ class Kpi(_Model):
 
 
 class PromotionCriterion(_Model):
-    """A capability needed for the next level, evidenced by the linked skills."""
+    """A capability needed for a step up, evidenced by the linked skills.
+
+    `step` is the level the step leads to (from the level just below it); left
+    out, the criterion belongs to the first step (into the second level), so a
+    one-step ladder needs no `step` and its hash does not change.
+    """
 
     id: Id
     text: Text
     skills: Annotated[list[Id], Field(min_length=1)]
     source: Text
+    step: Id | None = None
 
 
 class Caution(_Model):
@@ -257,6 +263,28 @@ class Framework(_Model):
 
     def is_critical(self, skill: Skill) -> bool:
         return self.criticality(skill.criticality).critical
+
+    def criterion_step(self, criterion: PromotionCriterion) -> str:
+        """The level a criterion's step leads to."""
+        return criterion.step or self.levels[min(1, len(self.levels) - 1)].id
+
+    def steps(self, level: str, target: str) -> list[tuple[str, str]]:
+        """The steps from `level` up to `target`, as (from, to) level ids, lowest first."""
+        ids = [lvl.id for lvl in self.levels]
+        start, end = ids.index(level), ids.index(target)
+        return [(ids[i], ids[i + 1]) for i in range(start, end)]
+
+    def taggable(self) -> dict[str, set[str]]:
+        """The ids evidence can be tagged to, by kind."""
+        return {
+            "skill": {s.id for s in self.skills},
+            "milestone": {m.id for m in self.milestones},
+            "kpi": {k.id for k in self.kpis},
+            "criterion": {c.id for c in self.promotion_criteria},
+        }
+
+    def criteria_of_step(self, to_level: str) -> list[PromotionCriterion]:
+        return [c for c in self.promotion_criteria if self.criterion_step(c) == to_level]
 
 
 def _semantic_problems(fw: Framework) -> Iterator[tuple[Loc, str]]:
@@ -325,6 +353,14 @@ def _semantic_problems(fw: Framework) -> Iterator[tuple[Loc, str]]:
 
     skills = {skill.id for skill in fw.skills}
     for index, criterion in enumerate(fw.promotion_criteria):
+        if criterion.step is not None and criterion.step not in levels[1:]:
+            yield (
+                ("promotion_criteria", index, "step"),
+                (
+                    f"the step must be a level above the first ({', '.join(levels[1:])}); "
+                    f"'{criterion.step}' is not"
+                ),
+            )
         for position, skill_id in enumerate(criterion.skills):
             if skill_id not in skills:
                 yield (

@@ -10,8 +10,10 @@ from app.paths import DATABASE_NAME
 from app.services.backups import restore
 from app.services.charts import ChartService
 from app.services.checkins import CheckInService
+from app.services.criteria import CriteriaService
 from app.services.evidence import EvidenceService
 from app.services.frameworks import FrameworkService
+from app.services.identity import IdentityService
 from app.services.manager import ManagerService
 from app.services.plan import PlanService
 from app.services.profiles import ProfileService
@@ -34,6 +36,8 @@ class Services:
     evidence: EvidenceService
     plan: PlanService
     manager: ManagerService
+    identity: IdentityService
+    criteria: CriteriaService
 
     @classmethod
     def on(cls, store: Store, *, read_only: bool = False) -> Services:
@@ -46,9 +50,20 @@ class Services:
         charts = ChartService(store, profiles, checkins, readiness, frameworks)
         evidence = EvidenceService(store, frameworks, profiles)
         plan = PlanService(store, frameworks, profiles, checkins, readiness)
-        manager = ManagerService(store, frameworks, profiles, checkins)
+        identity = IdentityService(store)
+        manager = ManagerService(store, frameworks, profiles, checkins, identity)
         return cls(
-            store, frameworks, profiles, checkins, readiness, charts, evidence, plan, manager
+            store,
+            frameworks,
+            profiles,
+            checkins,
+            readiness,
+            charts,
+            evidence,
+            plan,
+            manager,
+            identity,
+            CriteriaService(frameworks, profiles, checkins),
         )
 
     def close(self) -> None:

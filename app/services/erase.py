@@ -52,8 +52,12 @@ _TEXT_QUERIES = (
     "SELECT a.old, a.new FROM amendments a JOIN checkins c ON c.id = a.checkin_id "
     "WHERE c.profile_id = :p",
     "SELECT title, description, link FROM evidence WHERE profile_id = :p",
+    "SELECT context, action, outcome, metric_unit, feedback_from, feedback_role "
+    "FROM evidence WHERE profile_id = :p",
     "SELECT title, notes FROM goals WHERE profile_id = :p",
     "SELECT title, notes FROM learning_items WHERE profile_id = :p",
+    "SELECT text FROM dimension_comments WHERE profile_id = :p",
+    "SELECT rationale FROM recommendations WHERE profile_id = :p",
 )
 
 
@@ -72,9 +76,14 @@ class EraseReport:
 
 
 def _profile_text(connection: sqlite3.Connection, profile_id: str) -> set[str]:
+    """The profile's text; a backup from an older schema lacks some columns (skipped)."""
     found: set[str] = set()
     for query in _TEXT_QUERIES:
-        for row in connection.execute(query, {"p": profile_id}):
+        try:
+            rows = connection.execute(query, {"p": profile_id}).fetchall()
+        except sqlite3.OperationalError:  # "no such column/table" in an older backup
+            continue
+        for row in rows:
             found.update(
                 value for value in row if isinstance(value, str) and len(value) >= MIN_NEEDLE
             )

@@ -70,11 +70,7 @@ class EvidenceService:
     def _check_tags(self, profile_id: str, day: date, tags: list[Tag] | tuple[Tag, ...]) -> None:
         stage = self._profiles.get(profile_id).stage_on(day)
         framework = self._frameworks.get(stage.framework, stage.framework_version)
-        known = {
-            "skill": {s.id for s in framework.skills},
-            "milestone": {m.id for m in framework.milestones},
-            "kpi": {k.id for k in framework.kpis},
-        }
+        known = framework.taggable()
         for tag in tags:
             if tag.kind not in TAG_KINDS:
                 raise InvalidInputError(

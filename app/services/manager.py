@@ -1,41 +1,82 @@
-"""The manager's side of a shared profile: calibration, comments, a recommendation.
+"""The manager's side of a shared profile: dated, signed assessments.
 
-The manager's annotations live in their own tables, apart from the owner's
-data, so that importing a newer bundle of the profile never touches them and
-the owner's data stays read-only. Only profiles shared with the user can be
-annotated: on your own profile, your ratings are the only ones.
+An assessment holds the manager's calibration per skill, comments per
+dimension and a recommendation (a verdict band of the framework, with a
+rationale). It is kept per date, signed with the assessor's identity (a second
+change on the same day changes that day's assessment); a change on a new day
+starts from the latest earlier one, so the manager's view carries forward as
+ratings do. Assessments live in their own tables, apart from the owner's data,
+so importing a newer bundle of the profile never touches them and the owner's
+data stays read-only. Only profiles shared with the user can be assessed here:
+on your own profile, your ratings are the only ones (an assessment of it comes
+from your manager, in an assessment bundle).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from app.errors import InvalidInputError, NotFoundError
 from app.framework.model import Framework
 from app.services.checkins import CheckInService
 from app.services.frameworks import FrameworkService
+from app.services.identity import Identity, IdentityService
 from app.services.profiles import ProfileService
 from app.store.db import Store
-from app.store.models import Calibration, DimensionComment, Profile, Recommendation
+from app.store.models import (
+    Assessment as AssessmentRow,
+)
+from app.store.models import (
+    Calibration,
+    DimensionComment,
+    Profile,
+    Recommendation,
+    utcnow,
+)
 from app.text import check_text
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """Everything the manager added to one shared profile."""
+    """A manager's assessment of one profile as of a date (empty before the first)."""
 
     calibrations: dict[str, int]  # skill id → the manager's rating
     comments: dict[str, str]  # dimension id → comment
     band: str | None  # a verdict band id of the framework
     rationale: str | None
+    date: date | None = None  # None: no assessment yet
+    assessor: Identity | None = None  # None: not recorded (made before assessments were signed)
+    origin: str = "own"
 
     @property
     def empty(self) -> bool:
         return not (self.calibrations or self.comments or self.band or self.rationale)
+
+
+EMPTY = Assessment({}, {}, None, None)
+
+
+def _assessment(row: AssessmentRow) -> Assessment:
+    assessor = (
+        Identity(row.assessor_name, row.assessor_role, row.assessor_email)
+        if row.assessor_name
+        else None
+    )
+    recommendation = row.recommendation
+    return Assessment(
+        calibrations={c.skill_id: c.value for c in row.calibrations},
+        comments={c.dimension_id: c.text for c in row.comments},
+        band=recommendation.band if recommendation else None,
+        rationale=recommendation.rationale if recommendation else None,
+        date=row.date,
+        assessor=assessor,
+        origin=row.origin,
+    )
 
 
 @dataclass(frozen=True)
@@ -65,11 +106,13 @@ class ManagerService:
         frameworks: FrameworkService,
         profiles: ProfileService,
         checkins: CheckInService,
+        identity: IdentityService,
     ) -> None:
         self._store = store
         self._frameworks = frameworks
         self._profiles = profiles
         self._checkins = checkins
+        self._identity = identity
 
     def _framework(self, profile_id: str) -> Framework:
         profile = self._profiles.get(profile_id)
@@ -88,40 +131,36 @@ class ManagerService:
 
     # -- reading -------------------------------------------------------------------
 
-    def assessment(self, profile_id: str) -> Assessment:
+    def _rows(self, session: Session, profile_id: str) -> Iterator[AssessmentRow]:
+        """The profile's assessments, oldest first, with their parts."""
+        yield from session.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.profile_id == profile_id)
+            .options(
+                selectinload(AssessmentRow.calibrations),
+                selectinload(AssessmentRow.comments),
+                selectinload(AssessmentRow.recommendation),
+            )
+            .order_by(AssessmentRow.date, AssessmentRow.origin)
+        )
+
+    def assessments(self, profile_id: str) -> list[Assessment]:
+        """Every assessment of the profile, oldest first."""
         with self._store.session() as session:
-            calibrations = {
-                skill: value
-                for skill, value in session.execute(
-                    select(Calibration.skill_id, Calibration.value).where(
-                        Calibration.profile_id == profile_id
-                    )
-                )
-            }
-            comments = {
-                dimension: text
-                for dimension, text in session.execute(
-                    select(DimensionComment.dimension_id, DimensionComment.text).where(
-                        DimensionComment.profile_id == profile_id
-                    )
-                )
-            }
-            recommendation = session.scalar(
-                select(Recommendation).where(Recommendation.profile_id == profile_id)
-            )
-            return Assessment(
-                calibrations=calibrations,
-                comments=comments,
-                band=recommendation.band if recommendation else None,
-                rationale=recommendation.rationale if recommendation else None,
-            )
+            return [_assessment(row) for row in self._rows(session, profile_id)]
+
+    def assessment(self, profile_id: str, as_of: date | None = None) -> Assessment:
+        """The latest assessment on or before `as_of` (default today); empty if none."""
+        day = as_of or date.today()
+        found = [a for a in self.assessments(profile_id) if a.date is not None and a.date <= day]
+        return found[-1] if found else EMPTY
 
     def calibration(self, profile_id: str, as_of: date) -> list[CalibrationRow]:
         """Every skill, the largest disagreements first, then the skills not yet calibrated."""
         framework = self._framework(profile_id)
         target = self._profiles.get(profile_id).stage_on(as_of).target
         ratings = self._checkins.current_ratings(profile_id, as_of)
-        manager = self.assessment(profile_id).calibrations
+        manager = self.assessment(profile_id, as_of).calibrations
         dimensions = {d.id: d.name for d in framework.dimensions}
         rows = []
         for skill in framework.skills:
@@ -149,8 +188,46 @@ class ManagerService:
 
     # -- writing -------------------------------------------------------------------
 
-    def set_calibration(self, profile_id: str, skill_id: str, value: int | None) -> None:
-        """The manager's rating of a skill; None removes it."""
+    def _today(self, session: Session, profile_id: str, day: date) -> AssessmentRow:
+        """The day's assessment, signed by the folder's owner; a new day starts from the
+        latest one. Refused for your own profile, and without an identity to sign with."""
+        self._check_shared(session, profile_id)
+        assessor = self._identity.require("an assessment")
+        rows = [r for r in self._rows(session, profile_id) if r.origin == "own" and r.date <= day]
+        row = rows[-1] if rows and rows[-1].date == day else None
+        if row is None:
+            row = AssessmentRow(profile_id=profile_id, date=day, origin="own")
+            if rows:  # the manager's view carries forward to the new day
+                earlier = rows[-1]
+                row.calibrations = [
+                    Calibration(profile_id=profile_id, skill_id=c.skill_id, value=c.value)
+                    for c in earlier.calibrations
+                ]
+                row.comments = [
+                    DimensionComment(
+                        profile_id=profile_id, dimension_id=c.dimension_id, text=c.text
+                    )
+                    for c in earlier.comments
+                ]
+                if earlier.recommendation is not None:
+                    row.recommendation = Recommendation(
+                        profile_id=profile_id,
+                        band=earlier.recommendation.band,
+                        rationale=earlier.recommendation.rationale,
+                    )
+            session.add(row)
+        row.assessor_name, row.assessor_role, row.assessor_email = (
+            assessor.name,
+            assessor.role,
+            assessor.email,
+        )
+        row.updated_at = utcnow()
+        return row
+
+    def set_calibration(
+        self, profile_id: str, skill_id: str, value: int | None, *, on: date | None = None
+    ) -> None:
+        """The manager's rating of a skill in the day's assessment; None removes it."""
         framework = self._framework(profile_id)
         if skill_id not in {s.id for s in framework.skills}:
             raise InvalidInputError(f"The framework has no skill '{skill_id}'.")
@@ -160,40 +237,47 @@ class ManagerService:
                 f"{value} is not on the rating scale ({', '.join(map(str, scale))})."
             )
         with self._store.session() as session:
-            self._check_shared(session, profile_id)
-            row = session.scalar(
-                select(Calibration).where(
-                    Calibration.profile_id == profile_id, Calibration.skill_id == skill_id
-                )
-            )
+            row = self._today(session, profile_id, on or date.today())
+            current = next((c for c in row.calibrations if c.skill_id == skill_id), None)
             if value is None:
-                if row is not None:
-                    session.delete(row)
-            elif row is None:
-                session.add(Calibration(profile_id=profile_id, skill_id=skill_id, value=value))
+                if current is not None:
+                    row.calibrations.remove(current)
+            elif current is None:
+                row.calibrations.append(
+                    Calibration(profile_id=profile_id, skill_id=skill_id, value=value)
+                )
             else:
-                row.value = value
+                current.value = value
 
-    def set_comment(self, profile_id: str, dimension_id: str, text: str | None) -> None:
-        """The manager's comment on a dimension; empty removes it."""
+    def set_comment(
+        self, profile_id: str, dimension_id: str, text: str | None, *, on: date | None = None
+    ) -> None:
+        """The manager's comment on a dimension in the day's assessment; empty removes it."""
         framework = self._framework(profile_id)
         if dimension_id not in {d.id for d in framework.dimensions}:
             raise InvalidInputError(f"The framework has no dimension '{dimension_id}'.")
         text = check_text(text, "comment")
         with self._store.session() as session:
-            self._check_shared(session, profile_id)
-            session.execute(
-                delete(DimensionComment).where(
-                    DimensionComment.profile_id == profile_id,
-                    DimensionComment.dimension_id == dimension_id,
-                )
-            )
-            if text is not None:
-                session.add(
+            row = self._today(session, profile_id, on or date.today())
+            current = next((c for c in row.comments if c.dimension_id == dimension_id), None)
+            if text is None:
+                if current is not None:
+                    row.comments.remove(current)
+            elif current is None:
+                row.comments.append(
                     DimensionComment(profile_id=profile_id, dimension_id=dimension_id, text=text)
                 )
+            else:
+                current.text = text
 
-    def set_recommendation(self, profile_id: str, band: str | None, rationale: str | None) -> None:
+    def set_recommendation(
+        self,
+        profile_id: str,
+        band: str | None,
+        rationale: str | None,
+        *,
+        on: date | None = None,
+    ) -> None:
         """The manager's recommendation, in the framework's verdict bands; None removes it."""
         framework = self._framework(profile_id)
         bands = [b.id for b in framework.verdict_bands]
@@ -203,7 +287,13 @@ class ManagerService:
         if band is None and rationale is not None:
             raise InvalidInputError("Choose a verdict for the recommendation before its rationale.")
         with self._store.session() as session:
-            self._check_shared(session, profile_id)
-            session.execute(delete(Recommendation).where(Recommendation.profile_id == profile_id))
-            if band is not None:
-                session.add(Recommendation(profile_id=profile_id, band=band, rationale=rationale))
+            row = self._today(session, profile_id, on or date.today())
+            if band is None:
+                row.recommendation = None
+            elif row.recommendation is None:
+                row.recommendation = Recommendation(
+                    profile_id=profile_id, band=band, rationale=rationale
+                )
+            else:
+                row.recommendation.band = band
+                row.recommendation.rationale = rationale

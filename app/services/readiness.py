@@ -76,6 +76,21 @@ class ReadinessService:
             result.projection = project(self._framework(stage), points)
         return result
 
+    def calibrated(
+        self, profile_id: str, day: date, calibrations: dict[str, int]
+    ) -> Readiness:
+        """Readiness on `day` with each skill's rating replaced by the assessor's calibration
+        where there is one (`calibrations`: the latest assessment on or before `day`); its
+        gates, gaps and verdict follow. Never instead of the self-assessed figure."""
+        ratings = self._checkins.current_ratings(profile_id, day)
+        merged = {
+            skill_id: CurrentRating(rating.value, rating.not_applicable, rating.since)
+            for skill_id, rating in ratings.items()
+        }
+        for skill_id, value in calibrations.items():
+            merged[skill_id] = CurrentRating(value, False, day)
+        return self.as_of(profile_id, day, with_projection=False, ratings=merged)
+
     def _has_final(self, profile_id: str, day: date) -> bool:
         return any(c.date <= day for c in self._checkins.finals(profile_id))
 

@@ -29,8 +29,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 CHECKIN_STATUSES = ("draft", "final")
 MILESTONE_STATUSES = ("not-started", "in-progress", "done", "not-applicable")
 GOAL_STATUSES = ("planned", "active", "done", "dropped")
-TAG_KINDS = ("skill", "milestone", "kpi")
+TAG_KINDS = ("skill", "milestone", "kpi", "criterion")
 PROFILE_ORIGINS = ("own", "shared")
+EVIDENCE_KINDS = ("work", "feedback")  # something done, or feedback received
+# An assessment made in this folder (by its owner, of a profile shared with them), or
+# one received from the assessor of the owner's own profile (an assessment bundle).
+ASSESSMENT_ORIGINS = ("own", "received")
+OWNER_ID = "owner"  # the one row of `owner`
 
 
 def utcnow() -> datetime:
@@ -211,10 +216,18 @@ class Amendment(Base):
 
 
 class Evidence(Base):
-    """A dated accomplishment; shared unless marked private."""
+    """A dated accomplishment, or feedback received; shared unless marked private.
+
+    Impact is stated as context → what the person did → outcome, with a metric
+    (a value and its unit); all optional. Feedback keeps the quote in
+    `description`, and who gave it.
+    """
 
     __tablename__ = "evidence"
-    __table_args__ = (Index("ix_evidence_profile_date", "profile_id", "date"),)
+    __table_args__ = (
+        Index("ix_evidence_profile_date", "profile_id", "date"),
+        CheckConstraint(_in("kind", EVIDENCE_KINDS), name="kind"),
+    )
 
     profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     date: Mapped[date] = mapped_column(Date)
@@ -223,6 +236,14 @@ class Evidence(Base):
     link: Mapped[str | None] = mapped_column(Text)
     private: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default="work", server_default="work")
+    context: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    metric_value: Mapped[float | None] = mapped_column(Float)
+    metric_unit: Mapped[str | None] = mapped_column(Text)
+    feedback_from: Mapped[str | None] = mapped_column(Text)
+    feedback_role: Mapped[str | None] = mapped_column(Text)
 
     tags: Mapped[list[EvidenceTag]] = relationship(cascade="all, delete-orphan")
 
@@ -296,38 +317,93 @@ class RatingEvidence(Base):
     )
 
 
-# -- the manager's annotations of a shared profile, kept apart from its owner's data --
+# -- who this folder belongs to --------------------------------------------------
+
+
+class Owner(Base):
+    """The data folder's owner: it signs what the folder makes (an assessment, a PDF's
+    author, a bundle). One row, `id` = OWNER_ID."""
+
+    __tablename__ = "owner"
+
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+
+
+# -- the manager's assessments, kept apart from the assessed profile's own data -------
+
+
+class Assessment(Base):
+    """A manager's dated, signed assessment of a profile: calibrations per skill, comments
+    per dimension and a recommendation. One per profile, origin and date (a second one on
+    the same day replaces the first); the assessor's identity as it was on signing.
+
+    `own`: made here, of a profile shared with this folder's owner. `received`: the
+    owner's own profile as their manager assessed it (an assessment bundle), with the
+    checksum and export time of the profile bundle that was assessed.
+    """
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "origin", "date", name="day"),
+        CheckConstraint(_in("origin", ASSESSMENT_ORIGINS), name="origin"),
+    )
+
+    profile_id: Mapped[str] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    date: Mapped[date] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(String(8), default="own")
+    assessor_name: Mapped[str | None] = mapped_column(Text)  # None: not recorded (before 0004)
+    assessor_role: Mapped[str | None] = mapped_column(Text)
+    assessor_email: Mapped[str | None] = mapped_column(Text)
+    assessed_checksum: Mapped[str | None] = mapped_column(String(64))
+    assessed_exported_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    calibrations: Mapped[list[Calibration]] = relationship(cascade="all, delete-orphan")
+    comments: Mapped[list[DimensionComment]] = relationship(cascade="all, delete-orphan")
+    recommendation: Mapped[Recommendation | None] = relationship(cascade="all, delete-orphan")
 
 
 class Calibration(Base):
-    """The manager's own rating of one skill of a shared profile."""
+    """The assessor's own rating of one skill."""
 
     __tablename__ = "calibrations"
-    __table_args__ = (UniqueConstraint("profile_id", "skill_id", name="skill"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "skill_id", name="skill"),)
 
     profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     skill_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[int] = mapped_column(Integer)
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
 
 
 class DimensionComment(Base):
-    """The manager's comment on one dimension of a shared profile."""
+    """The assessor's comment on one dimension."""
 
     __tablename__ = "dimension_comments"
-    __table_args__ = (UniqueConstraint("profile_id", "dimension_id", name="dimension"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "dimension_id", name="dimension"),)
 
     profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     dimension_id: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
 
 
 class Recommendation(Base):
-    """The manager's recommendation: a verdict band of the framework, and why."""
+    """The assessor's recommendation: a verdict band of the framework, and why."""
 
     __tablename__ = "recommendations"
 
     profile_id: Mapped[str] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), unique=True
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
     )
     band: Mapped[str] = mapped_column(String(64))
     rationale: Mapped[str | None] = mapped_column(Text)
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
