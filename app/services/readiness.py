@@ -76,9 +76,7 @@ class ReadinessService:
             result.projection = project(self._framework(stage), points)
         return result
 
-    def calibrated(
-        self, profile_id: str, day: date, calibrations: dict[str, int]
-    ) -> Readiness:
+    def calibrated(self, profile_id: str, day: date, calibrations: dict[str, int]) -> Readiness:
         """Readiness on `day` with each skill's rating replaced by the assessor's calibration
         where there is one (`calibrations`: the latest assessment on or before `day`); its
         gates, gaps and verdict follow. Never instead of the self-assessed figure."""
