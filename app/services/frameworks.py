@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.errors import FrameworkError, NotFoundError
 from app.files import atomic_write, check_output
@@ -66,6 +67,14 @@ class FrameworkService:
         A read-only caller (`store_them=False`) writes nothing: a built-in not
         stored yet (say, shipped by a newer Rung) is served from its file.
         """
+        try:
+            self._store_builtins(store_them)
+        except IntegrityError:
+            # Another process stored the same file between this one's read and its write
+            # (first use by several at once): read again, and find it there.
+            self._store_builtins(store_them)
+
+    def _store_builtins(self, store_them: bool) -> None:
         with self._store.session() as session:
             known = set(session.scalars(select(StoredFramework.source_digest)))
             for path in builtin_framework_files():
