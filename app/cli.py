@@ -477,6 +477,84 @@ def _checkins_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evidence_record(entry: Any) -> dict[str, Any]:
+    impact = entry.impact
+    return {
+        "id": entry.id,
+        "date": entry.date.isoformat(),
+        "title": entry.title,
+        "description": entry.description,
+        "link": entry.link,
+        "private": entry.private,
+        "tags": [{"kind": t.kind, "ref": t.ref} for t in entry.tags],
+        "kind": "feedback" if entry.feedback else "work",
+        "context": impact.context,
+        "action": impact.action,
+        "outcome": impact.outcome,
+        "metric": (
+            {"value": impact.metric_value, "unit": impact.metric_unit}
+            if impact.metric_value is not None
+            else None
+        ),
+        "feedback_from": entry.feedback.giver if entry.feedback else None,
+        "feedback_role": entry.feedback.role if entry.feedback else None,
+    }
+
+
+def _evidence_list(args: argparse.Namespace) -> int:
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+        entries = services.evidence.search(profile.id)
+    if args.json:
+        _json_out([_evidence_record(e) for e in entries])
+    elif not entries:
+        _out(f"{profile.name} has no evidence yet.")
+    else:
+        for e in entries:
+            tags = ", ".join(f"{t.kind}:{t.ref}" for t in e.tags)
+            extras = "".join(
+                (f"  [{tags}]" if tags else "", "  (private)" if e.private else "",
+                 f"  — {e.feedback.giver}" if e.feedback else "")
+            )  # fmt: skip
+            _out(f"{e.date.isoformat()}  {e.title}{extras}  {e.id}")
+    return 0
+
+
+def _tag(text: str) -> tuple[str, str]:
+    kind, sep, ref = text.partition(":")
+    if not sep or not ref:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not in the form KIND:ID (skill, milestone, kpi or criterion)"
+        )
+    return kind, ref
+
+
+def _evidence_add(args: argparse.Namespace) -> int:
+    from app.services.evidence import Feedback, Impact, Tag
+
+    if (args.metric is None) != (args.unit is None):
+        raise UsageError("--metric and --unit go together (a value and its unit: 90 ms).")
+    if args.giver is not None and not args.feedback:
+        raise UsageError("--from says who gave feedback: add --feedback.")
+    if args.feedback and args.giver is None:
+        raise UsageError("--feedback needs --from NAME: who gave it.")
+    with _services(args) as services:
+        profile = services.profiles.resolve(args.profile)
+        entry = services.evidence.add(
+            profile.id,
+            day=args.date,
+            title=args.title,
+            description=args.description,
+            link=args.link,
+            private=args.private,
+            tags=[Tag(kind, ref) for kind, ref in args.tag],
+            impact=Impact(args.context, args.action, args.outcome, args.metric, args.unit),
+            feedback=Feedback(args.giver, args.giver_role) if args.feedback else None,
+        )
+    _out(entry.id)
+    return 0
+
+
 def _checkins_list(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
@@ -904,6 +982,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(checkins, "list", _checkins_list, "list a profile's check-ins")
     sub.add_argument("--profile", required=True, metavar="P")
     sub.add_argument("--json", action="store_true")
+    evidence = group("evidence", "evidence of your work, and feedback received")
+    sub = command(evidence, "list", _evidence_list, "a profile's evidence, newest first")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--json", action="store_true")
+    sub = command(evidence, "add", _evidence_add, "add an entry; prints its id")
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--date", required=True, type=_iso_date, metavar="D")
+    sub.add_argument("--title", required=True, metavar="T")
+    sub.add_argument("--description", metavar="X", help="what happened (for feedback: the quote)")
+    sub.add_argument("--link", metavar="URL")
+    sub.add_argument(
+        "--tag", type=_tag, action="append", default=[], metavar="KIND:ID",
+        help="skill, milestone, kpi or criterion, and its id; repeat for more",
+    )  # fmt: skip
+    sub.add_argument("--context", metavar="X", help="the situation")
+    sub.add_argument("--action", metavar="X", help="what you did")
+    sub.add_argument("--outcome", metavar="X", help="what came of it")
+    sub.add_argument("--metric", type=float, metavar="VALUE", help="a measured result")
+    sub.add_argument("--unit", metavar="U", help="the metric's unit (ms, %%, users)")
+    sub.add_argument("--feedback", action="store_true", help="feedback received, not work done")
+    sub.add_argument("--from", dest="giver", metavar="NAME", help="who gave the feedback")
+    sub.add_argument("--from-role", dest="giver_role", metavar="R", help="their role")
+    sub.add_argument("--private", action="store_true", help="left out of shared reports")
+
     sub = command(commands, "whoami", _whoami, "show or set who this data folder belongs to")
     sub.add_argument("--name", help="your name, as it signs assessments and reports")
     sub.add_argument("--role", help="your role or title (empty to clear)")

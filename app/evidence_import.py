@@ -11,19 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from app.dates import check_date
 from app.errors import InvalidInputError
-from app.services.evidence import Tag
+from app.services.evidence import Feedback, Impact, Tag, check_feedback, check_impact
 from app.store.models import TAG_KINDS
 from app.text import check_name, check_text
 
 MAX_BYTES = 5_000_000
-CSV_COLUMNS = ("date", "title", "description", "link", "tags")
+# Beyond date and title, every column is optional; impact and feedback came with format 2.
+CSV_COLUMNS = ("date", "title", "description", "link", "tags", "context", "action", "outcome",
+               "metric", "unit", "kind", "from", "role")  # fmt: skip
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ITEM = re.compile(r"^\s*[-*+]\s+(?P<rest>.*)$")
 _MD_ENTRY = re.compile(r"^(?P<date>\S+?)\s*:\s*(?P<title>.*?)(?:\s+(?:—|--|–)\s+(?P<desc>.*))?$")
@@ -39,6 +41,8 @@ class BragRow:
     description: str | None = None
     link: str | None = None
     tags: tuple[Tag, ...] = ()
+    impact: Impact = field(default_factory=Impact)
+    feedback: Feedback | None = None
 
 
 @dataclass
@@ -86,26 +90,58 @@ def _tags(text: str, where: str, known: Collection[Tag] | None) -> tuple[Tag, ..
 
 
 def _row(
-    number: int,
-    where: str,
-    day: str,
-    title: str,
-    description: str | None,
-    link: str | None,
-    tags: str | None,
-    known: Collection[Tag] | None,
+    number: int, where: str, cell: Callable[[str], str | None], known: Collection[Tag] | None
 ) -> BragRow:
-    parsed_date = _date(day, where)
-    title = title.strip()
+    """A row from its cells by column name (a missing column reads as empty)."""
+
+    def text(name: str) -> str | None:
+        return (cell(name) or "").strip() or None
+
+    parsed_date = _date(cell("date") or "", where)
+    title = (cell("title") or "").strip()
     try:
         check_name(title, "title")
-        description = check_text((description or "").strip(), "description")
-        link = (link or "").strip() or None
+        description = check_text(text("description"), "description")
+        link = text("link")
         if link is not None:
             check_name(link, "link")
+        impact = check_impact(
+            Impact(
+                text("context"),
+                text("action"),
+                text("outcome"),
+                _number(text("metric")),
+                text("unit"),
+            )
+        )
+        feedback = _feedback(text("kind"), text("from"), text("role"))
+        check_feedback(feedback, description)
     except InvalidInputError as exc:
         raise InvalidInputError(f"{where}: {_lower_first(str(exc))}") from None
-    return BragRow(number, parsed_date, title, description, link, _tags(tags or "", where, known))
+    tags = _tags(cell("tags") or "", where, known)
+    return BragRow(number, parsed_date, title, description, link, tags, impact, feedback)
+
+
+def _number(text: str | None) -> float | None:
+    """A metric's value, written with a point (4.5), the same in every locale."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInputError(
+            f"The metric '{text}' is not a number (write decimals with a point: 4.5)."
+        ) from None
+
+
+def _feedback(kind: str | None, giver: str | None, role: str | None) -> Feedback | None:
+    if kind not in (None, "work", "feedback"):
+        raise InvalidInputError(f"The kind '{kind}' is not work or feedback.")
+    if kind == "feedback" or giver:
+        if not giver:
+            raise InvalidInputError("Feedback received needs who gave it (the 'from' column).")
+        return Feedback(giver, role)
+    return None
 
 
 def _lower_first(text: str) -> str:
@@ -139,18 +175,7 @@ def parse_csv(text: str, known: Collection[Tag] | None = None) -> BragPreview:
             return record[index] if index is not None and index < len(record) else None
 
         try:
-            preview.rows.append(
-                _row(
-                    number,
-                    where,
-                    cell("date") or "",
-                    cell("title") or "",
-                    cell("description"),
-                    cell("link"),
-                    cell("tags"),
-                    known,
-                )
-            )
+            preview.rows.append(_row(number, where, cell, known))
         except InvalidInputError as exc:
             preview.problems.append(str(exc))
     if broken:
@@ -190,18 +215,9 @@ def parse_markdown(text: str, known: Collection[Tag] | None = None) -> BragPrevi
                 raise InvalidInputError(
                     f"{where}: the item is not in the form '- YYYY-MM-DD: title — description'"
                 )
-            preview.rows.append(
-                _row(
-                    number,
-                    where,
-                    entry.group("date"),
-                    entry.group("title"),
-                    entry.group("desc"),
-                    None,
-                    None,
-                    known,
-                )
-            )
+            fields = {"date": entry.group("date"), "title": entry.group("title"),
+                      "description": entry.group("desc")}  # fmt: skip
+            preview.rows.append(_row(number, where, fields.get, known))
         except InvalidInputError as exc:
             preview.problems.append(str(exc))
     return preview

@@ -8,7 +8,7 @@ import pytest
 
 from app.errors import InvalidInputError, NotFoundError
 from app.services import Services, open_services
-from app.services.evidence import EvidenceInfo, Tag
+from app.services.evidence import EvidenceInfo, Feedback, Impact, Tag
 
 START = date(2026, 1, 5)
 TEXT = "<b>Zoë</b> & 李雷 🚀"
@@ -160,3 +160,74 @@ def test_evidence_links_to_a_rating(services: Services) -> None:
     services.evidence.link(draft.id, SKILL.ref, entry.id)
     services.evidence.delete(entry.id)  # deleting the evidence removes the link
     assert services.evidence.linked(draft.id, SKILL.ref) == []
+
+
+def test_impact_and_feedback_round_trip(services: Services) -> None:
+    profile_id = _profile(services)
+    criterion = Tag("criterion", "own-component-end-to-end")
+    work = services.evidence.add(
+        profile_id,
+        day=START,
+        title="Cut p95 latency",
+        tags=[criterion],
+        impact=Impact(TEXT, "Cached the features", "Checkout is faster", 90, "ms"),
+    )
+    quote = services.evidence.add(
+        profile_id,
+        day=START,
+        title="From the on-call review",
+        description=f"“{TEXT}”",
+        feedback=Feedback("Noor", "Staff engineer"),
+    )
+    services.store.close()
+    reopened = open_services(services.store.path.parent)
+    assert set(reopened.evidence.search(profile_id)) == {work, quote}
+    assert work.impact.line() == "Checkout is faster (90 ms)"
+    assert work.tags == (criterion,)
+    assert work.feedback is None
+    assert quote.feedback == Feedback("Noor", "Staff engineer")
+    assert quote.impact == Impact()
+    reopened.close()
+
+
+def test_an_update_can_turn_feedback_back_into_work(services: Services) -> None:
+    profile_id = _profile(services)
+    entry = services.evidence.add(
+        profile_id, day=START, title="Quote", description="Great", feedback=Feedback("Noor")
+    )
+    updated = services.evidence.update(
+        entry.id, day=START, title="Quote", impact=Impact(outcome="Shipped")
+    )
+    assert updated.feedback is None
+    assert services.evidence.get(entry.id).impact == Impact(outcome="Shipped")
+
+
+@pytest.mark.parametrize(
+    ("impact", "feedback", "description", "message"),
+    [
+        (Impact(metric_value=90), None, None, "needs both its value and its unit"),
+        (Impact(metric_unit="ms"), None, None, "needs both its value and its unit"),
+        (Impact(metric_value=float("nan"), metric_unit="ms"), None, None, "finite number"),
+        (Impact(outcome="a\x00b"), None, None, "NUL character"),
+        (Impact(), Feedback("Noor"), None, "needs the quote"),
+        (Impact(), Feedback(""), "Great", "name of who gave the feedback is empty"),
+    ],
+)
+def test_bad_impact_or_feedback_is_refused(
+    services: Services,
+    impact: Impact,
+    feedback: Feedback | None,
+    description: str | None,
+    message: str,
+) -> None:
+    profile_id = _profile(services)
+    with pytest.raises(InvalidInputError, match=message):
+        services.evidence.add(
+            profile_id,
+            day=START,
+            title="ok",
+            description=description,
+            impact=impact,
+            feedback=feedback,
+        )
+    assert services.evidence.search(profile_id) == []

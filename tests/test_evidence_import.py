@@ -21,7 +21,7 @@ from app.evidence_import import (
     parse_markdown,
     read_file,
 )
-from app.services.evidence import Tag
+from app.services.evidence import Feedback, Impact, Tag
 
 TEXT = "<b>Zoë</b> & 李雷 🚀"
 KNOWN = {Tag("skill", "python-ml-engineering"), Tag("kpi", "pr-throughput")}
@@ -207,3 +207,26 @@ def test_at_most_one_byte_past_the_limit_is_read(tmp_path: Path) -> None:
     if endless.exists():
         with pytest.raises(InvalidInputError, match=r"^zero is larger than 5 MB\.$"):
             read_file(endless)
+
+
+def test_csv_impact_and_feedback_columns() -> None:
+    preview = parse_csv(
+        "date,title,description,context,action,outcome,metric,unit,kind,from,role\n"
+        f"2026-01-05,Cut latency,,Slow checkout,{TEXT},Faster,90,ms,,,\n"
+        "2026-01-06,Review,“Clear and kind”,,,,,,feedback,Noor,Staff engineer\n"
+        "2026-01-07,No unit,,,,,90,,,,\n"
+        '2026-01-08,Comma,,,,,"4,5",ms,,,\n'
+        "2026-01-09,Who,Great,,,,,,feedback,,\n"
+        "2026-01-10,Odd,,,,,,,praise,,\n"
+    )
+    [work, feedback] = preview.rows
+    assert work.impact == Impact("Slow checkout", TEXT, "Faster", 90.0, "ms")
+    assert work.feedback is None
+    assert feedback.feedback == Feedback("Noor", "Staff engineer")
+    assert feedback.description == "“Clear and kind”"
+    assert preview.problems == [
+        "row 4: a metric needs both its value and its unit (90 and ms)",
+        "row 5: the metric '4,5' is not a number (write decimals with a point: 4.5)",
+        "row 6: feedback received needs who gave it (the 'from' column)",
+        "row 7: the kind 'praise' is not work or feedback",
+    ]

@@ -557,7 +557,18 @@ class EvidencePanel(QWidget):
 
     def _on_import_confirmed(self, profile_id: str, preview: BragPreview) -> None:
         entries = [
-            EvidenceInfo("", profile_id, r.date, r.title, r.description, r.link, False, r.tags)
+            EvidenceInfo(
+                "",
+                profile_id,
+                r.date,
+                r.title,
+                r.description,
+                r.link,
+                False,
+                r.tags,
+                r.impact,
+                r.feedback,
+            )
             for r in preview.rows
         ]
         services = self._services

@@ -7,7 +7,8 @@ framework version the profile was on at the entry's date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import delete, exists, select
@@ -24,8 +25,42 @@ from app.text import check_name, check_text
 
 @dataclass(frozen=True)
 class Tag:
-    kind: str  # "skill", "milestone" or "kpi"
+    kind: str  # "skill", "milestone", "kpi" or "criterion"
     ref: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Impact stated as context → what the person did → outcome, with a number."""
+
+    context: str | None = None
+    action: str | None = None
+    outcome: str | None = None
+    metric_value: float | None = None
+    metric_unit: str | None = None
+
+    @property
+    def metric(self) -> str | None:
+        """ "90 ms", the value as typed (no trailing .0)."""
+        if self.metric_value is None or not self.metric_unit:
+            return None
+        return f"{self.metric_value:g} {self.metric_unit}"
+
+    def line(self) -> str | None:
+        """The impact in one line: outcome (with the metric), else what was done."""
+        lead = self.outcome or self.action or self.context
+        metric = self.metric
+        if lead and metric:
+            return f"{lead} ({metric})"
+        return lead or metric
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Feedback received: the quote is the entry's description."""
+
+    giver: str
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +73,8 @@ class EvidenceInfo:
     link: str | None
     private: bool
     tags: tuple[Tag, ...]
+    impact: Impact = field(default_factory=Impact)
+    feedback: Feedback | None = None  # None: work done (the kind "work")
 
 
 def _info(row: Evidence) -> EvidenceInfo:
@@ -50,7 +87,51 @@ def _info(row: Evidence) -> EvidenceInfo:
         link=row.link,
         private=row.private,
         tags=tuple(sorted((Tag(t.kind, t.ref) for t in row.tags), key=lambda t: (t.kind, t.ref))),
+        impact=Impact(row.context, row.action, row.outcome, row.metric_value, row.metric_unit),
+        feedback=(
+            Feedback(row.feedback_from or "", row.feedback_role) if row.kind == "feedback" else None
+        ),
     )
+
+
+def check_impact(impact: Impact) -> Impact:
+    for text, what in ((impact.context, "context"), (impact.action, "action"),
+                       (impact.outcome, "outcome")):  # fmt: skip
+        check_text(text, what)
+    value, unit = impact.metric_value, (impact.metric_unit or "").strip() or None
+    if value is not None and not math.isfinite(value):
+        raise InvalidInputError("A metric must be a finite number.")
+    if (value is None) != (unit is None):
+        raise InvalidInputError("A metric needs both its value and its unit (90 and ms).")
+    if unit is not None:
+        check_name(unit, "metric's unit")
+    return Impact(
+        impact.context or None, impact.action or None, impact.outcome or None, value, unit
+    )
+
+
+def check_feedback(feedback: Feedback | None, quote: str | None) -> None:
+    if feedback is None:
+        return
+    check_name(feedback.giver, "name of who gave the feedback")
+    if feedback.role:
+        check_name(feedback.role, "role of who gave the feedback")
+    if not quote:
+        raise InvalidInputError("Feedback received needs the quote (its description).")
+
+
+def _row_fields(impact: Impact, feedback: Feedback | None) -> dict[str, object]:
+    """The columns of the impact and feedback fields."""
+    return {
+        "kind": "feedback" if feedback else "work",
+        "context": impact.context,
+        "action": impact.action,
+        "outcome": impact.outcome,
+        "metric_value": impact.metric_value,
+        "metric_unit": impact.metric_unit,
+        "feedback_from": feedback.giver if feedback else None,
+        "feedback_role": (feedback.role or None) if feedback else None,
+    }
 
 
 def _escape_like(text: str) -> str:
@@ -104,8 +185,12 @@ class EvidenceService:
         link: str | None = None,
         private: bool = False,
         tags: list[Tag] | tuple[Tag, ...] = (),
+        impact: Impact = Impact(),
+        feedback: Feedback | None = None,
     ) -> EvidenceInfo:
         title, description, link = self._check_fields(day, title, description, link)
+        impact = check_impact(impact)
+        check_feedback(feedback, description)
         self._check_tags(profile_id, day, tags)
         with self._store.session() as session:
             check_editable(session, profile_id)
@@ -117,6 +202,7 @@ class EvidenceService:
                 link=link,
                 private=private,
                 tags=[EvidenceTag(kind=t.kind, ref=t.ref) for t in dict.fromkeys(tags)],
+                **_row_fields(impact, feedback),
             )
             session.add(row)
             session.flush()
@@ -126,6 +212,8 @@ class EvidenceService:
         """Store several entries in one transaction (an import): all or nothing."""
         for entry in entries:
             self._check_fields(entry.date, entry.title, entry.description, entry.link)
+            check_impact(entry.impact)
+            check_feedback(entry.feedback, entry.description)
             self._check_tags(profile_id, entry.date, entry.tags)
         self._profiles.get(profile_id)
         with self._store.session() as session:
@@ -142,6 +230,7 @@ class EvidenceService:
                         tags=[
                             EvidenceTag(kind=t.kind, ref=t.ref) for t in dict.fromkeys(entry.tags)
                         ],
+                        **_row_fields(check_impact(entry.impact), entry.feedback),
                     )
                 )
         return len(entries)
@@ -173,14 +262,20 @@ class EvidenceService:
         link: str | None = None,
         private: bool = False,
         tags: list[Tag] | tuple[Tag, ...] = (),
+        impact: Impact = Impact(),
+        feedback: Feedback | None = None,
     ) -> EvidenceInfo:
         title, description, link = self._check_fields(day, title, description, link)
+        impact = check_impact(impact)
+        check_feedback(feedback, description)
         profile_id = self.get(evidence_id).profile_id
         self._check_tags(profile_id, day, tags)
         with self._store.session() as session:
             row = self._editable_row(session, evidence_id)
             row.date, row.title, row.description = day, title, description
             row.link, row.private = link, private
+            for name, value in _row_fields(impact, feedback).items():
+                setattr(row, name, value)
             wanted = list(dict.fromkeys(tags))
             row.tags[:] = [t for t in row.tags if Tag(t.kind, t.ref) in wanted]
             have = {Tag(t.kind, t.ref) for t in row.tags}
