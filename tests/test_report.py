@@ -111,12 +111,14 @@ def test_the_demo_report_names_the_person_verdict_dimensions_and_readiness(
 
 
 def test_metadata_and_pages_are_numbered(services: Services, profile_id: str) -> None:
+    assert PdfReader(BytesIO(pdf(services, profile_id))).metadata.author == ""  # nobody yet
+    services.identity.set(name="Zoë", role="ML engineer")
     data = pdf(services, profile_id)
     reader = PdfReader(BytesIO(data))
     meta = reader.metadata
     assert meta is not None
     assert meta.title == "Promotion-readiness report: Zoë"
-    assert meta.author == "Zoë"
+    assert meta.author == "Zoë"  # the owner of the folder that made it
     assert meta.subject is not None
     assert "Junior → Senior" in meta.subject
     pages = len(reader.pages)
@@ -198,6 +200,7 @@ def test_text_in_any_script_round_trips_exactly(
 ) -> None:
     sample = SCRIPTS[script]
     profile_id = private_profile(services, tmp_path, name=f"{sample[:40]} 🚀")
+    services.identity.set(name=f"{sample[:40]} 🚀")
     services.evidence.add(profile_id, day=date(2026, 2, 3), title=sample[:200])
     services.plan.add_goal(profile_id, title=f"Goal {sample}"[:200], notes=f"Note {sample}")
     data = pdf(services, profile_id, include_private=True)

@@ -192,6 +192,7 @@ def _content(**changes: Any) -> ReportContent:
     fields: dict[str, Any] = {
         "options": ReportOptions(include_private=True),
         "sections": AUDIENCE_SECTIONS["self"],
+        "author": NAME,
         "cover": Cover(
             title="Promotion-readiness report",
             name=NAME,

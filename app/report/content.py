@@ -383,10 +383,12 @@ def build(
         includes_private=options.include_private,
     )
     private = options.include_private
+    owner = services.identity.get()
     return ReportContent(
         options=options,
         sections=sections,
         cover=cover,
+        author=owner.name if owner else None,
         summary=Summary(readiness=readiness, projection=projection_text(readiness)),
         manager=manager,
         charts=builder.charts(history) if "charts" in sections else None,

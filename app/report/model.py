@@ -245,6 +245,7 @@ class ReportContent(_Model):
     options: ReportOptions
     sections: tuple[Section, ...]
     cover: Cover
+    author: str | None = None  # the owner of the data folder that made it, as they signed
     summary: Summary | None = None
     manager: ManagerAssessment | None = None
     charts: Charts | None = None

@@ -198,7 +198,7 @@ def render(content: ReportContent) -> bytes:
             PageTemplate("body", [frame], onPage=decorate.body_page),
         ],
         title=content.title,
-        author=content.cover.name,
+        author=content.author or "",
         subject=content.subject,
         creator=f"Rung {__version__}",
     )
