@@ -957,7 +957,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--audience",
         choices=AUDIENCES,
         default="self",
-        help="self: every section; 1:1: summary, charts, evidence, plan; packet: for a packet",
+        help="self: every section; 1:1: readiness, criteria, charts, highlights, plan, evidence; "
+        "packet: the case for a promotion committee",
     )
 
     bundle = group("bundle", "bundles (.rung) to share a profile or move it to another computer")

@@ -1,7 +1,7 @@
 """Whether a KPI meets its targets, judged from the values of its check-ins.
 
 All of a KPI's targets apply together. Numbers (thresholds, ranges, trends)
-are judged here; a qualitative target is left to the person, so a KPI whose
+are judged here; a qualitative target is left to the reader, so a KPI whose
 only targets are qualitative is never called met or missed.
 """
 
@@ -14,7 +14,7 @@ from app.framework.model import Kpi, QualitativeTarget, RangeTarget, Target, Thr
 from app.milestones import add_months
 
 NO_VALUE = "No value yet"
-JUDGED_BY_YOU = "Judged by you"
+JUDGED_BY_READER = "Judged by the reader"
 
 
 def _threshold(target: ThresholdTarget, value: float) -> bool:
@@ -57,9 +57,9 @@ def evaluate(kpi: Kpi, history: Sequence[tuple[dt.date, float]]) -> tuple[bool |
         return None, NO_VALUE
     judged = [met for met in (_meets(t, history) for t in kpi.targets) if met is not None]
     if not judged:
-        return None, JUDGED_BY_YOU
+        return None, JUDGED_BY_READER
     met = all(judged)
     words = "Met" if met else "Not met"
     if len(judged) < len(kpi.targets):
-        words += " (the rest is judged by you)"
+        words += " (the rest is judged by the reader)"
     return met, words

@@ -350,23 +350,46 @@ def not_rated_text(readiness: Readiness) -> str | None:
     )
 
 
+def _held_by(readiness: Readiness) -> str:
+    """What holds the verdict back, named: "Model evaluation and 1 more gate"."""
+    names = [gate.name for gate in readiness.gates]
+    if len(names) <= 2:
+        return " and ".join(names)
+    more = len(names) - 2
+    return f"{names[0]}, {names[1]} and {more} more gate" + ("s" if more > 1 else "")
+
+
 def projection_text(readiness: Readiness) -> str:
-    """The projection in words (empty when there is none)."""
+    """The projection in words (empty when there is none). A score at the Ready threshold
+    under gates never reads as reached: the gates are named instead."""
     projection = readiness.projection
     if projection is None:
         return ""
+    gated = bool(readiness.gates)
     if projection.status == "projected" and projection.date:
         when = projection.date.isoformat()
-        if projection.date > readiness.as_of:
-            return f"At this pace, Ready around {when}."
-        return f"Your trend line crossed Ready on {when}; your latest readiness is below it."
+        if projection.date <= readiness.as_of:
+            return f"The trend line crossed Ready on {when}; the latest readiness is below it."
+        text = f"At this pace, Ready around {when}."
+        if gated:
+            text = (
+                f"At this pace, the score reaches Ready around {when}; "
+                f"the verdict waits for {_held_by(readiness)} too."
+            )
+        return text
+    if projection.status == "reached" and gated:
+        return (
+            f"The score is at the Ready threshold, but {_held_by(readiness)} "
+            f"{'holds' if len(readiness.gates) == 1 else 'hold'} the verdict at "
+            f"{readiness.verdict}."
+        )
     return {
         "reached": "The Ready threshold is reached.",
         "not-projected": "Not projected: readiness is not rising.",
         "too-far": (
             f"Not projected: at this pace, Ready is after {MAX_DATE.isoformat()}."
             if (projection.line_start_value or 0) < projection.threshold
-            else f"Not projected: your trend line crossed Ready before {MIN_DATE.isoformat()}."
+            else f"Not projected: the trend line crossed Ready before {MIN_DATE.isoformat()}."
         ),
         "too-few-points": "Not projected yet: it needs check-ins on three dates.",
     }[projection.status]

@@ -204,8 +204,12 @@ def test_a_manager_imports_annotates_and_exports_the_packet(
     assert answers.asked["error"] == []
     reader = pypdf.PdfReader(out / "packet.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    assert "Manager's assessment" in text
-    assert "the ratings elsewhere in this report are Zoë's own" in text
+    # Page one: the signed recommendation and both readiness figures.
+    assert "Recommended: Approaching by Jordan Lee, Engineering manager" in text
+    assert "Self-assessed 85 / 100 Approaching" in text
+    assert "Calibrated by the manager 45 / 100 Not yet" in text
+    assert "Manager's assessment By Jordan Lee, Engineering manager" in text
+    assert "The ratings elsewhere are Zoë's own" in text
     assert f"Recommended verdict: Approaching {RATIONALE}" in text
     assert "B Important B 2 0 −2" in text  # the manager's calibration beside Zoë's rating
     assert "A Optional A 2 3 +1" in text

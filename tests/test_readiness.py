@@ -23,8 +23,10 @@ from app.framework.model import Framework
 from app.milestones import due_date
 from app.readiness import (
     NOT_ASSESSABLE,
+    Gate,
     MilestoneState,
     Point,
+    Projection,
     Readiness,
     SkillState,
     band_for,
@@ -708,7 +710,7 @@ def test_the_projection_never_leaves_the_calendar(values: list[tuple[date, float
         ),
         (
             [(date(1900, 1, 1), 84.0), (date(1900, 2, 20), 100.0), (date(1900, 4, 11), 84.9)],
-            "Not projected: your trend line crossed Ready before 1900-01-01.",
+            "Not projected: the trend line crossed Ready before 1900-01-01.",
         ),
     ],
     ids=["a year, +0.001", "three centuries, +0.5", "crossed before 1900"],
@@ -721,8 +723,31 @@ def test_a_line_meeting_ready_outside_the_calendar_is_not_projected(
     points = [Point(checkin_id=f"c{i}", date=d, readiness=r) for i, (d, r) in enumerate(values)]
     projection = project(_framework(), points)
     assert (projection.status, projection.date) == ("too-far", None)
-    readiness = Readiness.model_construct(projection=projection, as_of=values[-1][0])
+    readiness = Readiness.model_construct(projection=projection, as_of=values[-1][0], gates=[])
     assert projection_text(readiness) == text
+
+
+def test_a_score_at_ready_held_back_by_gates_never_reads_as_reached() -> None:
+    """Before, "The Ready threshold is reached." printed beside the capped verdict."""
+    gates = [
+        Gate(kind="critical-skill", id=f"s{i}", name=f"Skill {i}", detail="") for i in range(3)
+    ]
+    reached = Projection(status="reached", threshold=85)
+    readiness = Readiness.model_construct(
+        projection=reached, as_of=date(2026, 1, 1), held_back=True, gates=gates[:1],
+        verdict="Approaching",
+    )  # fmt: skip
+    assert projection_text(readiness) == (
+        "The score is at the Ready threshold, but Skill 0 holds the verdict at Approaching."
+    )
+    ahead = Projection(status="projected", threshold=85, date=date(2026, 6, 1))
+    readiness = Readiness.model_construct(
+        projection=ahead, as_of=date(2026, 1, 1), held_back=True, gates=gates, verdict="Not yet"
+    )
+    assert projection_text(readiness) == (
+        "At this pace, the score reaches Ready around 2026-06-01; the verdict waits for "
+        "Skill 0, Skill 1 and 1 more gate too."
+    )
 
 
 def test_the_projection_through_the_services(services: Services, tmp_path: Path) -> None:

@@ -107,7 +107,8 @@ def test_the_demo_report_names_the_person_verdict_dimensions_and_readiness(
     for dimension in readiness.dimensions:
         assert dimension.name in text
     assert readiness.readiness is not None
-    assert f"Readiness {format_score(readiness.readiness)} / 100" in text
+    assert f"Self-assessed {format_score(readiness.readiness)} / 100" in text  # page 1
+    assert f"Self-assessed: {format_score(readiness.readiness)} / 100" in text  # its detail
 
 
 def test_metadata_and_pages_are_numbered(services: Services, profile_id: str) -> None:
@@ -173,8 +174,9 @@ def test_counts_in_the_pdf_count_only_included_evidence(
 ) -> None:
     def evidence_count(include_private: bool) -> str:
         text = text_of(pdf(services, profile_id, audience="self", include_private=include_private))
-        # The skill row ends "… +2 <evidence>", and the next row starts with its name.
-        match = re.search(r"\+2 (\d+) A Optional", text)
+        # The skill row ends "… 3 <evidence>" (no change from a rating never given before),
+        # and the next row starts with its name.
+        match = re.search(r"Critical — 2 ▼ 3 (\d+) A Optional", text)
         assert match is not None, text
         return match.group(1)
 

@@ -54,7 +54,7 @@ def test_counts_count_only_included_evidence(services: Services, profile_id: str
         )
         row = next(r for g in content.skills for r in g.rows if r.name == "A Critical")
         criterion = content.criteria[0]
-        return row.evidence, len(criterion.evidence) + criterion.more
+        return row.evidence, len(criterion.evidence) + len(criterion.also)
 
     assert counts(False) == (1, 1)
     assert counts(True) == (2, 2)
@@ -76,6 +76,7 @@ def test_each_audience_gathers_its_sections_only(
         "milestones": bool(content.milestones),
         "kpis": bool(content.kpis),
         "criteria": bool(content.criteria),
+        "highlights": bool(content.highlights),
         "reflections": bool(content.reflections),
         "evidence": bool(content.evidence),
         "plan": content.plan is not None,
@@ -104,7 +105,8 @@ def test_the_default_period_runs_from_the_role_start_to_today(
     content = ReportService(services).content(profile_id, ReportOptions(), today=TODAY)
     assert (content.cover.start, content.cover.end) == (date(2026, 1, 5), TODAY)
     # The worked example's second check-in: 85 points, held back by the Critical skill.
-    assert content.cover.readiness.startswith("85 / 100 — Approaching")
+    [own] = content.decision.readiness
+    assert (own.score, own.verdict, own.band, own.gates) == ("85 / 100", "Approaching", "Ready", 1)
 
 
 def test_readiness_is_read_as_of_the_periods_end(services: Services, profile_id: str) -> None:
@@ -114,7 +116,7 @@ def test_readiness_is_read_as_of_the_periods_end(services: Services, profile_id:
     summary = content.summary
     assert summary is not None
     assert summary.readiness.readiness == 65  # before B's skill rose to 2 in May
-    assert content.cover.verdict == "Not yet"
+    assert content.decision.readiness[0].verdict == "Not yet"
 
 
 @pytest.mark.parametrize(
@@ -151,7 +153,7 @@ def test_kpis_are_judged_against_their_targets() -> None:
     qualitative = Kpi.model_validate(
         {**REPORT_KPIS[0], "targets": [{"kind": "qualitative", "text": "Peers agree"}]}
     )
-    assert evaluate(qualitative, [(date(2026, 1, 1), 1.0)]) == (None, "Judged by you")
+    assert evaluate(qualitative, [(date(2026, 1, 1), 1.0)]) == (None, "Judged by the reader")
 
 
 def test_notes_are_labelled_with_what_they_are_about(services: Services, profile_id: str) -> None:
@@ -175,7 +177,7 @@ def test_kpi_rows_show_the_last_value_by_the_periods_end(
     [row] = ReportService(services).content(profile_id, ReportOptions(), today=TODAY).kpis
     assert (row.name, row.value, row.date, row.met, row.met_text) == (
         "Merged PRs",
-        3,
+        "3\xa0PRs/week",  # never broken between the number and its unit
         date(2026, 3, 1),
         True,
         "Met",
@@ -185,4 +187,4 @@ def test_kpi_rows_show_the_last_value_by_the_periods_end(
         .content(profile_id, ReportOptions(end=date(2026, 2, 1)), today=TODAY)
         .kpis
     )
-    assert (before.value, before.met_text) == (None, "No value yet")
+    assert (before.value, before.met_text) == ("", "No value yet")

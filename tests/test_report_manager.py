@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from app.report.model import SECTION_TITLES, CalibrationLine, DimensionComment, ReportOptions
+from app.report.model import (
+    SECTION_TITLES,
+    CalibrationLine,
+    DimensionComment,
+    Recommendation,
+    ReportOptions,
+)
 from app.report.service import ReportService
 from app.services import Services
-from tests.helpers import private_profile, sign_as_manager
+from tests.helpers import MANAGER_NAME, MANAGER_ROLE, private_profile, sign_as_manager
 from tests.test_manager import share
 from tests.test_report import every_object, outline_titles, pdf, text_of
 
@@ -42,17 +48,21 @@ def shared_id(services: Services, tmp_path: Path) -> str:
     return profile_id
 
 
-def test_the_packet_of_an_annotated_shared_profile_has_the_assessment_after_the_summary(
+def test_the_packet_of_an_annotated_shared_profile_has_the_assessment_after_the_criteria(
     services: Services, shared_id: str
 ) -> None:
     annotate(services, shared_id)
     content = ReportService(services).content(
         shared_id, ReportOptions(audience="packet"), today=TODAY
     )
-    assert content.sections[:3] == ("summary", "manager", "criteria")
+    assert content.sections[:3] == ("criteria", "manager", "summary")
     manager = content.manager
     assert manager is not None
-    assert (manager.band, manager.rationale) == ("Approaching", RATIONALE)
+    assert manager.recommendation == Recommendation(
+        band="Approaching", rationale=RATIONALE, assessor=MANAGER_NAME, role=MANAGER_ROLE,
+        date=TODAY,
+    )  # fmt: skip
+    assert content.decision.recommendation == manager.recommendation
     assert manager.comments == [  # in the framework's order, by name
         DimensionComment(dimension="A", text=COMMENT),
         DimensionComment(dimension="B", text="Quiet in reviews."),
@@ -71,16 +81,16 @@ def test_the_packet_prints_both_assessments_attributed(services: Services, share
     annotate(services, shared_id)
     data = pdf(services, shared_id, audience="packet")
     titles = outline_titles(data)
-    assert titles.index(SECTION_TITLES["manager"]) == titles.index(SECTION_TITLES["summary"]) + 1
+    assert titles.index(SECTION_TITLES["manager"]) == titles.index(SECTION_TITLES["criteria"]) + 1
     text = text_of(data)
     assert (
-        "Added by the manager who imported this profile; the ratings elsewhere in this report "
-        "are Zoë's own." in text
+        f"By {MANAGER_NAME}, {MANAGER_ROLE} on 2026-06-15. The ratings elsewhere are Zoë's own"
+        in text
     )
     assert "Recommended verdict: Approaching" in text
     assert RATIONALE in text
     assert COMMENT in text  # exactly as typed: the markup-like text is not markup
-    assert "B Important B 2 0 −2" in text
+    assert "B Important B 2 0 −2" in text  # the manager's ratings beside the owner's
     assert "A Optional A 2 3 +1" in text
     assert "A Critical CRITICAL Critical — 2 ▼ 3" in text  # the owner's own ratings too
 

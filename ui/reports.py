@@ -63,12 +63,13 @@ AUDIENCE_NAMES: dict[Audience, str] = {
     "packet": "Promotion packet",
 }
 AUDIENCE_HELP: dict[Audience, str] = {
-    "self": "Every section: summary, charts, skills, milestones, KPIs, promotion criteria, "
-    "reflections, evidence and the growth plan.",
-    "1:1": "The short one: the summary with the largest gaps, the charts, evidence "
-    "highlights and the growth plan.",
-    "packet": "Every section, laid out for a promotion packet: the promotion criteria and the "
-    "evidence behind them first, and for a profile shared with you, your assessment.",
+    "self": "Every section: readiness, promotion criteria, charts, skills, milestones, KPIs, "
+    "highlights, reflections, the growth plan and the evidence.",
+    "1:1": "The short one: readiness with the largest gaps, the promotion criteria, the "
+    "charts, highlights, the growth plan and the evidence.",
+    "packet": "The case for a committee: a first page with the recommendation, readiness and "
+    "every criterion's status, then each criterion with its evidence, and for a profile "
+    "shared with you, your signed assessment.",
 }
 DEBOUNCE_MS = 400  # options settle before a preview is made
 DEFAULT_MONTHS = 6  # the dates offered first: the last half year

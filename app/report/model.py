@@ -20,58 +20,62 @@ from app.report import AUDIENCES as AUDIENCES  # re-exported beside the type
 Audience = Literal["self", "1:1", "packet"]
 Section = Literal[
     "summary",
+    "criteria",
     "manager",
     "charts",
     "skills",
     "milestones",
     "kpis",
-    "criteria",
+    "highlights",
     "reflections",
-    "evidence",
     "plan",
+    "evidence",
 ]
 
 SECTION_TITLES: dict[Section, str] = {
-    "summary": "Summary",
+    "summary": "Readiness",
+    "criteria": "Promotion criteria",
     "manager": "Manager's assessment",
     "charts": "Growth charts",
     "skills": "Skills",
     "milestones": "Milestones",
     "kpis": "KPIs",
-    "criteria": "Promotion criteria",
+    "highlights": "Evidence highlights",
     "reflections": "Reflections",
-    "evidence": "Evidence highlights",
     "plan": "Growth plan",
+    "evidence": "Evidence",
 }
 
-# The sections of each audience, in the order they are printed. The 1:1 report is
-# the short one; the packet leads with the criteria and the evidence behind them,
-# after the assessment of the manager preparing it (printed only for a profile
-# shared with them that they annotated).
+# The sections each audience may print after page 1 (the decision), in order; one
+# with nothing to show is left out. The packet makes the case: the criteria and the
+# evidence behind them, then the manager's assessment (for a profile shared with a
+# manager who assessed it) and the detail. Every audience ends with the evidence,
+# each entry printed in full once and cited by its number (E12) everywhere else.
 AUDIENCE_SECTIONS: dict[Audience, tuple[Section, ...]] = {
     "self": (
         "summary",
+        "criteria",
         "charts",
         "skills",
         "milestones",
         "kpis",
-        "criteria",
+        "highlights",
         "reflections",
-        "evidence",
         "plan",
+        "evidence",
     ),
-    "1:1": ("summary", "charts", "evidence", "plan"),
+    "1:1": ("summary", "criteria", "charts", "highlights", "plan", "evidence"),
     "packet": (
-        "summary",
-        "manager",
         "criteria",
-        "evidence",
+        "manager",
+        "summary",
         "skills",
         "milestones",
         "kpis",
         "charts",
         "reflections",
         "plan",
+        "evidence",
     ),
 }
 
@@ -80,6 +84,11 @@ AUDIENCE_TITLES: dict[Audience, str] = {
     "1:1": "1:1 growth summary",
     "packet": "Promotion packet",
 }
+
+
+def possessive(name: str) -> str:
+    """ "Sam's", "James'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 class _Model(BaseModel):
@@ -98,7 +107,8 @@ class ReportOptions(_Model):
 class Cover(_Model):
     title: str  # AUDIENCE_TITLES of the audience
     name: str
-    manager: str | None
+    short_name: str  # how the report speaks of the person: "Sam's ratings"
+    manager: str | None  # the manager named on the profile
     level: str  # level names, not ids
     target: str
     framework: str  # framework name
@@ -106,14 +116,70 @@ class Cover(_Model):
     start: dt.date  # the period covered
     end: dt.date
     exported: dt.date
-    verdict: str
-    readiness: str  # `readiness_text`: "72.5 / 100 — Approaching (…)"
+    data_as_of: str  # "Data as of Sam Rivera's export of 2026-11-30", or "of 2026-12-07"
     includes_private: bool
+
+    @property
+    def whose(self) -> str:
+        """How the report says whose ratings it shows: "Sam's"."""
+        return possessive(self.short_name)
+
+
+class Readout(_Model):
+    """One readiness figure as page 1 shows it: self-assessed, or calibrated."""
+
+    label: str  # "Self-assessed", "Calibrated by the manager"
+    score: str | None  # "72.5 / 100"; None: not assessable
+    verdict: str
+    band: str | None  # the band the score reaches when gates hold the verdict back
+    gates: int
+
+
+class GateLine(_Model):
+    """A gate in plain words: what holds the verdict back, and where it stands."""
+
+    name: str
+    state: str  # "rated 2, expected 3", "overdue by 12 months (due 2025-03-01, in progress)"
+    calibrated: str | None  # "calibrated at expectation by the manager", …; None: not calibrated
+
+
+class Recommendation(_Model):
+    """The manager's recommendation, signed: who, in which role, on which date."""
+
+    band: str | None  # a verdict band's name
+    rationale: str | None
+    assessor: str | None  # None: made before assessments were signed
+    role: str | None
+    date: dt.date | None
+
+
+class CriterionLine(_Model):
+    """A promotion criterion at a glance: its status, and how long it has held."""
+
+    number: int  # criteria are numbered across steps, as the criteria section prints them
+    text: str
+    step: str  # "Junior ML Engineer → ML Engineer"
+    status: str  # STATUS_WORDS: "met", "partly met", "not met", "not rated yet"
+    calibrated: str | None  # the status with the manager's calibration; None: no assessment
+    sustained_since: dt.date | None  # met at every check-in since; None: not met on the date
+    sustained_months: int | None  # whole months
+
+
+class Decision(_Model):
+    """Page 1: what the reader needs to decide, in one glance."""
+
+    recommendation: Recommendation | None
+    readiness: list[Readout]  # self-assessed, then calibrated when there is an assessment
+    gates: list[GateLine]  # every gate; page 1 prints the first few
+    steps: list[str]  # the steps the criteria belong to, in order
+    criteria: list[CriterionLine]  # every criterion; page 1 prints the first few
+    not_rated: str | None  # never-rated skills count as 0: said once, in words
 
 
 class Summary(_Model):
     readiness: Readiness  # as of the period's end; dimensions, gates, gaps, projection
     projection: str  # `projection_text`, empty when there is none
+    calibrated: Readiness | None = None  # with the manager's calibration
 
 
 class Charts(_Model):
@@ -146,39 +212,77 @@ class MilestoneRow(_Model):
     title: str
     due: dt.date
     status: str  # "Done", "In progress", …
-    since: dt.date | None  # the check-in that set the status
+    since: dt.date | None  # the status's date as the person entered it (else its check-in's)
     overdue: bool
 
 
 class KpiRow(_Model):
     name: str
-    unit: str | None
-    value: float | None  # the last value on or before the period's end
+    value: str  # the last value on or before the period's end with its unit: "2.4 modules/quarter"
     date: dt.date | None
     target: str  # the target in words
-    met: bool | None  # None: no value yet, or judged by the user (qualitative)
-    met_text: str  # "Met", "Not met", "No value yet", "Judged by you"
+    met: bool | None  # None: no value yet, or judged by the reader (qualitative)
+    met_text: str  # "Met", "Not met", "No value yet", "Judged by the reader"
 
 
-class EvidenceItem(_Model):
+class EvidenceCite(_Model):
+    """An evidence entry where it is cited: its number, title and impact, never its text."""
+
+    number: int  # E12
     date: dt.date
     title: str
-    description: str | None
+    impact: str | None  # the impact in one line
     link: str | None
-    tags: list[str]  # names of the skills, milestones and KPIs it is tagged to
+    feedback: str | None  # for feedback received: who gave it ("Noor, Staff engineer")
 
 
-class CriterionRow(_Model):
+class Quote(_Model):
+    """Feedback received, quoted in full under the first criterion it evidences."""
+
+    number: int
     text: str
-    skills: list[str]  # names
-    evidence: list[EvidenceItem]  # the newest included entries of the period on those skills
-    more: int = 0  # how many more such entries there are
+    giver: str  # "Noor, Staff engineer"
+    date: dt.date
+
+
+class CriterionSkill(_Model):
+    name: str
+    self_rating: str  # "3", or "not rated yet"
+    manager: str | None  # the manager's calibration, "" where none; None: no assessment
+    expected: int  # at the step's upper level
+
+
+class CriterionBlock(_Model):
+    line: CriterionLine
+    level: str  # the step's upper level, which the criterion is part of reaching
+    skills: list[CriterionSkill]
+    evidence: list[EvidenceCite]  # the strongest few
+    also: list[int]  # the numbers of the other entries that back it
+    quotes: list[Quote]
+    quoted_above: list[int]  # feedback backing it too, quoted under an earlier criterion
 
 
 class EvidenceGroup(_Model):
     dimension: str  # a dimension's name, or "Other" for entries tagged to no skill
-    items: list[EvidenceItem]  # the newest few
+    items: list[EvidenceCite]  # the newest few
     more: int  # how many more included entries of the period the group has
+
+
+class EvidenceEntry(_Model):
+    """An evidence entry in full, printed once, in the evidence at the end."""
+
+    number: int
+    date: dt.date
+    title: str
+    description: str | None  # None also when the quote is printed under a criterion
+    link: str | None
+    tags: list[str]  # names of what it is tagged to
+    context: str | None
+    action: str | None
+    outcome: str | None
+    metric: str | None  # "90 ms"
+    feedback: str | None  # for feedback received: who gave it ("Noor, Staff engineer")
+    quoted_under: int | None  # the criterion whose page quotes it
 
 
 class Note(_Model):
@@ -227,16 +331,16 @@ class DimensionComment(_Model):
 
 
 class ManagerAssessment(_Model):
-    """What the manager who imported a shared profile added: theirs, never the owner's."""
+    """The latest assessment on or before the period's end by the manager who imported a
+    shared profile: theirs, never the owner's, and signed."""
 
-    band: str | None  # the recommended verdict band's name
-    rationale: str | None
+    recommendation: Recommendation
     comments: list[DimensionComment]  # in the framework's order
     calibrations: list[CalibrationLine]  # the skills they rated, largest disagreements first
 
 
 class ReportContent(_Model):
-    """Everything one report prints, in the order of `sections`.
+    """Everything one report prints: page 1, then the `sections` in order.
 
     Sections not in `sections` are left empty and are not printed. The text
     here is user text, unescaped: the renderer escapes every piece of it.
@@ -246,17 +350,18 @@ class ReportContent(_Model):
     sections: tuple[Section, ...]
     cover: Cover
     author: str | None = None  # the owner of the data folder that made it, as they signed
-    summary: Summary | None = None
+    decision: Decision
+    summary: Summary
     manager: ManagerAssessment | None = None
     charts: Charts | None = None
     skills: list[SkillGroup] = []
     milestones: list[MilestoneRow] = []
     kpis: list[KpiRow] = []
-    criteria: list[CriterionRow] = []
+    criteria: list[CriterionBlock] = []
+    highlights: list[EvidenceGroup] = []
     reflections: list[Reflection] = []
-    reflections_withheld: bool = False  # private text was left out: the section says so
-    evidence: list[EvidenceGroup] = []
     plan: Plan | None = None
+    evidence: list[EvidenceEntry] = []
 
     @property
     def title(self) -> str:

@@ -107,15 +107,24 @@ class ChartService:
         )
 
     def radar_chart(
-        self, profile_id: str, as_of: date, ratings: dict[str, CurrentRating] | None = None
+        self,
+        profile_id: str,
+        as_of: date,
+        ratings: dict[str, CurrentRating] | None = None,
+        *,
+        whose: str = "Your",
+        calibrations: dict[str, int] | None = None,
     ) -> RadarChart:
         """Current rating per dimension against the expectation at the level and the target
         (`ratings` is `current_ratings(as_of)` when the caller already has it). A skill never
-        rated counts as 0 in its dimension's mean, and the dimension's axis says how many."""
+        rated counts as 0 in its dimension's mean, and the dimension's axis says how many.
+        The series of ratings is "`whose` ratings"; with a manager's `calibrations`, a
+        series beside it has their rating wherever they gave one."""
         framework, level, target = self._framework_on(profile_id, as_of)
         weights = {c.id: c.weight for c in framework.criticalities}
         if ratings is None:
             ratings = self._checkins.current_ratings(profile_id, as_of)
+        calibrated: list[float] = []
         current, at_level, at_target, axes = [], [], [], []
         for dimension in framework.dimensions:
             skills = [
@@ -124,17 +133,13 @@ class ChartService:
                 if s.dimension == dimension.id
                 and not (ratings.get(s.id) and ratings[s.id].not_applicable)
             ]
-            current.append(
-                _weighted_mean(
-                    [
-                        (
-                            weights[s.criticality],
-                            (ratings[s.id].value or 0) if s.id in ratings else 0,
-                        )
-                        for s in skills
-                    ]
+            own = {s.id: (ratings[s.id].value or 0) if s.id in ratings else 0 for s in skills}
+            current.append(_weighted_mean([(weights[s.criticality], own[s.id]) for s in skills]))
+            if calibrations is not None:
+                theirs = {s.id: calibrations.get(s.id, own[s.id]) for s in skills}
+                calibrated.append(
+                    _weighted_mean([(weights[s.criticality], theirs[s.id]) for s in skills])
                 )
-            )
             unrated = sum(s.id not in ratings for s in skills)
             axes.append(
                 f"{dimension.name} ({unrated} not rated yet)" if unrated else dimension.name
@@ -147,7 +152,9 @@ class ChartService:
                     [(weights[s.criticality], s.expected.get(target, 0)) for s in skills]
                 )
             )
-        series = [RadarSeries(name="Your ratings", values=current)]
+        series = [RadarSeries(name=f"{whose} ratings", values=current)]
+        if calibrations is not None:
+            series.append(RadarSeries(name="Calibrated by the manager", values=calibrated))
         series.append(
             RadarSeries(
                 name=f"Expected: {framework.level(level).name}", values=at_level, style="dotted"

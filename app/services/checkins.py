@@ -64,7 +64,13 @@ class CurrentRating:
 @dataclass(frozen=True)
 class CurrentMilestone:
     status: str
-    since: date
+    since: date  # the check-in that recorded the status
+    status_date: date | None = None  # the date the user gave for it, if any
+
+    @property
+    def dated(self) -> date:
+        """The status's date as the user entered it, else its check-in's."""
+        return self.status_date or self.since
 
 
 @dataclass(frozen=True)
@@ -483,7 +489,7 @@ class CheckInService:
     def current_milestones(self, profile_id: str, as_of: date) -> dict[str, CurrentMilestone]:
         """Each milestone's latest finalised status on or before `as_of`."""
         rows = self._read(_latest_milestones(), profile_id=profile_id, as_of=as_of)
-        return {r.key: CurrentMilestone(r.status, r.date) for r in rows}
+        return {r.key: CurrentMilestone(r.status, r.date, r.status_date) for r in rows}
 
     def _read(self, statement: Select[*tuple[Any, ...]], **params: Any) -> list[Any]:
         """The rows of a prepared statement (see `_latest`), as plain Core rows."""
@@ -736,7 +742,10 @@ def _latest_kpi_values() -> Select[*tuple[Any, ...]]:
 def _latest_milestones() -> Select[*tuple[Any, ...]]:
     return _latest(
         select(
-            MilestoneStatus.milestone_id.label("key"), MilestoneStatus.status, CheckIn.date
+            MilestoneStatus.milestone_id.label("key"),
+            MilestoneStatus.status,
+            MilestoneStatus.status_date,
+            CheckIn.date,
         ).join(CheckIn, CheckIn.id == MilestoneStatus.checkin_id),
         MilestoneStatus.milestone_id,
     )

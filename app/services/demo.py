@@ -61,18 +61,131 @@ _FOCUS = (
     "Timebox experiments; baseline first.",
     "Learn the deployment templates properly.",
 )
+
+
+@dataclass(frozen=True)
+class _Work:
+    """A demo evidence entry, its impact stated as context → action → outcome."""
+
+    title: str
+    description: str
+    skills: tuple[str, ...]
+    context: str | None = None
+    action: str | None = None
+    outcome: str | None = None
+    metric: tuple[float, str] | None = None
+    criterion: str | None = None  # the promotion criterion it backs, if any
+
+
 _EVIDENCE = (
-    ("Added schema validation to the scoring job", "Catches missing partitions before scoring."),
-    ("Wrote the rollback runbook", "Short, template-based, reviewed by SRE."),
-    (
+    _Work(
+        "Added schema validation to the scoring job",
+        "Catches missing partitions before scoring.",
+        ("data-validation", "operational-discipline"),
+        "Two scoring runs a month failed late on missing partitions",
+        "Added a schema and partition check before the job starts",
+        "Bad partitions now stop the job before it scores",
+        (0, "late failures a month"),
+        "mlops-competency",
+    ),
+    _Work(
+        "Wrote the rollback runbook",
+        "Short, template-based, reviewed by SRE.",
+        ("mlops-patterns", "written-communication"),
+        outcome="An engineer new to the service rehearsed a rollback alone",
+        metric=(12, "minutes"),
+    ),
+    _Work(
         "Reduced p95 latency of the ranking endpoint",
         "Batching requests cut p95 from 140 ms to 90 ms.",
+        ("performance-optimization", "api-service-fundamentals"),
+        "The ranking endpoint missed its 100 ms p95 budget",
+        "Profiled it and batched the feature lookups",
+        "p95 latency from 140 ms, inside the 100 ms budget",
+        (90, "ms"),
+        "system-thinking",
     ),
-    ("Presented evaluation results to PM", "Explained the precision/recall trade-off."),
-    ("Fixed leakage in the churn features", "A feature used post-period data."),
-    ("Reviewed three PRs from peers", "Focused on tests and seed control."),
-    ("Onboarded to the feature store", "Read the docs and migrated one feature."),
-    ("Incident RCA: stale features", "Added a freshness alert as the preventative fix."),
+    _Work(
+        "Presented evaluation results to PM",
+        "Explained the precision/recall trade-off.",
+        ("stakeholder-empathy", "ml-fundamentals"),
+        outcome="PM chose the recall-first threshold for launch",
+        criterion="business-impact-standards",
+    ),
+    _Work(
+        "Fixed leakage in the churn features",
+        "A feature used post-period data.",
+        ("pandas-numpy", "scikit-learn"),
+        "Offline AUC was far above online",
+        "Traced the gap to a feature computed after the label date",
+        "Offline and online AUC agree again",
+        (0.01, "AUC apart"),
+        "own-component-end-to-end",
+    ),
+    _Work(
+        "Reviewed three PRs from peers",
+        "Focused on tests and seed control.",
+        ("software-engineering-basics", "collaboration-feedback"),
+    ),
+    _Work(
+        "Onboarded to the feature store",
+        "Read the docs and migrated one feature.",
+        ("feature-stores", "learning-agility"),
+    ),
+    _Work(
+        "Incident RCA: stale features",
+        "Added a freshness alert as the preventative fix.",
+        ("model-monitoring", "ownership-mindset"),
+        "Recommendations went stale for six hours",
+        "Led the RCA and added a feature-freshness alert",
+        "The next staleness was caught by the alert",
+        (10, "minutes to detect"),
+        "mlops-competency",
+    ),
+    _Work(
+        "Planned the ranking model refresh",
+        "Split the work into four milestones and ran the weekly check-in.",
+        ("time-management", "collaboration-feedback"),
+        "The refresh had slipped twice without an owner",
+        "Took it on, planned it with two engineers and ran the weekly check-in",
+        "Shipped in six weeks, on the date agreed",
+        criterion="lead-small-initiative",
+    ),
+    _Work(
+        "Containerised the batch scoring job",
+        "One image for local runs, CI and production.",
+        ("docker", "python-ml-engineering"),
+        outcome="Setup for a new engineer down from a day",
+        metric=(1, "hour"),
+        criterion="own-component-end-to-end",
+    ),
+)
+_IMPACT_COLUMNS = (
+    "description",
+    "context",
+    "action",
+    "outcome",
+    "metric_value",
+    "metric_unit",
+    "feedback_from",
+    "feedback_role",
+)
+# Feedback received: (days after the role start, quote, from whom, their role, criterion).
+_FEEDBACK = (
+    (
+        120,
+        "Sam's design doc for the scoring job was the clearest we had this quarter.",
+        "Priya Nair",
+        "Staff ML engineer",
+        "own-component-end-to-end",
+    ),
+    (
+        420,
+        "During the stale-features incident Sam kept everyone calm and the timeline exact.",
+        "Tomás Ortega",
+        "SRE lead",
+        "mlops-competency",
+    ),
 )
 
 
@@ -259,6 +372,37 @@ class _Plan:
                     }
                 )
 
+    def evidence(self, day: date, stamp: datetime, **fields: object) -> str:
+        """Add an evidence entry of `fields` (shared unless said); returns its id."""
+        evidence_id = new_id()
+        self.rows[Evidence].append(
+            {
+                "id": evidence_id,
+                "profile_id": self.profile_id,
+                "date": day,
+                "link": None,
+                "private": False,
+                "kind": "work",
+                **dict.fromkeys(_IMPACT_COLUMNS),
+                "created_at": stamp,
+                "updated_at": stamp,
+                **fields,
+            }
+        )
+        return evidence_id
+
+    def tags(self, evidence_id: str, stamp: datetime, tags: list[tuple[str, str]]) -> None:
+        for kind, ref in tags:
+            self.rows[EvidenceTag].append(
+                {
+                    "id": new_id(),
+                    "evidence_id": evidence_id,
+                    "kind": kind,
+                    "ref": ref,
+                    "updated_at": stamp,
+                }
+            )
+
     def extras(self, today: date) -> None:
         """Evidence (some private), goals and learning items across the period."""
         rng = self.rng
@@ -267,32 +411,38 @@ class _Plan:
         stamp = datetime.combine(today, time(12, 0))
         day = self.start + timedelta(days=10)
         while day <= today:
-            title, description = rng.choice(_EVIDENCE)
-            evidence_id = new_id()
-            self.rows[Evidence].append(
-                {
-                    "id": evidence_id,
-                    "profile_id": self.profile_id,
-                    "date": day,
-                    "title": title,
-                    "description": description,
-                    "link": None,
-                    "private": rng.random() < 0.2,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
+            work = rng.choice(_EVIDENCE)
+            value, unit = work.metric or (None, None)
+            evidence_id = self.evidence(
+                day,
+                stamp,
+                title=work.title,
+                description=work.description,
+                private=rng.random() < 0.2,
+                context=work.context,
+                action=work.action,
+                outcome=work.outcome,
+                metric_value=value,
+                metric_unit=unit,
             )
-            for skill_id in rng.sample(skills, 2):
-                self.rows[EvidenceTag].append(
-                    {
-                        "id": new_id(),
-                        "evidence_id": evidence_id,
-                        "kind": "skill",
-                        "ref": skill_id,
-                        "updated_at": stamp,
-                    }
-                )
+            tags = [("skill", skill_id) for skill_id in work.skills]
+            if work.criterion:
+                tags.append(("criterion", work.criterion))
+            self.tags(evidence_id, stamp, tags)
             day += timedelta(days=rng.randint(14, 45))
+        for after, quote, giver, role, criterion in _FEEDBACK:
+            day = self.start + timedelta(days=after)
+            if day <= today:
+                evidence_id = self.evidence(
+                    day,
+                    stamp,
+                    title=f"Feedback from {giver}",
+                    description=quote,
+                    kind="feedback",
+                    feedback_from=giver,
+                    feedback_role=role,
+                )
+                self.tags(evidence_id, stamp, [("criterion", criterion)])
         for index, (title, status) in enumerate(
             (
                 ("Own the batch scoring job end-to-end", "done"),

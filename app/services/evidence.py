@@ -353,6 +353,25 @@ class EvidenceService:
                 found.setdefault(skill_id, set()).add(evidence_id)
         return found
 
+    def rated_skills(self, profile_id: str, start: date, end: date) -> dict[str, set[str]]:
+        """For each evidence entry linked to a rating of a final check-in from `start` to
+        `end`, the skills whose ratings it backs (one query)."""
+        query = (
+            select(RatingEvidence.evidence_id, Rating.skill_id)
+            .join(Rating, Rating.id == RatingEvidence.rating_id)
+            .join(CheckIn, CheckIn.id == Rating.checkin_id)
+            .where(
+                CheckIn.profile_id == profile_id,
+                CheckIn.status == "final",
+                CheckIn.date.between(start, end),
+            )
+        )
+        found: dict[str, set[str]] = {}
+        with self._store.session() as session:
+            for evidence_id, skill_id in session.execute(query):
+                found.setdefault(evidence_id, set()).add(skill_id)
+        return found
+
     # -- links to ratings ----------------------------------------------------------
 
     def _rating(self, session: Session, checkin_id: str, skill_id: str) -> Rating:
