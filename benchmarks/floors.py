@@ -132,6 +132,30 @@ def readiness_points(
     return points
 
 
+def drawn_readiness(data_dir: Path) -> list[list[float]]:
+    """The readiness line the Dashboard draws for the data folder's newest profile, as
+    [milliseconds since the epoch, readiness] per point (for the bare visible floor)."""
+    con = connect(data_dir / "rung.sqlite3")
+    try:
+        [(profile_id, framework, version)] = con.execute(
+            "SELECT p.id, s.framework_id, s.framework_version FROM profiles p"
+            " JOIN profile_stages s ON s.profile_id = p.id"
+            " ORDER BY s.effective_from DESC LIMIT 1"
+        ).fetchall()
+        (snapshot,) = con.execute(
+            "SELECT snapshot FROM frameworks WHERE framework_id = ? AND version = ?",
+            (framework, version),
+        ).fetchone()
+        fw = Framework.model_validate_json(snapshot)
+        return [
+            [float(QDateTime(day, dt.time()).toMSecsSinceEpoch()), value]
+            for _id, day, value in readiness_points(con, fw, profile_id)
+            if value is not None
+        ]
+    finally:
+        con.close()
+
+
 def projection(
     points: list[tuple[dt.date, float]], threshold: float
 ) -> tuple[str, tuple[dt.date, float, dt.date] | None]:
