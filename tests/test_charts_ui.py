@@ -5,7 +5,9 @@ bands, a message instead of empty axes, colours that never repeat, small multipl
 from __future__ import annotations
 
 import itertools
-from datetime import date
+import os
+import time
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
     QXYSeries,
 )
-from PySide6.QtCore import QDateTime, QPoint, Qt
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -383,6 +385,31 @@ def test_dashboard_tabs_and_pickers_switch_charts(
     assert growth.view.title.text() == "Growth by dimension"
     growth.picker.setCurrentIndex(growth.picker.findData("data-skills"))
     assert growth.view.title.text() == "Growth: Data skills"
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Europe/Berlin", "America/Santiago", "Africa/Cairo", "Australia/Lord_Howe"]
+)
+def test_dates_sit_at_local_midnight_exactly_as_qt_places_them(zone: str) -> None:
+    """The charts compute a date's position with Python's clock, not Qt's (70 times
+    faster): it must be Qt's own local midnight every day, across daylight-saving changes,
+    midnights that do not exist included (Santiago and Cairo skip from 00:00 to 01:00)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        day = date(2019, 1, 1)
+        while day < date(2025, 1, 1):
+            qt = QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0))
+            assert charts._millis(day) == qt.toMSecsSinceEpoch(), day
+            assert QDateTime.fromMSecsSinceEpoch(int(charts._millis(day))).date() == qt.date()
+            day += timedelta(days=1)
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 def test_level_diff_panel_lists_what_changes(qtbot: QtBot, services: Services) -> None:
