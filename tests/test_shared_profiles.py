@@ -34,7 +34,7 @@ WRITERS = {
 READERS = {
     "checkins": {"all", "finals", "draft", "current_ratings", "last_kpi_values", "kpi_history",
                  "kpi_histories", "rating_history", "final_history", "final_span",
-                 "last_final_date", "notes",
+                 "last_final_date", "notes", "ratings_as_of",
                  "detail",
                  "changes", "compare", "schedule", "current_milestones"},
     "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked"},

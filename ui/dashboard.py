@@ -82,8 +82,11 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
     today = today or date.today()
     profile = services.profiles.get(profile_id)
     framework = services.frameworks.get(profile.framework, profile.framework_version)
-    # Read once, shared: readiness over time by the verdict's projection and its chart.
-    history = services.readiness.over_time(profile_id)
+    # Read once, shared: the final check-ins' ratings by readiness over time and the verdict's
+    # current ratings, readiness over time by the verdict's projection and its chart.
+    finals = services.checkins.final_history(profile_id)
+    history = services.readiness.over_time(profile_id, finals)
+    ratings = services.checkins.ratings_as_of(finals, today)
     return DashboardData(
         profile=profile,
         framework_name=f"{framework.name} ({framework.ref})",
@@ -93,7 +96,7 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
             profile.id, profile.checkin_interval_days, profile.role_start
         ),
         checkins=len(history),
-        readiness=services.readiness.as_of(profile_id, today, history=history),
+        readiness=services.readiness.as_of(profile_id, today, history=history, ratings=ratings),
         readiness_chart=services.charts.readiness_chart(profile_id, history),
         dimensions=[(d.id, d.name) for d in framework.dimensions],
         kpis=[(k.id, k.name) for k in framework.kpis],
