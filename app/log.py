@@ -3,12 +3,13 @@
 Only what is not a `RungError` is logged (see `app.errors.is_bug`), with the
 traceback and a short context naming ids, never a note or a name. The file is
 `logs/rung.log` in the data folder, owner-only, kept to 3 files of 1 MB.
+
+`logging` is imported when a bug is first logged: its handlers bring in sockets,
+pickling and queues, which the desktop app's first paint would otherwise wait for.
 """
 
 from __future__ import annotations
 
-import logging
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from app.errors import LOGGED_AT
@@ -26,6 +27,9 @@ def log_path(data_dir: Path) -> Path:
 
 def start_logging(data_dir: Path) -> Path:
     """Send the `rung` logger to the data folder's log file (once per file); returns its path."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
     path = log_path(data_dir)
     logger = logging.getLogger(LOGGER)
     for handler in logger.handlers:
@@ -57,6 +61,8 @@ def log_bug(exc: BaseException, context: str, data_dir: Path | None) -> Path | N
         return None
     try:
         path = start_logging(data_dir)
+        import logging
+
         from app import __version__
 
         logging.getLogger(LOGGER).error(

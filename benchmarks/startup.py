@@ -10,6 +10,9 @@
                                           the Dashboard's stack floor, drawn, then exit
     startup.py smoke-test DATA_DIR [--report]
                                           `rung --data-dir DATA_DIR --smoke-test`
+    startup.py visible-floor POINTS WIDTH HEIGHT [--report]
+                                          the bare visible floor: a QMainWindow with one
+                                          line chart of the points in the JSON file POINTS
 
 The paint modes print `painted SECONDS CLASS WIDTH HEIGHT MENUS` when the first paint event
 of a main window arrives, SECONDS being `time.monotonic()` (CLOCK_MONOTONIC, the same clock in
@@ -24,7 +27,10 @@ is the stack the app stands on doing the same visible work in the simplest direc
 PySide6 with a bare QMainWindow, SQLAlchemy's ORM and pydantic imported (and the framework
 model validated from its stored snapshot), the data of every chart tab and of the labels
 read with plain `sqlite3` (the floors in `floors.py`), and the readiness chart, the tab
-that is shown, drawn.
+that is shown, drawn. The bare visible floor is only what the user sees first, on the same
+libraries: PySide6 with a `QMainWindow` holding one line chart of the readiness series (the
+points `run.py` computed with `floors.py` and wrote to a file), SQLAlchemy's ORM and pydantic
+imported (nothing validated, nothing read from the database), then `grab()` and exit.
 
 Only a few small standard modules are imported at the top: each mode imports what it needs,
 so that the paint floor imports nothing but PySide6's widgets.
@@ -276,6 +282,57 @@ def dashboard_floor(data_dir: str, width: int, height: int, *, report: bool) -> 
     return 0
 
 
+def visible_floor(points_file: str, width: int, height: int, *, report: bool) -> int:
+    """A QMainWindow with one line chart of the readiness series, on the app's stack.
+
+    Imported in the app's order: PySide6's widgets first (the app paints its shell before
+    anything else), then SQLAlchemy's ORM and pydantic, then Qt Charts.
+    """
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    import sqlalchemy.orm  # noqa: F401 - the stack the app carries
+    from pydantic import BaseModel  # noqa: F401 - pydantic's models, not just its package
+    from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+    from PySide6.QtCore import QDateTime, Qt
+    from PySide6.QtGui import QPainter
+
+    points = json.loads(Path(points_file).read_text())
+    chart = QChart()
+    chart.setTitle("Readiness over time")
+    x_axis = QDateTimeAxis()
+    x_axis.setFormat("yyyy-MM")
+    x_axis.setTickCount(8)
+    x_axis.setRange(
+        QDateTime.fromMSecsSinceEpoch(int(points[0][0])),
+        QDateTime.fromMSecsSinceEpoch(int(points[-1][0])),
+    )
+    y_axis = QValueAxis()
+    y_axis.setRange(0.0, 100.0)
+    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    line = QLineSeries()
+    line.setName("Readiness")
+    for x, y in points:
+        line.append(x, y)
+    chart.addSeries(line)
+    line.attachAxis(x_axis)
+    line.attachAxis(y_axis)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    window = QMainWindow()
+    window.setWindowTitle("Rung")
+    window.setCentralWidget(view)
+    window.resize(width, height)
+    window.show()
+    app.processEvents()
+    if window.grab().isNull():
+        return 1
+    if report:
+        _print_json({"size": [window.width(), window.height()], "chart": _chart_points(view)})
+    return 0
+
+
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(CHECKOUT))  # the checkout's app/ and ui/, as run.py uses them
     mode, *args = argv
@@ -288,6 +345,8 @@ def main(argv: list[str]) -> int:
         return smoke_test(args[0], report="--report" in args)
     if mode == "dashboard-floor":
         return dashboard_floor(args[0], int(args[1]), int(args[2]), report="--report" in args)
+    if mode == "visible-floor":
+        return visible_floor(args[0], int(args[1]), int(args[2]), report="--report" in args)
     raise SystemExit(f"unknown mode {mode!r}")
 
 

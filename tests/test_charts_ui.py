@@ -5,7 +5,9 @@ bands, a message instead of empty axes, colours that never repeat, small multipl
 from __future__ import annotations
 
 import itertools
-from datetime import date
+import os
+import time
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -18,15 +20,17 @@ from PySide6.QtCharts import (
     QValueAxis,
     QXYSeries,
 )
-from PySide6.QtCore import QDateTime, QPoint, Qt
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.charts import STATUS_FILLS
 from app.services import Services
+from tests.helpers import wait_idle
 from ui import charts
-from ui.dashboard import Dashboard, DashboardData, load_dashboard
+from ui.dashboard import Dashboard, load_dashboard, load_tab
 from ui.frameworks import FrameworksPanel, LevelDiffModel
+from ui.tasks import TaskRunner
 from ui.theme import Appearance, Theme
 
 pytestmark = pytest.mark.gui
@@ -99,19 +103,27 @@ def _visible_markers(series: QXYSeries) -> list[int]:
     return [i for i in range(series.count()) if hidden.get(i, {}).get(HIDDEN, True)]
 
 
-def _dashboard(qtbot: QtBot, data: DashboardData) -> Dashboard:
-    dashboard = Dashboard()
+def _dashboard(qtbot: QtBot, services: Services, runner: TaskRunner, profile_id: str) -> Dashboard:
+    """A Dashboard showing the profile as of the last of DAYS, once its first load is in."""
+    dashboard = Dashboard(services, runner)
     qtbot.addWidget(dashboard)
     dashboard.resize(1000, 760)
     dashboard.show()
-    dashboard.show_data(data, today=DAYS[-1])
+    dashboard.load(profile_id, today=DAYS[-1])
+    wait_idle(qtbot, runner)
     return dashboard
 
 
-def _show_tab(dashboard: Dashboard, key: str) -> Any:
+def _show_tab(qtbot: QtBot, runner: TaskRunner, dashboard: Dashboard, key: str) -> Any:
+    """Show a tab, and its chart once its data is in."""
     dashboard.tabs.setCurrentIndex(list(dashboard.chart_tabs).index(key))
+    wait_idle(qtbot, runner)
     QApplication.processEvents()
     return dashboard.chart_tabs[key].view
+
+
+def _tab(services: Services, profile_id: str, key: str) -> Any:
+    return load_tab(services, profile_id, key, today=DAYS[-1])
 
 
 def test_each_chart_draws_the_series_and_points_of_the_history(
@@ -128,7 +140,7 @@ def test_each_chart_draws_the_series_and_points_of_the_history(
     assert [p[0] for p in expected] == list(DAYS)
     assert {"Readiness", "Ready threshold"} <= readiness.keys()
 
-    radar = _named(charts.radar_chart(data.radar))
+    radar = _named(charts.radar_chart(_tab(services, profile_id, "radar")))
     assert set(radar) == {
         "Your ratings",
         "Expected: Junior ML Engineer",
@@ -139,43 +151,46 @@ def test_each_chart_draws_the_series_and_points_of_the_history(
     assert len(yours) == len(framework.dimensions) + 1  # the polygon closes on its first point
     assert yours[0] == yours[-1]
 
-    python = charts.small_multiples(data.growth["python-engineering"])
+    growth = _tab(services, profile_id, "growth")
+    python = charts.small_multiples(growth["python-engineering"])
     _KEEP.append(python)
     panel = next(p for p in python.panels if p.data.title == "Python for ML engineering")
     line = _named(panel)["Your rating"]
     assert _points(line) == [(DAYS[0], 1), (DAYS[1], 1), (DAYS[1], 2), (DAYS[2], 2), (DAYS[2], 3)]
-    data_skills = charts.small_multiples(data.growth["data-skills"])
+    data_skills = charts.small_multiples(growth["data-skills"])
     _KEEP.append(data_skills)
     sql = next(p for p in data_skills.panels if p.data.title == "SQL fundamentals")
     assert _points(_named(sql)["Your rating"]) == [(DAYS[0], 2), (DAYS[2], 2)]  # held to the end
 
-    bar_view = charts.bar_chart(data.milestones)
+    bar_view = charts.bar_chart(_tab(services, profile_id, "milestones"))
     [bars] = charts.series_of(bar_view)
     assert isinstance(bars, QStackedBarSeries)
     done = next(s for s in bars.barSets() if s.label() == "Done")
     assert done.at(0) == 1  # the 30-day horizon has one milestone done
     assert sum(done.at(i) for i in range(done.count())) == 1
 
-    kpi = _named(charts.time_chart(data.kpis["pr-throughput"]))
+    kpi = _named(charts.time_chart(_tab(services, profile_id, "kpis")["pr-throughput"]))
     assert _points(kpi["PR throughput (merged PRs)"]) == [
         (d, float(i)) for i, d in enumerate(DAYS, start=1)
     ]
 
 
-def test_one_checkin_shows_as_a_dot_on_every_chart(qtbot: QtBot, services: Services) -> None:
+def test_one_checkin_shows_as_a_dot_on_every_chart(
+    qtbot: QtBot, services: Services, runner: TaskRunner
+) -> None:
     """A profile with a single final check-in: its readiness, growth and KPI are each one
     point drawn with a marker, not an invisible line of one point."""
     profile_id = _one_checkin(services)
-    dashboard = _dashboard(qtbot, load_dashboard(services, profile_id, today=DAYS[-1]))
+    dashboard = _dashboard(qtbot, services, runner, profile_id)
 
-    readiness = _named(_show_tab(dashboard, "readiness"))["Readiness"]
+    readiness = _named(_show_tab(qtbot, runner, dashboard, "readiness"))["Readiness"]
     assert readiness.count() == 1
     assert not readiness.lightMarker().isNull()
     assert readiness.markerSize() >= 8
     assert _visible_markers(readiness) == [0]
     assert "Readiness" in dashboard.chart_tabs["readiness"].view.legend.accessibleDescription()
 
-    growth = _show_tab(dashboard, "growth")
+    growth = _show_tab(qtbot, runner, dashboard, "growth")
     python = next(p for p in growth.panels if p.data.title == "Python engineering")
     [mean] = [s for s in charts.series_of(python) if s.name() == "Mean rating"]
     assert mean.count() == 1
@@ -184,26 +199,26 @@ def test_one_checkin_shows_as_a_dot_on_every_chart(qtbot: QtBot, services: Servi
     assert {p.message for p in others} == {"Not rated yet"}  # never rated: no line at 0
     assert all(not charts.series_of(p) for p in others)
 
-    kpi = _named(_show_tab(dashboard, "kpis"))["PR throughput (merged PRs)"]
+    kpi = _named(_show_tab(qtbot, runner, dashboard, "kpis"))["PR throughput (merged PRs)"]
     assert kpi.count() == 1
     assert _visible_markers(kpi) == [0]
 
 
 def test_a_chart_without_any_point_says_so_instead_of_empty_axes(
-    qtbot: QtBot, services: Services
+    qtbot: QtBot, services: Services, runner: TaskRunner
 ) -> None:
     profile_id = _profile(services, "New")
-    dashboard = _dashboard(qtbot, load_dashboard(services, profile_id, today=DAYS[-1]))
-    readiness = _show_tab(dashboard, "readiness")
+    dashboard = _dashboard(qtbot, services, runner, profile_id)
+    readiness = _show_tab(qtbot, runner, dashboard, "readiness")
     assert readiness.message == "No check-ins yet"
     assert not readiness.chart().series()
     assert not readiness.chart().axes()  # no date axis reading 1970-01
     assert readiness.view.accessibleDescription() == "No check-ins yet"
     assert not readiness.legend.isVisible()
-    growth = _show_tab(dashboard, "growth")
+    growth = _show_tab(qtbot, runner, dashboard, "growth")
     assert growth.message == "No check-ins yet"
     assert not growth.panels
-    kpis = _show_tab(dashboard, "kpis")
+    kpis = _show_tab(qtbot, runner, dashboard, "kpis")
     assert kpis.message == "No values recorded yet"
 
 
@@ -211,10 +226,10 @@ def test_kpi_targets_are_drawn_a_range_as_a_band_a_threshold_as_a_line(
     qtbot: QtBot, services: Services
 ) -> None:
     profile_id = _history(services)
-    data = load_dashboard(services, profile_id, today=DAYS[-1])
+    kpis = _tab(services, profile_id, "kpis")
     for appearance in (Appearance.LIGHT, Appearance.DARK):
         Theme(QApplication.instance(), appearance)  # type: ignore[arg-type]
-        view = charts.time_chart(data.kpis["pr-throughput"])
+        view = charts.time_chart(kpis["pr-throughput"])
         named = _named(view)
         band = named["Target range 2–6"]
         assert isinstance(band, QAreaSeries)
@@ -227,7 +242,7 @@ def test_kpi_targets_are_drawn_a_range_as_a_band_a_threshold_as_a_line(
         [entry] = [e for e in view.legend.entries if e.name == "Target range 2–6"]
         assert entry.band
         # a threshold is a line across the chart, in the legend as itself
-        cycle = _named(charts.time_chart(data.kpis["cycle-time"]))
+        cycle = _named(charts.time_chart(kpis["cycle-time"]))
         assert isinstance(cycle["Target < 5"], QLineSeries)
         assert [p.y() for p in cycle["Target < 5"].points()] == [5, 5]
     Theme(QApplication.instance(), Appearance.LIGHT)  # type: ignore[arg-type]
@@ -249,9 +264,10 @@ def test_no_two_series_of_a_chart_share_a_colour(
     try:
         profile_id = _history(services)
         data = load_dashboard(services, profile_id, today=DAYS[-1])
-        views: list[Any] = [charts.time_chart(data.readiness_chart), charts.radar_chart(data.radar)]
-        views += [charts.time_chart(chart) for chart in data.kpis.values()]
-        for multiples in data.growth.values():
+        radar = _tab(services, profile_id, "radar")
+        views: list[Any] = [charts.time_chart(data.readiness_chart), charts.radar_chart(radar)]
+        views += [charts.time_chart(chart) for chart in _tab(services, profile_id, "kpis").values()]
+        for multiples in _tab(services, profile_id, "growth").values():
             grid = charts.small_multiples(multiples)
             _KEEP.append(grid)
             views += grid.panels
@@ -262,18 +278,21 @@ def test_no_two_series_of_a_chart_share_a_colour(
             assert len(colours) == len(set(colours)), (view.chart().title(), colours)
             checked += len(colours) > 1
         assert checked >= 8  # readiness, radar, two KPIs with a target, the panels
-        bars = charts.series_of(_keep(charts.bar_chart(data.milestones)))[0]
+        milestones = _tab(services, profile_id, "milestones")
+        bars = charts.series_of(_keep(charts.bar_chart(milestones)))[0]
         fills = [b.brush().color().name() for b in bars.barSets()]
         assert len(set(fills)) == len(fills)
     finally:
         Theme(QApplication.instance(), Appearance.LIGHT)  # type: ignore[arg-type]
 
 
-def test_growth_is_small_multiples_on_shared_axes(qtbot: QtBot, services: Services) -> None:
+def test_growth_is_small_multiples_on_shared_axes(
+    qtbot: QtBot, services: Services, runner: TaskRunner
+) -> None:
     profile_id = _history(services)
-    dashboard = _dashboard(qtbot, load_dashboard(services, profile_id, today=DAYS[-1]))
+    dashboard = _dashboard(qtbot, services, runner, profile_id)
     framework = services.frameworks.load("ml-engineer")
-    growth = _show_tab(dashboard, "growth")
+    growth = _show_tab(qtbot, runner, dashboard, "growth")
     assert [p.title.full_text for p in growth.panels] == [d.name for d in framework.dimensions]
     assert growth.title.text() == "Growth by dimension"
 
@@ -312,8 +331,7 @@ def test_growth_is_small_multiples_on_shared_axes(qtbot: QtBot, services: Servic
 
 def test_a_long_panel_title_is_elided_with_a_tooltip(qtbot: QtBot, services: Services) -> None:
     profile_id = _history(services)
-    data = load_dashboard(services, profile_id, today=DAYS[-1])
-    grid = charts.small_multiples(data.growth["python-engineering"])
+    grid = charts.small_multiples(_tab(services, profile_id, "growth")["python-engineering"])
     qtbot.addWidget(grid)
     grid.resize(700, 600)
     grid.show()
@@ -346,24 +364,52 @@ def test_milestone_colours_carry_meaning_and_differ_in_lightness(
     assert lightness["done"] < lightness["not-started"] < lightness["in-progress"]
     assert STATUS_FILLS["done"].colour == "#0072B2"  # the palette's blue
     assert STATUS_FILLS["not-applicable"].hatch
-    data = load_dashboard(services, _history(services), today=DAYS[-1])
-    [bars] = charts.series_of(_keep(charts.bar_chart(data.milestones)))
+    milestones = _tab(services, _history(services), "milestones")
+    [bars] = charts.series_of(_keep(charts.bar_chart(milestones)))
     brushes = {b.label(): b.brush() for b in bars.barSets()}
     assert brushes["Done"].color().name().upper() == STATUS_FILLS["done"].colour
     assert brushes["Not started"].color().name().upper() == STATUS_FILLS["not-started"].colour
     assert not brushes["Not applicable"].texture().isNull()  # hatched
 
 
-def test_dashboard_tabs_and_pickers_switch_charts(qtbot: QtBot, services: Services) -> None:
+def test_dashboard_tabs_and_pickers_switch_charts(
+    qtbot: QtBot, services: Services, runner: TaskRunner
+) -> None:
     profile_id = _history(services)
-    dashboard = _dashboard(qtbot, load_dashboard(services, profile_id, today=DAYS[-1]))
+    dashboard = _dashboard(qtbot, services, runner, profile_id)
     assert "Readiness:" in dashboard.readiness.text()
     assert dashboard.chart_tabs["readiness"].view.chart().title() == "Readiness over time"
     dashboard.tabs.setCurrentIndex(2)  # Growth
+    wait_idle(qtbot, runner)
     growth = dashboard.chart_tabs["growth"]
     assert growth.view.title.text() == "Growth by dimension"
     growth.picker.setCurrentIndex(growth.picker.findData("data-skills"))
     assert growth.view.title.text() == "Growth: Data skills"
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Europe/Berlin", "America/Santiago", "Africa/Cairo", "Australia/Lord_Howe"]
+)
+def test_dates_sit_at_local_midnight_exactly_as_qt_places_them(zone: str) -> None:
+    """The charts compute a date's position with Python's clock, not Qt's (70 times
+    faster): it must be Qt's own local midnight every day, across daylight-saving changes,
+    midnights that do not exist included (Santiago and Cairo skip from 00:00 to 01:00)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        day = date(2019, 1, 1)
+        while day < date(2025, 1, 1):
+            qt = QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0))
+            assert charts._millis(day) == qt.toMSecsSinceEpoch(), day
+            assert QDateTime.fromMSecsSinceEpoch(int(charts._millis(day))).date() == qt.date()
+            day += timedelta(days=1)
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 def test_level_diff_panel_lists_what_changes(qtbot: QtBot, services: Services) -> None:

@@ -171,13 +171,13 @@ def test_export_calendar_through_the_panel(
 
 
 def test_dashboard_shows_goals_due_and_the_quarters_learning(
-    qtbot: Any, services: Services, profile_id: str
+    qtbot: Any, services: Services, profile_id: str, runner: Any
 ) -> None:
     services.plan.add_goal(profile_id, title="Late", due=date(2026, 3, 10))
     services.plan.add_goal(profile_id, title="Soon", due=date(2026, 3, 20))
     services.plan.add_learning(profile_id, title="Module", quarter="2026-Q1")
     data = load_dashboard(services, profile_id, TODAY)
-    dashboard = Dashboard()
+    dashboard = Dashboard(services, runner)
     qtbot.addWidget(dashboard)
     dashboard.show_data(data, TODAY)
     assert dashboard.goals_due.text() == (

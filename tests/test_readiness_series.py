@@ -88,6 +88,48 @@ def test_over_time_equals_as_of_with_na_and_a_promotion(services: Services, tmp_
     assert [d.counts_fully for d in late.dimensions] == [False, True]
 
 
+def test_ratings_as_of_the_history_are_the_current_ratings(
+    services: Services, tmp_path: Path
+) -> None:
+    """The Dashboard takes the verdict's ratings from the history it has read: on every
+    date, before the first check-in and after the last, they are the windowed query's,
+    with n/a, a rating left as it was, and same-day check-ins (the later one wins)."""
+    ref = import_framework(services, tmp_path, two_dims_data(milestones=[]))
+    profile_id = services.profiles.create(
+        name="Alex", framework=ref, level="junior", target="senior", started=date(2025, 1, 1)
+    ).id
+    history: list[tuple[date, dict[str, int | str | None]]] = [
+        (date(2025, 2, 1), {"a-critical": 1, "a-optional": "n/a"}),
+        (date(2025, 3, 1), {"a-critical": 2, "b-important": None}),  # None: not rated
+        (date(2025, 3, 1), {"a-critical": 3, "a-optional": 1}),  # the same day, later
+        (date(2025, 5, 1), {"b-important": "n/a"}),
+        (date(2025, 6, 1), {"b-important": 2, "a-optional": "n/a"}),
+    ]
+    for day, ratings in history:
+        draft = services.checkins.start_draft(profile_id, day)
+        for skill_id, value in ratings.items():
+            if value == "n/a":
+                services.checkins.set_rating(draft.id, skill_id, None, not_applicable=True)
+            else:
+                rating = None if value is None else int(value)
+                services.checkins.set_rating(draft.id, skill_id, rating)
+        services.checkins.finalize(draft.id)
+    demo = create_demo(services.store, services.frameworks, services.profiles, years=1)
+
+    for profile in (profile_id, demo):
+        finals = services.checkins.final_history(profile)
+        days = {c.date + timedelta(days=d) for c, _ratings in finals for d in (-1, 0, 1)}
+        for day in sorted(days | {date(2024, 1, 1), date(2030, 1, 1)}):
+            expected = services.checkins.current_ratings(profile, day)
+            assert services.checkins.ratings_as_of(finals, day) == expected, (profile, day)
+    on_the_day = services.checkins.ratings_as_of(
+        services.checkins.final_history(profile_id), date(2025, 3, 1)
+    )
+    assert on_the_day["a-critical"].value == 3
+    assert on_the_day["a-optional"].value == 1
+    assert "b-important" not in on_the_day
+
+
 # -- queries and rows ---------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ folder) are shown once per data folder, after the window appears.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -215,6 +216,8 @@ class _Opening:
         except Exception as exc:  # a known error or a bug alike: `run` raises it
             self.error = exc
             self._app.exit(1)
+        finally:
+            gc.enable()  # if opening stopped before `_settle`
 
     def _open(self) -> None:
         from app import __version__
@@ -234,6 +237,7 @@ class _Opening:
                 return
             services = opened
         self.services = services
+        _settle()
         self.runner = TaskRunner(data_dir=data_dir)
         window.open(services, self.runner)
         _close_on_signals(window)
@@ -260,8 +264,21 @@ class _Opening:
             self.services.close()
 
 
+def _settle() -> None:
+    """Start-up has loaded what lives as long as the app (modules, classes, the services):
+    freeze it, so that no garbage collection traverses it again, and collect from now on.
+
+    Start-up runs with the collector off (`run`): its objects are there for good, and the
+    full collections it triggered traversed all of them (20–45 ms each, one of them in the
+    Dashboard's first load), as did the last one at exit (about 150 ms).
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def run(data_dir: Path, *, smoke_test: bool = False) -> int:
     """Open the main window on `data_dir`; with `smoke_test`, draw it once and exit."""
+    gc.disable()  # until `_settle`, once the data folder is open
     # Fusion follows the app's palettes on every platform; chosen here, no platform style is
     # made first. The Theme puts `ui.theme.Style` over it, which draws a few controls so
     # that they read in both palettes (building its QStyle enums costs PySide6 about 10 ms).

@@ -36,7 +36,7 @@ from PySide6.QtCharts import (
     QValueAxis,
     QXYSeries,
 )
-from PySide6.QtCore import QDate, QDateTime, QMargins, QPointF, QRect, QRectF, QSize, Qt, QTime
+from PySide6.QtCore import QDateTime, QMargins, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -102,7 +102,11 @@ def colour_of(look: Look) -> QColor:
 
 
 def _millis(day: dt.date) -> float:
-    return float(QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0)).toMSecsSinceEpoch())
+    """Local midnight of `day` in milliseconds since the epoch, as Qt's date axes and
+    `QDateTime.fromMSecsSinceEpoch` count: the same number as
+    `QDateTime(QDate(day), QTime(0, 0)).toMSecsSinceEpoch()`, in about 1 µs instead of
+    70 µs (Qt looks the local time zone up again for every conversion)."""
+    return dt.datetime(day.year, day.month, day.day).timestamp() * 1000
 
 
 def _pen(look: Look, width: float) -> QPen:

@@ -533,6 +533,8 @@ class CheckInPanel(QWidget):
         self.start_message = _text_label(START_TEXT, page)
         layout.addWidget(self.start_message)
         form = QFormLayout()
+        # A date is short: the field keeps its own width rather than spanning the page.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.start_date = date_edit(date.today(), "Check-in date", page)
         label = QLabel("Check-in &date:", page)
         label.setBuddy(self.start_date)

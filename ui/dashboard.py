@@ -1,8 +1,11 @@
 """The Dashboard: who, the schedule, readiness with its gates and gaps, and the charts.
 
-Everything is loaded in one job off the GUI thread (readiness and the data of
-every chart, including each drill-down); chart views are built when their tab
-is first shown.
+What shows first is read first: one job off the GUI thread reads the labels and the
+readiness tab (readiness over time, which the verdict's projection needs anyway, is that
+tab's chart). Every other tab's data is read by a job of its own when the tab is first
+shown, and again once the profile or its data changed; a tab waiting for its data says
+"Loading…", and never shows another profile's chart meanwhile. Chart views are built when
+their tab is shown.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,19 +29,37 @@ from PySide6.QtWidgets import (
 
 from app.charts import BarChart, RadarChart, SmallMultiples, TimeChart
 from app.readiness import Readiness, not_rated_text, projection_text, readiness_text
-from app.services import Services
-from app.services.checkins import Schedule
 from app.services.plan import DueSoon, quarter_of
-from app.services.profiles import ProfileInfo
 from ui import charts
 from ui.read_only import ReadOnlyLine, shared_line
 
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.services.checkins import Schedule
+    from app.services.profiles import ProfileInfo
+    from ui.tasks import TaskRunner
+
 ALL_DIMENSIONS = ""
+_T = TypeVar("_T")
+TABS = (  # key, title, the picker's name
+    ("readiness", "&Readiness", None),
+    ("radar", "Rad&ar", None),
+    ("growth", "&Growth", "Dimension"),
+    ("milestones", "&Milestones", None),
+    ("kpis", "&KPIs", "KPI"),
+)
+FIRST_TAB = "readiness"  # its data comes with the labels'
+LOADING_TEXT = "Loading…"
+FAILED_TEXT = "This chart could not be loaded."
+
+TabData = RadarChart | BarChart | dict[str, SmallMultiples] | dict[str, TimeChart]
+"""A tab's data besides the readiness tab's: the radar; growth by `ALL_DIMENSIONS` and by
+dimension id (the drill-downs); the milestones; every KPI's chart by KPI id."""
 
 
 @dataclass(frozen=True)
 class DashboardData:
-    """Everything the Dashboard shows."""
+    """What the Dashboard shows first: the labels, the readiness tab and the pickers' choices."""
 
     profile: ProfileInfo
     framework_name: str
@@ -47,25 +69,22 @@ class DashboardData:
     checkins: int
     readiness: Readiness
     readiness_chart: TimeChart
-    radar: RadarChart
-    growth: dict[str, SmallMultiples]  # ALL_DIMENSIONS, then one per dimension id (drill-down)
-    milestones: BarChart
-    kpis: dict[str, TimeChart]  # by KPI id, in framework order
+    dimensions: list[tuple[str, str]]  # the growth picker's drill-downs: (id, name)
+    kpis: list[tuple[str, str]]  # (id, name), in framework order
     due_goals: DueSoon
     learning: tuple[int, int]  # this quarter's learning items: done, total
 
 
 def load_dashboard(services: Services, profile_id: str, today: date | None = None) -> DashboardData:
+    """The labels and the readiness tab: the first job of a Dashboard load."""
     today = today or date.today()
     profile = services.profiles.get(profile_id)
     framework = services.frameworks.get(profile.framework, profile.framework_version)
-    chart = services.charts
-    # Read once, shared: the final check-ins' ratings by readiness over time and the growth
-    # charts, readiness over time by the verdict and its chart, the current ratings by the
-    # verdict and the radar.
+    # Read once, shared: the final check-ins' ratings by readiness over time and the verdict's
+    # current ratings, readiness over time by the verdict's projection and its chart.
     finals = services.checkins.final_history(profile_id)
     history = services.readiness.over_time(profile_id, finals)
-    ratings = services.checkins.current_ratings(profile_id, today)
+    ratings = services.checkins.ratings_as_of(finals, today)
     return DashboardData(
         profile=profile,
         framework_name=f"{framework.name} ({framework.ref})",
@@ -76,15 +95,31 @@ def load_dashboard(services: Services, profile_id: str, today: date | None = Non
         ),
         checkins=len(history),
         readiness=services.readiness.as_of(profile_id, today, history=history, ratings=ratings),
-        readiness_chart=chart.readiness_chart(profile_id, history),
-        radar=chart.radar_chart(profile_id, today, ratings),
-        growth={ALL_DIMENSIONS: chart.growth_chart(profile_id, final_history=finals)}
-        | chart.skill_growth_charts(profile_id, finals),
-        milestones=chart.milestone_chart(profile_id, today),
-        kpis=chart.kpi_charts(profile_id),
+        readiness_chart=services.charts.readiness_chart(profile_id, history),
+        dimensions=[(d.id, d.name) for d in framework.dimensions],
+        kpis=[(k.id, k.name) for k in framework.kpis],
         due_goals=services.plan.due_soon(profile_id, today),
         learning=services.plan.quarter_count(profile_id, today),
     )
+
+
+def load_tab(services: Services, profile_id: str, key: str, today: date | None = None) -> TabData:
+    """The data of the chart tab `key` (any but the readiness tab): one job each."""
+    today = today or date.today()
+    chart = services.charts
+    if key == "radar":
+        return chart.radar_chart(profile_id, today)
+    if key == "growth":
+        # One read of the history for every dimension and drill-down: the picker is instant.
+        finals = services.checkins.final_history(profile_id)
+        return {ALL_DIMENSIONS: chart.growth_chart(profile_id, final_history=finals)} | (
+            chart.skill_growth_charts(profile_id, finals)
+        )
+    if key == "milestones":
+        return chart.milestone_chart(profile_id, today)
+    if key == "kpis":
+        return chart.kpi_charts(profile_id)
+    raise ValueError(f"no chart tab {key!r}")
 
 
 def _plain_label(parent: QWidget, name: str) -> QLabel:
@@ -127,7 +162,8 @@ def goals_due_text(due: DueSoon, today: date) -> str:
 
 
 class _ChartTab(QWidget):
-    """A tab that builds its chart view when first shown, with an optional picker."""
+    """A tab that shows its chart view once built, "Loading…" until then, and an optional
+    picker."""
 
     def __init__(self, parent: QWidget, picker_name: str | None = None) -> None:
         super().__init__(parent)
@@ -144,6 +180,7 @@ class _ChartTab(QWidget):
             row.addWidget(self.picker, 1)
             self._layout.addLayout(row)
         self.view: QWidget | None = None
+        self.loading = False  # the view is the "Loading…" placeholder
 
     def show_view(self, view: QWidget) -> None:
         if self.view is not None:
@@ -151,20 +188,43 @@ class _ChartTab(QWidget):
             self.view.hide()  # deleted later, but gone from the screen now
             self.view.deleteLater()
         self.view = view
+        self.loading = False
         self._layout.addWidget(view, 1)
         view.show()
 
+    def show_text(self, text: str) -> None:
+        label = QLabel(text, self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setAccessibleName(text)
+        self.show_view(label)
+
+    def show_loading(self) -> None:
+        """Drop the chart shown (if any) for the placeholder, until the tab's data is in."""
+        if not self.loading:
+            self.show_text(LOADING_TEXT)
+            self.loading = True
+
 
 class Dashboard(QWidget):
-    """Signals:
+    """A profile's Dashboard, loaded with `load` (again when its data changed).
+
+    Signals:
     start_checkin(): the user wants to start or continue a check-in.
     """
 
     start_checkin = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._services = services
+        self._runner = runner
         self.data: DashboardData | None = None
+        self.profile_id: str | None = None  # the profile shown, or being loaded
+        self._today: date | None = None  # fixed by tests; else each job's today
+        self._tab_data: dict[str, TimeChart | TabData] = {}  # for `profile_id`, by tab key
+        self._requested: set[str] = set()  # tabs whose job is under way
         layout = QVBoxLayout(self)
         self.title = _plain_label(self, "Profile name")
         font = self.title.font()
@@ -219,13 +279,7 @@ class Dashboard(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Charts")
         self.chart_tabs: dict[str, _ChartTab] = {}
-        for key, title, picker in (
-            ("readiness", "&Readiness", None),
-            ("radar", "Rad&ar", None),
-            ("growth", "&Growth", "Dimension"),
-            ("milestones", "&Milestones", None),
-            ("kpis", "&KPIs", "KPI"),
-        ):
+        for key, title, picker in TABS:
             tab = _ChartTab(self.tabs, picker)
             self.chart_tabs[key] = tab
             self.tabs.addTab(tab, title)
@@ -237,11 +291,77 @@ class Dashboard(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         """Charts take their colours from the palette: redraw the visible one on a change."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self.data is not None:
+        if event.type() == QEvent.Type.PaletteChange and self.profile_id is not None:
             self._draw(self._current_key())
 
     def _current_key(self) -> str:
         return list(self.chart_tabs)[self.tabs.currentIndex()]
+
+    # -- loading -----------------------------------------------------------------
+
+    def load(self, profile_id: str, today: date | None = None) -> None:
+        """Show `profile_id`, or show it afresh after its data changed: the labels and the
+        visible tab first, each other tab when it is next shown.
+
+        Until the new data is in, the visible tab keeps the same profile's chart, or says
+        "Loading…" for another profile's; the other tabs say "Loading…".
+        """
+        self._forget(profile_id, today, keep=self._current_key())
+        services = self._services
+        self._runner.submit(
+            lambda: load_dashboard(services, profile_id, today),
+            lambda data: self.show_data(data, today),
+            owner=self,
+            key="dashboard",
+        )
+        self._request(self._current_key())
+
+    def cancel(self) -> None:
+        """Drop every load under way (the profile is gone)."""
+        self._runner.cancel(self, "dashboard")
+        for key in self.chart_tabs:
+            self._runner.cancel(self, f"tab:{key}")
+        self._requested.clear()
+
+    def _forget(self, profile_id: str, today: date | None, keep: str | None = None) -> None:
+        """Drop every tab's data (and every tab job under way), and show "Loading…" in each
+        tab but `keep`, which keeps its chart if it is of the same profile."""
+        same = profile_id == self.profile_id
+        self.profile_id, self._today = profile_id, today
+        self._tab_data.clear()
+        for key in self._requested:
+            self._runner.cancel(self, f"tab:{key}")  # for the profile or data shown before
+        self._requested.clear()
+        for key, tab in self.chart_tabs.items():
+            if not (same and key == keep):
+                tab.show_loading()
+
+    def _request(self, key: str) -> None:
+        """Read a tab's data in a job of its own, unless it comes with the labels' or its
+        job is under way."""
+        profile_id = self.profile_id
+        if key == FIRST_TAB or key in self._requested or profile_id is None:
+            return
+        self._requested.add(key)
+        services, today = self._services, self._today
+        self._runner.submit(
+            lambda: load_tab(services, profile_id, key, today),
+            lambda data: self._on_tab_loaded(key, data),
+            owner=self,
+            key=f"tab:{key}",
+            on_error=lambda error: self._on_tab_failed(key, error),
+        )
+
+    def _on_tab_loaded(self, key: str, data: TabData) -> None:
+        self._requested.discard(key)
+        self._tab_data[key] = data
+        if key == self._current_key():
+            self._draw(key)
+
+    def _on_tab_failed(self, key: str, error: BaseException) -> None:
+        self._requested.discard(key)  # showing the tab again tries again
+        self.chart_tabs[key].show_text(FAILED_TEXT)
+        self._runner.report_error(error)
 
     def show_notice(self, text: str) -> None:
         """What a check-in just changed, until another profile is shown."""
@@ -249,6 +369,9 @@ class Dashboard(QWidget):
         self.notice.setVisible(True)
 
     def show_data(self, data: DashboardData, today: date | None = None) -> None:
+        """Show the labels and the readiness tab (the first job's result)."""
+        if self.profile_id != data.profile.id:  # not through `load`: forget the other's tabs
+            self._forget(data.profile.id, today)
         today = today or date.today()
         if self.data is not None and self.data.profile.id != data.profile.id:
             self.notice.setVisible(False)
@@ -284,18 +407,9 @@ class Dashboard(QWidget):
             if total
             else f"No learning items for {quarter_of(today)} yet"
         )
-        self._fill_picker(
-            "growth",
-            [(ALL_DIMENSIONS, "All dimensions")]
-            + [
-                (key, chart.title.removeprefix("Growth: "))
-                for key, chart in data.growth.items()
-                if key != ALL_DIMENSIONS
-            ],
-        )
-        self._fill_picker("kpis", [(key, chart.title) for key, chart in data.kpis.items()])
-        for tab in self.chart_tabs.values():
-            tab.show_view(QWidget(tab))  # drop the old profile's charts
+        self._fill_picker("growth", [(ALL_DIMENSIONS, "All dimensions"), *data.dimensions])
+        self._fill_picker("kpis", data.kpis)
+        self._tab_data[FIRST_TAB] = data.readiness_chart
         self._draw(self._current_key())
 
     def _show_readiness(self, readiness: Readiness) -> None:
@@ -338,25 +452,48 @@ class Dashboard(QWidget):
         picker.blockSignals(False)
 
     def _draw(self, key: str) -> None:
-        """Build the chart of a tab (again when its picker changed)."""
-        data = self.data
-        if data is None:
+        """Build the chart of a tab (again when its picker changed); without its data yet,
+        show "Loading…" and read it."""
+        if self.profile_id is None:
             return
         tab = self.chart_tabs[key]
+        data = self._tab_data.get(key)
+        if data is None:
+            tab.show_loading()
+            self._request(key)
+            return
+        tab.show_view(self._view(key, data, tab))
+
+    def _view(self, key: str, data: TimeChart | TabData, tab: _ChartTab) -> QWidget:
         builders: dict[str, Callable[[], QWidget]] = {
-            "readiness": lambda: charts.time_chart(data.readiness_chart, tab),
-            "radar": lambda: charts.radar_chart(data.radar, tab),
-            "growth": lambda: charts.small_multiples(data.growth[self._picked("growth")], tab),
-            "milestones": lambda: charts.bar_chart(data.milestones, tab),
+            "readiness": lambda: charts.time_chart(_is(data, TimeChart), tab),
+            "radar": lambda: charts.radar_chart(_is(data, RadarChart), tab),
+            "growth": lambda: charts.small_multiples(
+                _is(_picked_from(_is(data, dict), self._picked("growth")), SmallMultiples), tab
+            ),
+            "milestones": lambda: charts.bar_chart(_is(data, BarChart), tab),
             "kpis": lambda: (
-                charts.time_chart(data.kpis[self._picked("kpis")], tab)
-                if data.kpis
+                charts.time_chart(
+                    _is(_picked_from(_is(data, dict), self._picked("kpis")), TimeChart), tab
+                )
+                if data
                 else QLabel("This framework has no KPIs.", tab)
             ),
         }
-        tab.show_view(builders[key]())
+        return builders[key]()
 
     def _picked(self, key: str) -> str:
         picker = self.chart_tabs[key].picker
         assert picker is not None
         return str(picker.currentData() or "") if picker.count() else ""
+
+
+def _picked_from(charts_by_key: dict[str, object], key: str) -> object:
+    """The picked chart, or the first (a picker not filled yet)."""
+    return charts_by_key[key] if key in charts_by_key else next(iter(charts_by_key.values()))
+
+
+def _is(value: object, kind: type[_T]) -> _T:
+    """`value`, which the tab's job made a `kind`."""
+    assert isinstance(value, kind)
+    return value

@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.central)
         self._build_sidebar()
         self._build_toolbar()
-        self.dashboard = Dashboard(self)
+        self.dashboard = Dashboard(services, runner, self)
         self.dashboard.start_checkin.connect(lambda: self.show_section("checkin"))
         self._place("dashboard", self.dashboard)
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
@@ -533,7 +533,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_profile)
         if not has_profile:
             self.profile_id = None
-            self._runner.cancel(self.dashboard, "dashboard")  # of a profile deleted meanwhile
+            self.dashboard.cancel()  # the loads of a profile deleted meanwhile
             self.central.setCurrentWidget(self.first_run)
             self.first_run.name.setFocus()
             return
@@ -641,19 +641,11 @@ class MainWindow(QMainWindow):
         dialogs.show_error(self, title, error, self._data_dir)
 
     def refresh_dashboard(self) -> None:
-        from ui.dashboard import load_dashboard
-
-        profile_id, services = self.profile_id, self._services
-        if profile_id is None:
-            return
+        """Load the Dashboard again: the profile or its data changed."""
         # Errors go to `_on_task_failed`; a load for a profile the user has since left
         # (or deleted) was superseded by the next one (or cancelled), and is dropped.
-        self._runner.submit(
-            lambda: load_dashboard(services, profile_id),
-            self.dashboard.show_data,
-            owner=self.dashboard,
-            key="dashboard",
-        )
+        if self.profile_id is not None:
+            self.dashboard.load(self.profile_id)
 
     def _on_switcher_activated(self, index: int) -> None:
         profile_id = self.switcher.itemData(index)

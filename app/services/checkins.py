@@ -309,6 +309,20 @@ class CheckInService:
         rows = self._read(_latest_ratings(), profile_id=profile_id, as_of=as_of)
         return {r.key: CurrentRating(r.value, bool(r.not_applicable), r.date) for r in rows}
 
+    @staticmethod
+    def ratings_as_of(history: FinalHistory, as_of: date) -> dict[str, CurrentRating]:
+        """`current_ratings(profile_id, as_of)` from the profile's `final_history()`, for a
+        caller that has read it already (the Dashboard): each skill's state in the latest
+        final check-in on or before `as_of` that rates it, same-day check-ins in the order
+        they were finalised, as the windowed query ranks them."""
+        current: dict[str, CurrentRating] = {}
+        for checkin, ratings in history:  # oldest first, one entry per date
+            if checkin.date > as_of:
+                break
+            for skill_id, value, not_applicable in ratings:
+                current[skill_id] = CurrentRating(value, not_applicable, checkin.date)
+        return current
+
     def last_kpi_values(self, profile_id: str, as_of: date) -> dict[str, tuple[float, date]]:
         """Each KPI's latest finalised value on or before `as_of`, with its date."""
         rows = self._read(_latest_kpi_values(), profile_id=profile_id, as_of=as_of)
