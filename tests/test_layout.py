@@ -40,9 +40,9 @@ from app.services.evidence import Impact
 from tests.layout_check import ELIDES, check_layout
 from tests.test_manager import share
 from ui import dialogs
+from ui.calibration import CalibrationModel
 from ui.evidence import EvidenceTableModel
 from ui.frameworks import LevelDiffModel
-from ui.manager import CalibrationModel
 
 pytestmark = pytest.mark.gui
 

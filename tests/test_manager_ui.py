@@ -33,8 +33,9 @@ from tests.helpers import (
 )
 from tests.test_manager import share
 from ui import dialogs
+from ui.calibration import CalibrationModel
 from ui.main_window import bundle_file_name
-from ui.manager import CalibrationModel, ManagerPanel
+from ui.manager import ManagerPanel
 
 pytestmark = pytest.mark.gui
 
