@@ -49,6 +49,7 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scale: dict[int, str] = {}  # the framework's rating scale: value → label
+        self.editable = True  # False: an earlier assessment, or the manager would not sign
 
     def key(self, row: CalibrationRow) -> str:
         return row.skill_id
@@ -62,7 +63,7 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == self.MANAGER:
+        if index.isValid() and index.column() == self.MANAGER and self.editable:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -111,12 +112,14 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
                 return "Never rated by the owner (counts as 0)."
             return f"The owner's rating: {self.scale.get(row.self_rating, '')}"
         if row.manager_rating is None:
-            return "Not rated by you yet: type a rating."
+            return "Not rated by you yet: type a rating." if self.editable else "Not rated."
         return f"Your rating: {self.scale.get(row.manager_rating, '')}"
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         row = self.row_at(index)
         if row is None or index.column() != self.MANAGER or role != Qt.ItemDataRole.EditRole:
+            return False
+        if not self.editable:
             return False
         if value is not None and value not in self.scale:
             return False
