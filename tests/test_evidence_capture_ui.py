@@ -377,6 +377,7 @@ def test_every_field_is_reachable_by_tab_has_a_label_and_answers_its_own_key(
         assert labels, f"{field.accessibleName()} has no label"
     assert collisions(dialog) == []
     assert check_layout(dialog) == []
+    dialog.reject()
 
 
 def _entry(**fields: Any) -> EvidenceInfo:
