@@ -119,3 +119,23 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     for name in ("confirm", "inform", "error"):
         monkeypatch.setattr(dialogs, name, unexpected)
     return shown
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A dialog opened without waiting (`QDialog.open()`, e.g. the Assessment section asking
+    who signs) that a test did not expect is still showing when it ends: that fails it."""
+    yield
+    if "qapp" not in request.fixturenames:
+        return  # the core's tests: no Qt at all
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    left = [
+        widget.windowTitle()
+        for widget in QApplication.topLevelWidgets()
+        if isinstance(widget, QDialog) and widget.isVisible()
+    ]
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog):
+            widget.close()  # not to leak into the next test
+    assert not left, f"dialogs left open: {left}"

@@ -255,6 +255,13 @@ def wait_idle(qtbot: QtBot, runner: TaskRunner, timeout: int = 10_000) -> None:
 # -- real mouse and key events -------------------------------------------------
 
 
+def activate(qtbot: QtBot, widget: QWidget) -> None:
+    """Make `widget`'s window the active one, as a click on it would, and wait until it is:
+    shortcuts (Alt+letter, Enter in a dialog) reach the active window only."""
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+
+
 def click(widget: QWidget) -> None:
     """A left click on `widget`, scrolled into view first if it sits in a scroll area."""
     scroll = widget.parentWidget()

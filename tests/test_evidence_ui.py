@@ -19,7 +19,8 @@ from app.services.evidence import Tag
 from tests.helpers import CALENDAR, date_ranges, type_text
 from ui import dialogs
 from ui.checkin import SkillRater
-from ui.evidence import EvidencePanel, EvidenceTableModel, QuickCaptureDialog
+from ui.evidence import EvidencePanel, EvidenceTableModel
+from ui.evidence_capture import CaptureContext, QuickCaptureDialog
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.tasks import TaskRunner
@@ -306,7 +307,7 @@ def test_date_fields_hold_only_dates_in_the_calendar(
     profile_id = services.profiles.create(
         name="Ada", framework="ml-engineer", level="junior-ml-engineer", target="ml-engineer"
     ).id
-    dialog = QuickCaptureDialog(services, runner, profile_id, framework)
+    dialog = QuickCaptureDialog(services, runner, CaptureContext(profile_id, framework, ()))
     qtbot.addWidget(dialog)
     assert date_ranges(dialog) == {"Date": CALENDAR}
     panel = EvidencePanel(services, runner)

@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,13 @@ from pytestqt.qtbot import QtBot
 
 from app.services import Services
 from app.services.demo import create_demo
+from app.services.evidence import Impact
 from tests.layout_check import ELIDES, check_layout
 from tests.test_manager import share
 from ui import dialogs
+from ui.calibration import CalibrationModel
 from ui.evidence import EvidenceTableModel
 from ui.frameworks import LevelDiffModel
-from ui.manager import CalibrationModel
 
 pytestmark = pytest.mark.gui
 
@@ -346,9 +348,21 @@ def test_tables_give_the_names_room_before_the_dimensions(
     _settle(runner)
     frameworks = window.frameworks
     _name_first(frameworks.view, LevelDiffModel.SKILL, LevelDiffModel.DIMENSION)
+    services.evidence.add(
+        demo,
+        day=date(2026, 1, 5),
+        title="Cut the ranking model's p95 latency",
+        impact=Impact(outcome="Checkout conversion up after the p95 latency fell " * 3),
+    )
     window.show_section("evidence")
     _settle(runner)
-    _name_first(window.evidence.view, EvidenceTableModel.TITLE, EvidenceTableModel.TAGS)
+    evidence = window.evidence.view
+    _name_first(evidence, EvidenceTableModel.TITLE, EvidenceTableModel.TAGS)
+    # The impact, however long, keeps about a third of the room beside the title, never all.
+    header = evidence.horizontalHeader()
+    impact = header.sectionSize(EvidenceTableModel.IMPACT)
+    assert evidence.viewport().width() * 0.2 < impact < evidence.viewport().width() * 0.4
+    assert header.sectionSize(EvidenceTableModel.TITLE) > impact / 2
     share(services, demo)
     window.reload_profiles(demo)
     window.show_section("assessment")

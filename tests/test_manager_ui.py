@@ -15,26 +15,38 @@ from typing import Any
 
 import pypdf
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from app.bundle.export import export_bundle
 from app.services import Services, open_services
+from app.services.identity import Identity
 from app.services.manager import CalibrationRow
+from app.store.models import Profile
 from tests.helpers import (
     CANARIES,
+    MANAGER_NAME,
+    MANAGER_ROLE,
     SHARED_EVIDENCE,
+    activate,
     click,
     private_profile,
     sign_as_manager,
     type_text,
+    wait_idle,
 )
+from tests.layout_check import check_layout
+from tests.shortcut_check import collisions
 from tests.test_manager import share
 from ui import dialogs
+from ui.calibration import CalibrationModel
+from ui.identity import SignDialog
 from ui.main_window import bundle_file_name
-from ui.manager import CalibrationModel, ManagerPanel
+from ui.manager import ManagerPanel
 
 pytestmark = pytest.mark.gui
 
@@ -444,3 +456,219 @@ def test_the_rating_editor_offers_the_scale_and_clears_with_a_dash(
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
     runner.drain()
     assert services.manager.assessment(profile_id).calibrations == {}
+
+
+# -- dated and signed ----------------------------------------------------------------
+
+TODAY = date(2026, 6, 15)
+EARLIER = date(2026, 5, 20)
+
+
+def _assessment_panel(qtbot: QtBot, services: Services, runner: Any, profile_id: str) -> Any:
+    """The Assessment section on its own, on `TODAY`, once the profile has loaded."""
+    panel = ManagerPanel(services, runner, today=lambda: TODAY)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 760)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_profile(profile_id)
+    wait_idle(qtbot, runner)
+    activate(qtbot, panel)
+    return panel
+
+
+def _choices(panel: ManagerPanel) -> list[str]:
+    return [panel.history.itemText(i) for i in range(panel.history.count())]
+
+
+def _sign_dialog(qtbot: QtBot, panel: ManagerPanel) -> SignDialog:
+    qtbot.waitUntil(lambda: panel.sign_dialog is not None and panel.sign_dialog.isVisible())
+    dialog = panel.sign_dialog
+    assert dialog is not None
+    activate(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+    return dialog
+
+
+def _closed(dialog: SignDialog) -> bool:
+    return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def _comment(qtbot: QtBot, panel: ManagerPanel, dimension_id: str, text: str) -> None:
+    """Click the dimension's comment box and type `text` at its end."""
+    edit = panel.comments[dimension_id]
+    click(edit)
+    qtbot.keyClick(edit, Qt.Key.Key_End, CTRL)
+    type_text(edit, text)
+
+
+def _saved(qtbot: QtBot, panel: ManagerPanel, runner: Any) -> None:
+    """What waits for a pause in typing goes to the worker, and the worker is done."""
+    panel.flush()
+    wait_idle(qtbot, runner)
+
+
+def test_the_assessment_is_dated_and_signed_by_the_folder_owner(
+    qtbot: QtBot, services: Services, runner: Any, tmp_path: Path
+) -> None:
+    profile_id = private_profile(services, tmp_path)
+    share(services, profile_id)
+    sign_as_manager(services)
+    services.manager.set_calibration(profile_id, "a-critical", 3, on=EARLIER)
+    services.identity.set(role="Director of engineering")  # promoted since
+    panel = _assessment_panel(qtbot, services, runner, profile_id)
+    assert _choices(panel) == [
+        f"Today, {TODAY}, signed by {MANAGER_NAME}, Director of engineering",
+        f"{EARLIER} by {MANAGER_NAME}, {MANAGER_ROLE}: read-only",
+    ]
+    assert not panel.status_line.isVisible()
+
+    # A rating typed today goes into today's assessment, which starts from the earlier one.
+    rate(qtbot, panel, "b-important", Qt.Key.Key_3)
+    _comment(qtbot, panel, "a", COMMENT)
+    _saved(qtbot, panel, runner)
+    assert panel.sign_dialog is None  # who signs is known: nothing is asked
+    earlier, today = services.manager.assessments(profile_id)
+    assert (today.date, today.assessor) == (
+        TODAY,
+        Identity(MANAGER_NAME, "Director of engineering", "jordan@example.com"),
+    )
+    assert today.calibrations == {"a-critical": 3, "b-important": 3}
+    assert today.comments == {"a": COMMENT}
+    assert (earlier.date, earlier.calibrations, earlier.comments) == (
+        EARLIER,
+        {"a-critical": 3},
+        {},
+    )
+    assert earlier.assessor is not None
+    assert earlier.assessor.role == MANAGER_ROLE  # kept as it was signed
+
+    # The earlier one, chosen with the keyboard, is shown as it was and cannot be changed.
+    qtbot.keyClick(panel, Qt.Key.Key_A, ALT)
+    assert QApplication.focusWidget() is panel.history
+    qtbot.keyClick(panel.history, Qt.Key.Key_Down)
+    wait_idle(qtbot, runner)
+    assert panel.data is not None
+    assert panel.data.day == EARLIER
+    assert panel.history.currentText() == f"{EARLIER} by {MANAGER_NAME}, {MANAGER_ROLE}: read-only"
+    assert panel.status_line.isVisible()
+    assert panel.status_line.text().startswith("An earlier assessment, kept as it was signed.")
+    assert not panel.identity_button.isVisible()
+    shown = {row[0]: row[2] for row in shown_order(panel)}
+    assert (shown["A Critical"], shown["B Important"]) == ("3", "—")
+    assert panel.comments["a"].toPlainText() == ""
+    rate(qtbot, panel, "b-important", Qt.Key.Key_1)
+    _comment(qtbot, panel, "a", "Too late")
+    _saved(qtbot, panel, runner)
+    assert panel.comments["a"].toPlainText() == ""
+    assert not panel.band.isEnabled()
+    assert services.manager.assessments(profile_id) == [earlier, today]
+
+    # Back to today's: it can be changed again.
+    qtbot.keyClick(panel.history, Qt.Key.Key_Up)
+    wait_idle(qtbot, runner)
+    assert panel.data is not None
+    assert panel.data.day == TODAY
+    assert panel.comments["a"].toPlainText() == COMMENT
+    assert not panel.status_line.isVisible()
+
+
+def test_with_no_owner_yet_the_first_change_asks_once_who_signs(
+    qtbot: QtBot, services: Services, runner: Any, tmp_path: Path
+) -> None:
+    profile_id = private_profile(services, tmp_path)
+    with services.store.session() as session:  # the owner named their manager in the profile
+        session.execute(
+            update(Profile).where(Profile.id == profile_id).values(manager=MANAGER_NAME)
+        )
+    share(services, profile_id)
+    panel = _assessment_panel(qtbot, services, runner, profile_id)
+    assert _choices(panel) == [f"Today, {TODAY}, not signed yet"]
+    assert panel.status_line.isVisible()
+    assert "your first change asks for them" in panel.status_line.text()
+    assert not panel.identity_button.isVisible()
+
+    # The first change asks; nothing is stored until it is answered.
+    rate(qtbot, panel, "a-critical", Qt.Key.Key_4)
+    dialog = _sign_dialog(qtbot, panel)
+    assert dialog.windowTitle() == "Sign your assessment"
+    assert dialog.explanation.text().startswith("Your assessment of Zoë is dated and signed")
+    assert dialog.fields.name.text() == MANAGER_NAME  # suggested by the owner's profile
+    assert QApplication.focusWidget() is dialog.fields.role
+    assert collisions(dialog) == []
+    assert check_layout(dialog) == []
+    runner.drain()
+    assert services.manager.assessments(profile_id) == []
+    assert services.identity.get() is None
+    type_text(dialog.fields.role, MANAGER_ROLE)
+    qtbot.keyClick(dialog.fields.role, Qt.Key.Key_Return)  # Enter: Sign, the default button
+    wait_idle(qtbot, runner)
+    assert _closed(dialog)
+    assert services.identity.get() == Identity(MANAGER_NAME, MANAGER_ROLE)
+    [assessment] = services.manager.assessments(profile_id)
+    assert (assessment.date, assessment.assessor) == (TODAY, Identity(MANAGER_NAME, MANAGER_ROLE))
+    assert assessment.calibrations == {"a-critical": 4}
+    assert _choices(panel) == [f"Today, {TODAY}, signed by {MANAGER_NAME}, {MANAGER_ROLE}"]
+    assert not panel.status_line.isVisible()
+
+    # Asked once: later changes are saved as typed.
+    activate(qtbot, panel)
+    _comment(qtbot, panel, "b", COMMENT)
+    qtbot.keyClick(panel, Qt.Key.Key_D, ALT)
+    qtbot.keyClick(panel.band, Qt.Key.Key_Down)
+    _saved(qtbot, panel, runner)
+    assert panel.sign_dialog is None
+    [assessment] = services.manager.assessments(profile_id)
+    assert assessment.comments == {"b": COMMENT}
+    assert assessment.band is not None
+
+
+def test_declining_to_sign_saves_nothing_until_the_manager_says_who_they_are(
+    qtbot: QtBot, services: Services, runner: Any, tmp_path: Path
+) -> None:
+    profile_id = private_profile(services, tmp_path)
+    share(services, profile_id)
+    panel = _assessment_panel(qtbot, services, runner, profile_id)
+
+    _comment(qtbot, panel, "a", "Good")
+    dialog = _sign_dialog(qtbot, panel)
+    assert dialog.fields.name.text() == ""  # the profile names no manager
+    assert QApplication.focusWidget() is dialog.fields.name
+    qtbot.keyClick(dialog.fields.name, Qt.Key.Key_Escape)
+    wait_idle(qtbot, runner)
+    assert _closed(dialog)
+    assert services.identity.get() is None
+    assert services.manager.assessments(profile_id) == []
+    # What was typed went with the answer; the section says why it waits, and asks no more.
+    assert panel.comments["a"].toPlainText() == ""
+    assert panel.status_line.isVisible()
+    assert "nothing here is saved until it does" in panel.status_line.text()
+    assert panel.identity_button.isVisible()
+    activate(qtbot, panel)
+    _comment(qtbot, panel, "a", "Good")
+    rate(qtbot, panel, "a-critical", Qt.Key.Key_4)
+    runner.drain()
+    assert panel.comments["a"].toPlainText() == ""
+    assert panel.sign_dialog is None
+    assert services.manager.assessments(profile_id) == []
+
+    # Asked for: an empty name is refused in one sentence; a name signs.
+    click(panel.identity_button)
+    dialog = _sign_dialog(qtbot, panel)
+    qtbot.keyClick(dialog.fields.name, Qt.Key.Key_Return)
+    wait_idle(qtbot, runner)
+    assert dialog.isVisible()
+    assert dialog.message.text() == "The name is empty."
+    assert services.identity.get() is None
+    type_text(dialog.fields.name, "Noor <i>Haddad</i>")
+    qtbot.keyClick(dialog, Qt.Key.Key_S, ALT)  # a mnemonic clicks after a short animation
+    qtbot.waitUntil(lambda: _closed(dialog))
+    assert services.identity.get() == Identity("Noor <i>Haddad</i>")
+    assert _choices(panel) == [f"Today, {TODAY}, signed by Noor <i>Haddad</i>"]
+    assert not panel.status_line.isVisible()
+    activate(qtbot, panel)
+    _comment(qtbot, panel, "a", "Good")
+    _saved(qtbot, panel, runner)
+    [assessment] = services.manager.assessments(profile_id)
+    assert assessment.comments == {"a": "Good"}
+    assert assessment.assessor == Identity("Noor <i>Haddad</i>")

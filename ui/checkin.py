@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -54,6 +54,7 @@ from app.services.checkins import (
 from app.services.evidence import EvidenceInfo
 from app.services.profiles import ProfileInfo
 from ui import dialogs
+from ui.numbers import example, number_locale, read_number, show_number
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.settings import Settings
 from ui.tasks import TaskRunner
@@ -169,14 +170,6 @@ def finalize_and_compare(services: Services, checkin_id: str) -> Finalised:
     skills = services.frameworks.get(stage.framework, stage.framework_version).skills
     not_rated = sum(skill.id not in rated for skill in skills)
     return Finalised(info.date, before.readiness, after.readiness, changes, not_rated)
-
-
-def number_locale() -> QLocale:
-    """The user's locale for numbers, refusing group separators: in German "4.5" is not
-    a number (it is neither 4,5 nor 45), so nothing typed changes its value silently."""
-    locale = QLocale()
-    locale.setNumberOptions(QLocale.NumberOption.RejectGroupSeparator)
-    return locale
 
 
 def _text_label(text: str, parent: QWidget, *, muted: bool = False) -> QLabel:
@@ -909,7 +902,7 @@ class CheckInPanel(QWidget):
         last = state.kpis.get(kpi.id)
         unit = f" {kpi.unit}" if kpi.unit else ""
         last_text = (
-            f"Last value: {locale.toString(last[0], 'g', 12)}{unit} ({last[1].isoformat()})"
+            f"Last value: {show_number(last[0], locale)}{unit} ({last[1].isoformat()})"
             if last
             else "No value yet"
         )
@@ -918,11 +911,11 @@ class CheckInPanel(QWidget):
         )
         edit = QLineEdit(box)
         edit.setAccessibleName(f"{kpi.name}: value")
-        edit.setPlaceholderText(f"Value, e.g. {locale.toString(4.5, 'g', 12)}")
+        edit.setPlaceholderText(f"Value, e.g. {example(locale)}")
         edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("0") * 18)
         entry = state.detail.kpis.get(kpi.id)
         if entry is not None:
-            edit.setText(locale.toString(entry.value, "g", 12))
+            edit.setText(show_number(entry.value, locale))
         grid.addWidget(edit, 2, 0)
         grid.addWidget(_text_label(kpi.unit or "", box), 2, 1)
         problem = _text_label("", box)
@@ -932,19 +925,20 @@ class CheckInPanel(QWidget):
 
         def save() -> None:
             checkin_id, text, kpi_id = self._checkin_id(), edit.text().strip(), kpi.id
-            value, ok = locale.toDouble(text)
+            value = read_number(text, locale)
             problem.setText(
                 ""
-                if ok or not text
-                else f"Not a number; write it as {locale.toString(4.5, 'g', 12)}. Not saved."
+                if value is not None or not text
+                else f"Not a number; write it as {example(locale)}. Not saved."
             )
-            if text and not ok:  # nor the "4" typed on the way to "4.5"
+            if value is None and text:  # nor the "4" typed on the way to "4.5"
                 self._saves.discard(("kpi", kpi_id))
                 return
+            checkins = self._services.checkins
             job: Callable[[], None] = (
-                (lambda: self._services.checkins.clear(checkin_id, "kpi", kpi_id))
-                if not text
-                else lambda: self._services.checkins.set_kpi(checkin_id, kpi_id, value)
+                (lambda: checkins.clear(checkin_id, "kpi", kpi_id))
+                if value is None
+                else lambda: checkins.set_kpi(checkin_id, kpi_id, value)
             )
             self._saves.queue(("kpi", kpi_id), job, now=False)
 

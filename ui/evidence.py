@@ -1,8 +1,8 @@
-"""Evidence: the log of dated accomplishments, its filters, and the quick-capture dialog.
+"""Evidence: the log of dated accomplishments and feedback received, and its filters.
 
 The list is a `RowTableModel` filled by a search the service does in SQL, so
 thousands of entries stay fast; every database call goes through the
-`TaskRunner`.
+`TaskRunner`. The capture dialog is `ui.evidence_capture`.
 """
 
 from __future__ import annotations
@@ -18,51 +18,77 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.errors import describe
 from app.evidence_import import BragPreview, BragRow, read_file
 from app.framework.model import Framework
 from app.services import Services
 from app.services.evidence import EvidenceInfo, Tag
 from ui import dialogs
+from ui.evidence_capture import (
+    CaptureContext,
+    QuickCaptureDialog,
+    framework_tags,
+    step_criteria,
+    tag_label,
+)
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.read_only import ReadOnlyLine
 from ui.table_model import RowTableModel, prefer_name
 from ui.tasks import TaskRunner
+from ui.text import tooltip
 
 CAPTURE_SHORTCUT = QKeySequence("Ctrl+Shift+E")
 EMPTY_TEXT = "No evidence yet. Press Ctrl+Shift+E anywhere to capture an accomplishment."
 NO_MATCH_TEXT = "No evidence matches these filters."
-_KIND_LABEL = {"skill": "Skill", "milestone": "Milestone", "kpi": "KPI"}
 
 
-def framework_tags(framework: Framework) -> list[tuple[Tag, str]]:
-    """Every tag a framework offers, with the name people read."""
-    return (
-        [(Tag("skill", s.id), s.name) for s in framework.skills]
-        + [(Tag("milestone", m.id), m.title) for m in framework.milestones]
-        + [(Tag("kpi", k.id), k.name) for k in framework.kpis]
-    )
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def impact_text(entry: EvidenceInfo) -> str:
+    """The entry's impact in one line; for feedback received, who gave it and their words."""
+    feedback = entry.feedback
+    if feedback is not None:
+        who = feedback.giver + (f", {feedback.role}" if feedback.role else "")
+        quote = _one_line(entry.description or "")
+        return f"From {who}: “{quote}”" if quote else f"From {who}"
+    return _one_line(entry.impact.line() or "")
+
+
+def impact_details(entry: EvidenceInfo) -> str | None:
+    """Everything the impact and feedback fields hold, a line each (for a tooltip)."""
+    impact, lines = entry.impact, []
+    if entry.feedback is not None:
+        role = f", {entry.feedback.role}" if entry.feedback.role else ""
+        lines.append(f"“{entry.description or ''}”\n— {entry.feedback.giver}{role}")
+    for label, value in (
+        ("Context", impact.context),
+        ("What I did", impact.action),
+        ("Outcome", impact.outcome),
+        ("Metric", impact.metric),
+    ):
+        if value:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines) or None
 
 
 class EvidenceTableModel(RowTableModel[EvidenceInfo]):
-    """Evidence entries, one a row: date, title, tags, and whether it is private."""
+    """Evidence entries, one a row: date, title, impact (or the feedback and who gave it),
+    tags, and whether it is private."""
 
-    DATE, TITLE, TAGS, PRIVATE = range(4)
-    HEADERS = ("Date", "Title", "Tags", "Private")
+    DATE, TITLE, IMPACT, TAGS, PRIVATE = range(5)
+    HEADERS = ("Date", "Title", "Impact", "Tags", "Private")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -77,12 +103,18 @@ class EvidenceTableModel(RowTableModel[EvidenceInfo]):
                 return entry.date.isoformat()
             if column == self.TITLE:
                 return entry.title
+            if column == self.IMPACT:
+                return impact_text(entry)
             if column == self.TAGS:
                 return ", ".join(self.names.get(t, t.ref) for t in entry.tags)
             if column == self.PRIVATE:
                 return "private" if entry.private else ""
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
-            return entry.description or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.TITLE and entry.description:
+                return tooltip(entry.description)
+            if column == self.IMPACT:
+                details = impact_details(entry)
+                return tooltip(details) if details else None
         if role == self.SORT_ROLE:
             if column == self.DATE:
                 return entry.date.toordinal()
@@ -165,122 +197,6 @@ class BragImportDialog(QDialog):
         self.resize(self.fontMetrics().horizontalAdvance("x") * 90, 420)
 
 
-class QuickCaptureDialog(QDialog):
-    """A small form for one evidence entry: new, or an existing one to edit.
-
-    Signals:
-        saved(object): the entry was stored (its `EvidenceInfo`).
-    """
-
-    saved = Signal(object)
-
-    def __init__(
-        self,
-        services: Services,
-        runner: TaskRunner,
-        profile_id: str,
-        framework: Framework,
-        entry: EvidenceInfo | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._services = services
-        self._runner = runner
-        self._profile_id = profile_id
-        self._entry = entry
-        self.setWindowTitle("Edit evidence" if entry else "Capture evidence")
-
-        self.title = QLineEdit(self)
-        self.title.setAccessibleName("Title")
-        self.title.setPlaceholderText("What did you accomplish?")
-        self.date = date_edit(entry.date if entry else date.today(), "Date", self)
-        self.description = QPlainTextEdit(self)
-        self.description.setAccessibleName("Description")
-        self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(self.fontMetrics().height() * 5)
-        self.link = QLineEdit(self)
-        self.link.setAccessibleName("Link")
-        self.link.setPlaceholderText("https://… (optional)")
-        self.tags = QListWidget(self)
-        self.tags.setAccessibleName("Tags")
-        self.tags.setAccessibleDescription("Check the skills, milestones and KPIs this shows.")
-        chosen = set(entry.tags) if entry else set()
-        for tag, name in framework_tags(framework):
-            item = QListWidgetItem(f"{_KIND_LABEL[tag.kind]}: {name}", self.tags)
-            item.setData(Qt.ItemDataRole.UserRole, tag)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if tag in chosen else Qt.CheckState.Unchecked)
-        self.private = QCheckBox("Private (left out of shared reports)", self)
-        if entry:
-            self.title.setText(entry.title)
-            self.description.setPlainText(entry.description or "")
-            self.link.setText(entry.link or "")
-            self.private.setChecked(entry.private)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Problem")
-        self.message.hide()
-
-        form = QFormLayout()
-        form.addRow("&Title:", self.title)
-        form.addRow("&Date:", self.date)
-        form.addRow("D&escription:", self.description)
-        form.addRow("&Link:", self.link)
-        form.addRow("T&ags:", self.tags)
-        form.addRow("", self.private)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self._on_save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 80)
-        self.tags.setMinimumHeight(self.fontMetrics().height() * 10)
-        self.title.setFocus()
-
-    def checked_tags(self) -> list[Tag]:
-        return [
-            self.tags.item(n).data(Qt.ItemDataRole.UserRole)
-            for n in range(self.tags.count())
-            if self.tags.item(n).checkState() == Qt.CheckState.Checked
-        ]
-
-    def check_tag(self, tag: Tag, checked: bool = True) -> None:
-        for n in range(self.tags.count()):
-            item = self.tags.item(n)
-            if item.data(Qt.ItemDataRole.UserRole) == tag:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-
-    def _on_save(self) -> None:
-        fields: dict[str, Any] = {
-            "day": to_date(self.date.date()),
-            "title": self.title.text(),
-            "description": self.description.toPlainText(),
-            "link": self.link.text(),
-            "private": self.private.isChecked(),
-            "tags": self.checked_tags(),
-        }
-        evidence, profile_id, entry = self._services.evidence, self._profile_id, self._entry
-        if entry is None:
-            job = lambda: evidence.add(profile_id, **fields)  # noqa: E731
-        else:
-            job = lambda: evidence.update(entry.id, **fields)  # noqa: E731
-        self.buttons.setEnabled(False)
-        self._runner.submit(job, self._on_saved, owner=self, on_error=self._on_save_failed)
-
-    def _on_saved(self, info: EvidenceInfo) -> None:
-        self.saved.emit(info)
-        self.accept()
-
-    def _on_save_failed(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        self.message.setText(describe(error))
-        self.message.show()
-
-
 class EvidencePanel(QWidget):
     """The evidence log of one profile: filters above a list, add/edit/delete below.
 
@@ -298,6 +214,7 @@ class EvidencePanel(QWidget):
         self._runner = runner
         self._profile_id: str | None = None
         self.framework: Framework | None = None
+        self.context: CaptureContext | None = None  # the framework, with the profile's criteria
         self.dialog: QuickCaptureDialog | None = None
         self._capture_pending = False
         self._read_only = False  # a profile shared with you: its owner's evidence, to read
@@ -351,7 +268,13 @@ class EvidencePanel(QWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(EvidenceTableModel.DATE, Qt.SortOrder.DescendingOrder)
         self.view.horizontalHeader().setHighlightSections(False)
-        prefer_name(self.view, EvidenceTableModel.TITLE, EvidenceTableModel.TAGS)
+        prefer_name(
+            self.view,
+            EvidenceTableModel.TITLE,
+            EvidenceTableModel.TAGS,
+            EvidenceTableModel.IMPACT,
+            share={EvidenceTableModel.IMPACT: 0.35},  # worth reading, never all of it
+        )
         self.view.doubleClicked.connect(lambda _index: self._on_edit())
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -392,23 +315,27 @@ class EvidencePanel(QWidget):
 
     def show_profile(self, profile_id: str) -> None:
         self._profile_id = profile_id
+        self.context = None  # a capture waits for this profile's (`_capture_pending`)
         self._runner.cancel(self, "import")  # a file read for the profile left is not offered
         services = self._services
 
-        def load() -> Framework:
+        def load() -> CaptureContext:
             profile = services.profiles.get(profile_id)
-            return services.frameworks.get(profile.framework, profile.framework_version)
+            framework = services.frameworks.get(profile.framework, profile.framework_version)
+            criteria = step_criteria(framework, profile.level, profile.target)
+            return CaptureContext(profile_id, framework, tuple(criteria))
 
         self._runner.submit(load, self._on_framework_loaded, owner=self, key="framework")
 
-    def _on_framework_loaded(self, framework: Framework) -> None:
-        self.framework = framework
+    def _on_framework_loaded(self, context: CaptureContext) -> None:
+        self.context = context
+        self.framework = framework = context.framework
         self.model.names = {tag: name for tag, name in framework_tags(framework)}
         self.tag.blockSignals(True)
         self.tag.clear()
         self.tag.addItem("Any tag", None)
         for tag, name in framework_tags(framework):
-            self.tag.addItem(f"{_KIND_LABEL[tag.kind]}: {name}", tag)
+            self.tag.addItem(tag_label(tag, name), tag)
         self.tag.blockSignals(False)
         self.reload()
         if self._capture_pending:
@@ -481,14 +408,13 @@ class EvidencePanel(QWidget):
         section was built just now, for the shortcut), a new entry's dialog opens once it is."""
         if self._profile_id is None or self._read_only:
             return None
-        if self.framework is None:
+        if self.context is None:
             self._capture_pending = entry is None
             return None
         dialog = QuickCaptureDialog(
             self._services,
             self._runner,
-            self._profile_id,
-            self.framework,
+            self.context,
             entry if isinstance(entry, EvidenceInfo) else None,
             self.window(),
         )

@@ -50,6 +50,7 @@ from ui.theme import Appearance, Theme, icon
 if TYPE_CHECKING:
     from app.services import Services
     from app.services.erase import EraseReport
+    from app.services.identity import Identity
     from app.services.profiles import ProfileInfo
     from ui.backups import BackupsPanel
     from ui.checkin import CheckInPanel
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     from ui.plan import PlanPanel
     from ui.profile_form import ProfileForm, ProfileRequest
     from ui.reports import ReportsPanel
+    from ui.settings_dialog import SettingsDialog
     from ui.tasks import TaskRunner
 
 SECTIONS = (
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
         self._shared_line: str | None = None  # says so above each section, if it was
         self._panels: dict[str, QWidget] = {}  # the sections built so far, by key
         self._first_run: ProfileForm | None = None
+        self.settings_dialog: SettingsDialog | None = None
 
         self._build_menus()
         if settings.geometry is not None:
@@ -481,6 +484,9 @@ class MainWindow(QMainWindow):
         self.erase_all_action = file_menu.addAction("Erase &all data…")
         self.erase_all_action.triggered.connect(self._on_erase_all)
         file_menu.addSeparator()
+        self.settings_action = file_menu.addAction("&Settings…")
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -653,6 +659,7 @@ class MainWindow(QMainWindow):
             self.set_profile(profile_id)
 
     def _on_profile_requested(self, request: ProfileRequest) -> None:
+        first = not self._services.profiles.all()
         try:
             profile = self._services.profiles.create(
                 name=request.name,
@@ -670,6 +677,23 @@ class MainWindow(QMainWindow):
         self.first_run.name.clear()
         self.reload_profiles(profile.id)
         self.show_section("dashboard")
+        if first:
+            self._prefill_identity(profile.name)
+
+    def _prefill_identity(self, name: str) -> None:
+        """The first profile made here names the data folder's owner, unless one is known: the
+        first run asks for "your name" once, and Settings changes it."""
+        identity = self._services.identity
+        try:
+            if identity.get() is not None:
+                return
+            identity.set(name=name)
+        except RungError:
+            return  # nothing is signed yet; Settings asks when it matters
+        self.dashboard.show_notice(
+            f"What you make here is signed “{name}”. Add your role or change the name in "
+            "File → Settings."
+        )
 
     def _on_new_profile(self) -> None:
         self.central.setCurrentWidget(self.first_run)
@@ -839,6 +863,30 @@ class MainWindow(QMainWindow):
         self.show_section("checkin")
 
     # -- look and feel ---------------------------------------------------------
+
+    def open_settings(self) -> None:
+        """File → Settings…: who you are (loaded first, off the GUI thread) and the palette."""
+        identity = self._services.identity
+        self._runner.submit(identity.get, self._show_settings, owner=self, key="settings")
+
+    def _show_settings(self, identity: Identity | None) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self._services, self._runner, identity, self._theme.appearance, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.identity_saved.connect(self._on_identity_saved)
+        dialog.appearance_chosen.connect(self.set_appearance)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _on_identity_saved(self, _identity: Identity) -> None:
+        """Who signs changed: the Assessment section shows it (and, if it was waiting for one,
+        can be edited now)."""
+        panel = self._built("assessment")
+        if panel is not None:
+            panel.show_profile(self.profile_id if self.shared else None)
 
     def set_appearance(self, appearance: Appearance) -> None:
         self._settings.appearance = appearance

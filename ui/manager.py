@@ -3,7 +3,11 @@
 A shared profile is its owner's and read-only here; what the manager adds lives
 apart (`app.services.manager`), so importing a newer bundle never touches it.
 The Assessment section shows only while such a profile is current. Everything
-is saved as the manager types, on the worker, as in the check-in wizard.
+is saved as the manager types, on the worker, as in the check-in wizard, into
+today's assessment, signed with the data folder's owner (Settings); earlier
+assessments are listed with their date and assessor, and shown read-only. With
+no owner known yet, the first change asks once who signs (`ui.identity`) and is
+saved once they say; declined, nothing is saved and the section waits for them.
 """
 
 from __future__ import annotations
@@ -11,19 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, ClassVar
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QModelIndex,
-    QObject,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QFormLayout,
@@ -32,10 +27,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -43,186 +37,94 @@ from PySide6.QtWidgets import (
 
 from app.framework.model import Framework
 from app.services import Services
+from app.services.identity import Identity
 from app.services.manager import Assessment, CalibrationRow
 from app.services.profiles import ProfileInfo
 from ui import dialogs
+from ui.calibration import NOT_RATED, CalibrationModel, RatingDelegate
 from ui.checkin import Autosave
+from ui.identity import SignDialog
 from ui.read_only import ReadOnlyLine, shared_line
-from ui.table_model import AnyIndex, RowTableModel, prefer_name
+from ui.table_model import prefer_name
 from ui.tasks import TaskRunner
 from ui.text import literal
 
-NOT_RATED = "—"
-MINUS = "−"
 EXPLANATION = (
-    "What you add here is yours, not the owner's: it stays on this computer, is kept when you "
-    "import a newer bundle of this profile, and is printed in the Promotion packet (Reports), "
-    "attributed to you. Everything is saved as you type."
+    "What you add here is yours, not the owner's: saved as you type into today's assessment, "
+    "signed by you, kept on this computer when you import a newer bundle of this profile, and "
+    "printed in the Promotion packet (Reports)."
 )
+COMMENT_HINT = "Your comment on this dimension"
+RATIONALE_HINT = "Why this verdict: the evidence you weighed…"
 CALIBRATION_HELP = (
     "Rate each skill as you see it: type a rating on a row (Delete clears it). The largest "
     "disagreements with the owner's own ratings come first."
 )
 
 
+UNSIGNED = "Your assessment is signed with your name and role: your first change asks for them."
+NO_IDENTITY = (
+    "Your assessment is signed with your name and role, and this data folder does not know "
+    "them yet: nothing here is saved until it does."
+)
+READ_ONLY = "An earlier assessment, kept as it was signed. Choose today's to change anything."
+
+
 @dataclass(frozen=True)
 class AssessmentData:
-    """What the panel shows, loaded in one job off the GUI thread."""
+    """What the panel shows, loaded in one job off the GUI thread: the assessment as of
+    `day` (today's, the one to edit, or an earlier one, to read), and who signs today's."""
 
     profile: ProfileInfo
     framework: Framework
     rows: list[CalibrationRow]
     assessment: Assessment
+    today: date
+    day: date
+    identity: Identity | None  # who signs today's; None: not set yet
+    history: list[Assessment]  # every assessment of the profile, oldest first
+
+    @property
+    def current(self) -> bool:
+        """Today's assessment, the one changes go to (an earlier one is only read)."""
+        return self.day == self.today
 
 
-def load_assessment(services: Services, profile_id: str, today: date) -> AssessmentData:
+def load_assessment(
+    services: Services, profile_id: str, today: date, day: date | None = None
+) -> AssessmentData:
     profile = services.profiles.get(profile_id)
+    day = day or today
     return AssessmentData(
         profile=profile,
         framework=services.frameworks.get(profile.framework, profile.framework_version),
-        rows=services.manager.calibration(profile_id, today),
-        assessment=services.manager.assessment(profile_id),
+        rows=services.manager.calibration(profile_id, day),
+        assessment=services.manager.assessment(profile_id, day),
+        today=today,
+        day=day,
+        identity=services.identity.get(),
+        history=services.manager.assessments(profile_id),
     )
 
 
-def _signed(value: int | None) -> str:
-    """A difference as "+1", "−2" or "0" (agreement); empty when there is none."""
-    if value is None:
-        return ""
-    return f"{value:+d}".replace("-", MINUS) if value else "0"
+def signer(identity: Identity | None) -> str:
+    """ "Noor Haddad, Engineering manager"; the email stays out of a one-line list."""
+    if identity is None:
+        return "an assessor not recorded"
+    return identity.name + (f", {identity.role}" if identity.role else "")
 
 
-class CalibrationModel(RowTableModel[CalibrationRow]):
-    """Every skill: the owner's rating beside the manager's, which is editable.
-
-    Signals:
-        calibrated(str, object): the manager rated a skill (its id; the value, or None).
-    """
-
-    SKILL, DIMENSION, SELF, MANAGER, DIFFERENCE, EXPECTED = range(6)
-    HEADERS = ("Skill", "Dimension", "Self", "Manager", "Difference", "Expected")
-    HEADER_TIPS: ClassVar[dict[int, str]] = {
-        SELF: "The owner's own rating",
-        MANAGER: "Your rating",
-        DIFFERENCE: "Your rating minus the owner's",
-        EXPECTED: "The rating expected at the owner's target level",
-    }
-    calibrated = Signal(str, object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.scale: dict[int, str] = {}  # the framework's rating scale: value → label
-
-    def key(self, row: CalibrationRow) -> str:
-        return row.skill_id
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return self.HEADER_TIPS.get(section)
-        return super().headerData(section, orientation, role)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == self.MANAGER:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def cell(self, row: CalibrationRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.EditRole and column == self.MANAGER:
-            return row.manager_rating
-        if role == Qt.ItemDataRole.ToolTipRole and column in (self.SELF, self.MANAGER):
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= self.SELF:
-            return Qt.AlignmentFlag.AlignCenter
-        if role == self.SORT_ROLE:
-            numbers = {
-                self.SELF: row.self_rating,
-                self.MANAGER: row.manager_rating,
-                self.DIFFERENCE: None if row.difference is None else abs(row.difference),
-                self.EXPECTED: row.expected,
-            }
-            if column in numbers:
-                value = numbers[column]
-                return -1 if value is None else value  # nothing to compare sorts last
-            return self._text(row, column).casefold()
-        return None
-
-    def _text(self, row: CalibrationRow, column: int) -> str:
-        if column == self.SKILL:
-            return row.name
-        if column == self.DIMENSION:
-            return row.dimension
-        if column == self.SELF:
-            if row.not_applicable:
-                return "n/a"
-            return NOT_RATED if row.self_rating is None else str(row.self_rating)
-        if column == self.MANAGER:
-            return NOT_RATED if row.manager_rating is None else str(row.manager_rating)
-        if column == self.DIFFERENCE:
-            return _signed(row.difference)
-        return str(row.expected)
-
-    def _tooltip(self, row: CalibrationRow, column: int) -> str:
-        if column == self.SELF:
-            if row.not_applicable:
-                return "The owner marked this skill not applicable."
-            if row.self_rating is None:
-                return "Never rated by the owner (counts as 0)."
-            return f"The owner's rating: {self.scale.get(row.self_rating, '')}"
-        if row.manager_rating is None:
-            return "Not rated by you yet: type a rating."
-        return f"Your rating: {self.scale.get(row.manager_rating, '')}"
-
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        row = self.row_at(index)
-        if row is None or index.column() != self.MANAGER or role != Qt.ItemDataRole.EditRole:
-            return False
-        if value is not None and value not in self.scale:
-            return False
-        if value != row.manager_rating:
-            self._rows[index.row()] = replace(row, manager_rating=value)
-            self.dataChanged.emit(
-                self.index(index.row(), self.MANAGER), self.index(index.row(), self.DIFFERENCE)
-            )
-            self.calibrated.emit(row.skill_id, value)
-        return True
-
-
-class RatingDelegate(QStyledItemDelegate):
-    """Edits the manager's rating with a combo of the framework's scale ("—" clears it);
-    a choice is saved at once, whether clicked or typed."""
-
-    def __init__(self, model: CalibrationModel, parent: QObject) -> None:
-        super().__init__(parent)
-        self._model = model
-
-    def createEditor(
-        self, parent: QWidget, _option: QStyleOptionViewItem, _index: AnyIndex
-    ) -> QWidget:
-        combo = QComboBox(parent)
-        combo.setAccessibleName("Your rating")
-        combo.addItem(f"{NOT_RATED} not rated", None)
-        for value, label in self._model.scale.items():
-            combo.addItem(f"{value} · {label}", value)
-        combo.activated.connect(lambda _i: self._on_chosen(combo))
-        return combo
-
-    def _on_chosen(self, combo: QComboBox) -> None:
-        self.commitData.emit(combo)
-        self.closeEditor.emit(combo, QAbstractItemDelegate.EndEditHint.NoHint)
-
-    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        value = index.data(Qt.ItemDataRole.EditRole)
-        editor.setCurrentIndex(0 if value is None else max(0, editor.findData(value)))
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+def assessment_choices(data: AssessmentData) -> list[tuple[str, date]]:
+    """Today's assessment first (the one to edit), then every other one, newest first."""
+    today = f"Today, {data.today.isoformat()}, " + (
+        f"signed by {signer(data.identity)}" if data.identity else "not signed yet"
+    )
+    earlier = [a for a in reversed(data.history) if a.date is not None and a.date != data.today]
+    return [(today, data.today)] + [
+        (f"{a.date.isoformat()} by {signer(a.assessor)}: read-only", a.date)
+        for a in earlier
+        if a.date is not None
+    ]
 
 
 class ManagerPanel(QWidget):
@@ -244,6 +146,10 @@ class ManagerPanel(QWidget):
         self.data: AssessmentData | None = None
         self.comments: dict[str, QPlainTextEdit] = {}  # by dimension id
         self._saves = Autosave(runner, self, self._on_save_failed)
+        # Changes made before anyone can sign them, saved once someone does; by field.
+        self._unsigned: dict[tuple[str, ...], Callable[[], None]] = {}
+        self._declined = False  # the manager would not say who signs: ask only when told to
+        self.sign_dialog: SignDialog | None = None
 
         layout = QVBoxLayout(self)
         self.heading = QLabel(self)
@@ -258,6 +164,7 @@ class ManagerPanel(QWidget):
         explanation = QLabel(EXPLANATION, self)
         explanation.setWordWrap(True)
         layout.addWidget(explanation)
+        layout.addLayout(self._signature_rows())
 
         calibration = QGroupBox("Calibration", self)
         box = QVBoxLayout(calibration)
@@ -285,7 +192,6 @@ class ManagerPanel(QWidget):
         self.band.activated.connect(lambda _i: self._on_recommendation_changed(now=True))
         self.rationale = QPlainTextEdit(recommendation)
         self.rationale.setAccessibleName("Rationale")
-        self.rationale.setPlaceholderText("Why this verdict: the evidence you weighed…")
         self.rationale.setTabChangesFocus(True)
         self.rationale.textChanged.connect(lambda: self._on_recommendation_changed(now=False))
         for text, field in (("Ver&dict:", self.band), ("&Rationale:", self.rationale)):
@@ -306,6 +212,34 @@ class ManagerPanel(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
         self.show_profile(None)
+
+    def _signature_rows(self) -> QVBoxLayout:
+        """Which assessment is shown (today's, signed by the folder's owner, or an earlier
+        one), and a line when it cannot be changed: no owner to sign yet, or an earlier one."""
+        self.history = QComboBox(self)
+        self.history.setAccessibleName("Assessment")
+        self.history.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.history.setMinimumContentsLength(30)
+        self.history.activated.connect(self._on_history_chosen)
+        label = QLabel("&Assessment:", self)
+        label.setBuddy(self.history)
+        choice = QHBoxLayout()
+        choice.addWidget(label)
+        choice.addWidget(self.history, 1)
+        self.status_line = QLabel(self)
+        self.status_line.setWordWrap(True)
+        self.status_line.setAccessibleName("Signature")
+        self.identity_button = QPushButton("Say &who you are…", self)
+        self.identity_button.clicked.connect(self._ask_signature)
+        status = QHBoxLayout()
+        status.addWidget(self.status_line, 1)
+        status.addWidget(self.identity_button, 0, Qt.AlignmentFlag.AlignTop)
+        rows = QVBoxLayout()
+        rows.addLayout(choice)
+        rows.addLayout(status)
+        return rows
 
     def _calibration_view(self, parent: QWidget) -> QTableView:
         view = QTableView(parent)
@@ -337,25 +271,68 @@ class ManagerPanel(QWidget):
 
     # -- loading -------------------------------------------------------------------
 
-    def show_profile(self, profile_id: str | None) -> None:
-        """Show a shared profile's assessment; None leaves the panel empty."""
+    def show_profile(self, profile_id: str | None, day: date | None = None) -> None:
+        """Show a shared profile's assessment (today's, or the one of `day`, read-only); None
+        leaves the panel empty."""
         self._saves.flush()
+        self._unsigned.clear()  # not signed, not saved: what was typed goes with the old view
         self.profile_id = profile_id
         self.data = None
         self.setEnabled(profile_id is not None)
+        self._set_editable(False)  # until it is loaded
         if profile_id is None:
             self._runner.cancel(self, "assessment")
             self.heading.setText("Assessment")
             self.shared.show_line(None)
             self.model.set_rows([])
+            self._show_signature(None)
             return
         services, today = self._services, self._today()
         self._runner.submit(
-            lambda: load_assessment(services, profile_id, today),
+            lambda: load_assessment(services, profile_id, today, day),
             self._on_loaded,
             owner=self,
             key="assessment",
         )
+
+    def _on_history_chosen(self, index: int) -> None:
+        day = date.fromisoformat(self.history.itemData(index))
+        if self.profile_id is not None and self.data is not None and day != self.data.day:
+            self.show_profile(self.profile_id, day)
+
+    def _set_editable(self, editable: bool) -> None:
+        """Everything the manager can change, on or off (read-only text stays selectable)."""
+        self.model.editable = editable
+        self.band.setEnabled(editable)
+        self.rationale.setReadOnly(not editable)
+        self.rationale.setPlaceholderText(RATIONALE_HINT if editable else "")
+        for edit in self.comments.values():  # an empty box that cannot be typed in asks nothing
+            edit.setReadOnly(not editable)
+            edit.setPlaceholderText(COMMENT_HINT if editable else "")
+
+    def _editable(self, data: AssessmentData) -> bool:
+        """Today's assessment can be changed, unless the manager declined to sign it."""
+        return data.current and (data.identity is not None or not self._declined)
+
+    def _status(self, data: AssessmentData) -> str | None:
+        """Why what is shown cannot be changed, or how it will be signed; None if it is."""
+        if not data.current:
+            return READ_ONLY
+        if data.identity is None:
+            return NO_IDENTITY if self._declined else UNSIGNED
+        return None
+
+    def _show_signature(self, data: AssessmentData | None) -> None:
+        """Which assessment is shown, dated and signed, and why it cannot be changed if so."""
+        self.history.clear()
+        if data is not None:
+            for choice, day in assessment_choices(data):
+                self.history.addItem(choice, day.isoformat())  # a date would come back as a QDate
+            self.history.setCurrentIndex(max(0, self.history.findData(data.day.isoformat())))
+        text = None if data is None else self._status(data)
+        self.status_line.setText(text or "")
+        self.status_line.setVisible(text is not None)
+        self.identity_button.setVisible(text == NO_IDENTITY)
 
     def flush(self) -> None:
         """Hand the saves still waiting for a pause in typing to the worker."""
@@ -366,11 +343,12 @@ class ManagerPanel(QWidget):
         framework, assessment = data.framework, data.assessment
         self.heading.setText(f"Your assessment of {data.profile.name}")
         self.shared.show_line(shared_line(data.profile))
+        self._show_signature(data)
         self.model.scale = {point.value: point.label for point in framework.rating_scale}
         self.model.set_rows(data.rows)
         self._fill_comments(framework, assessment)
         self.band.clear()
-        self.band.addItem(f"{NOT_RATED} no recommendation", None)
+        self.band.addItem(f"{NOT_RATED} none", None)  # fits the narrow box at 800 px
         for band in framework.verdict_bands:
             self.band.addItem(band.name, band.id)
         self.band.setCurrentIndex(max(0, self.band.findData(assessment.band)))
@@ -378,6 +356,7 @@ class ManagerPanel(QWidget):
         self.rationale.setPlainText(assessment.rationale or "")
         self.rationale.blockSignals(False)
         self.rationale.setEnabled(assessment.band is not None)
+        self._set_editable(self._editable(data))
 
     def _fill_comments(self, framework: Framework, assessment: Assessment) -> None:
         content = QWidget()
@@ -389,7 +368,6 @@ class ManagerPanel(QWidget):
             label.setWordWrap(True)
             edit = QPlainTextEdit(assessment.comments.get(dimension.id, ""), content)
             edit.setAccessibleName(f"Comment on {dimension.name}")
-            edit.setPlaceholderText("Your comment on this dimension")
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 14)
             edit.textChanged.connect(lambda d=dimension.id: self._on_comment_changed(d))
@@ -409,34 +387,94 @@ class ManagerPanel(QWidget):
         if current.isValid():
             self.proxy.setData(current.siblingAtColumn(CalibrationModel.MANAGER), None)
 
+    def _editing(self) -> tuple[str, date] | None:
+        """The profile and day of the assessment being changed; None while what is shown
+        cannot be changed (an earlier assessment, or no one to sign): nothing is saved."""
+        data = self.data
+        if self.profile_id is None or data is None or not self._editable(data):
+            return None
+        return self.profile_id, data.today
+
+    def _save(self, key: tuple[str, ...], job: Callable[[], None], *, now: bool) -> None:
+        """Save a change, signed; with no one to sign it yet, keep it and ask who signs."""
+        if self.data is not None and self.data.identity is None:
+            self._unsigned[key] = job
+            self._ask_signature()
+            return
+        self._saves.queue(key, job, now=now)
+
+    # -- signing -------------------------------------------------------------------
+
+    def _ask_signature(self) -> None:
+        """Ask who signs the assessment, in a small dialog (once: a change made while it is
+        open waits for the same answer)."""
+        data = self.data
+        if data is None or self.sign_dialog is not None:
+            return
+        dialog = SignDialog(
+            self._services, self._runner, data.profile.name, data.profile.manager, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.signed.connect(self._on_signed)
+        dialog.rejected.connect(self._on_sign_declined)
+        dialog.finished.connect(self._on_sign_dialog_closed)
+        self.sign_dialog = dialog
+        dialog.open()
+
+    def _on_signed(self, identity: Identity) -> None:
+        """Who signs is known: the changes made meanwhile are saved, signed, and the next
+        ones are saved as typed."""
+        self._declined = False
+        if self.data is not None:
+            self.data = replace(self.data, identity=identity)
+            self._show_signature(self.data)
+            self._set_editable(self._editable(self.data))
+        unsigned, self._unsigned = self._unsigned, {}
+        for key, job in unsigned.items():
+            self._saves.queue(key, job, now=True)
+
+    def _on_sign_declined(self) -> None:
+        """Nothing is saved unsigned: what was typed goes, and the section stays read-only
+        until the manager asks to sign (no dialog at every key)."""
+        self._unsigned.clear()
+        self._declined = True
+        if self.profile_id is not None:
+            self.show_profile(self.profile_id)
+
+    def _on_sign_dialog_closed(self) -> None:
+        self.sign_dialog = None
+
     def _on_calibrated(self, skill_id: str, value: int | None) -> None:
-        profile_id, manager = self.profile_id, self._services.manager
-        if profile_id is not None:
-            self._saves.queue(
+        editing, manager = self._editing(), self._services.manager
+        if editing is not None:
+            profile_id, day = editing
+            self._save(
                 ("calibration", skill_id),
-                lambda: manager.set_calibration(profile_id, skill_id, value),
+                lambda: manager.set_calibration(profile_id, skill_id, value, on=day),
                 now=True,
             )
 
     def _on_comment_changed(self, dimension_id: str) -> None:
-        profile_id, manager = self.profile_id, self._services.manager
+        editing, manager = self._editing(), self._services.manager
         text = self.comments[dimension_id].toPlainText() or None
-        if profile_id is not None:
-            self._saves.queue(
+        if editing is not None:
+            profile_id, day = editing
+            self._save(
                 ("comment", dimension_id),
-                lambda: manager.set_comment(profile_id, dimension_id, text),
+                lambda: manager.set_comment(profile_id, dimension_id, text, on=day),
                 now=False,
             )
 
     def _on_recommendation_changed(self, *, now: bool) -> None:
-        profile_id, manager = self.profile_id, self._services.manager
+        editing, manager = self._editing(), self._services.manager
         band = self.band.currentData()
         self.rationale.setEnabled(band is not None)
         rationale = (self.rationale.toPlainText() or None) if band is not None else None
-        if profile_id is not None:
-            self._saves.queue(
+        if editing is not None:
+            profile_id, day = editing
+            self._save(
                 ("recommendation",),
-                lambda: manager.set_recommendation(profile_id, band, rationale),
+                lambda: manager.set_recommendation(profile_id, band, rationale, on=day),
                 now=now,
             )
 

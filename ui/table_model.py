@@ -118,23 +118,34 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 class NameFirst(QObject):
     """Keeps a table's name column readable as the table narrows.
 
-    The name column (a skill's, say) takes the room the other columns leave; a
-    second column beside it (the skill's dimension) is as wide as its contents
-    while the names still fit, and narrows first when they do not, down to
-    `least` pixels, eliding its text. The other columns fit their contents.
-    Install it with `prefer_name`.
+    The name column (a skill's, say) takes the room the other columns leave; the
+    columns that give way to it (the skill's dimension) are as wide as their
+    contents while the names still fit, and narrow first when they do not, one
+    after the other in the order given, down to `least` pixels each, eliding
+    their text. A column given a `share` of the room (text worth reading beside
+    the name, however long) takes that share whatever the width, or less if its
+    contents need less. The other columns fit their contents. Install it with
+    `prefer_name`.
     """
 
-    def __init__(self, view: QTableView, name: int, second: int, least: int) -> None:
+    def __init__(
+        self,
+        view: QTableView,
+        name: int,
+        give_way: tuple[int, ...],
+        least: int,
+        share: dict[int, float] | None = None,
+    ) -> None:
         super().__init__(view)
         self._view = view
         self._name = name
-        self._second = second
+        self._give_way = give_way
         self._least = least
+        self._share = share or {}
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        for column in (name, second):  # sized by `fit`: the name takes what is left
+        for column in (name, *give_way):  # sized by `fit`: the name takes what is left
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         view.viewport().installEventFilter(self)
@@ -146,24 +157,34 @@ class NameFirst(QObject):
 
     def fit(self, *_args: object) -> None:
         view, header = self._view, self._view.horizontalHeader()
+        fitted = (self._name, *self._give_way)
         others = sum(
             header.sectionSize(column)
             for column in range(header.count())
-            if column not in (self._name, self._second) and not header.isSectionHidden(column)
+            if column not in fitted and not header.isSectionHidden(column)
         )
         room = view.viewport().width() - others
 
         def wanted(column: int) -> int:
             return max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
 
-        second = min(wanted(self._second), max(self._least, room - wanted(self._name)))
-        name = max(header.minimumSectionSize(), room - second)
-        for column, width in ((self._second, second), (self._name, name)):
+        shares = {column: int(room * share) for column, share in self._share.items()}
+        widths = {
+            column: min(wanted(column), shares.get(column, room)) for column in self._give_way
+        }
+        missing = wanted(self._name) + sum(widths.values()) - room
+        for column in self._give_way:  # the first gives way first
+            cut = min(missing, widths[column] - max(self._least, shares.get(column, 0)))
+            if cut > 0:
+                widths[column] -= cut
+                missing -= cut
+        widths[self._name] = max(header.minimumSectionSize(), room - sum(widths.values()))
+        for column, width in widths.items():
             if header.sectionSize(column) != width:
                 header.resizeSection(column, width)
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
-        if column not in (self._name, self._second):  # fitted to its contents
+        if column != self._name and column not in self._give_way:  # fitted to its contents
             self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -172,8 +193,11 @@ class NameFirst(QObject):
         return False
 
 
-def prefer_name(view: QTableView, name: int, second: int) -> NameFirst:
-    """Make `second` give way to `name` in `view` (see `NameFirst`); call once the view has
+def prefer_name(
+    view: QTableView, name: int, *give_way: int, share: dict[int, float] | None = None
+) -> NameFirst:
+    """Make the `give_way` columns give way to `name` in `view`, the first first, except
+    for the share of the room `share` gives one (see `NameFirst`); call once the view has
     its model."""
     least = view.fontMetrics().horizontalAdvance("Mmmmmm…") + 12
-    return NameFirst(view, name, second, least)
+    return NameFirst(view, name, give_way, least, share)
