@@ -7,6 +7,9 @@ of the check-in wizard, History, Evidence, Growth plan, Frameworks,
 Reports (with its preview), Backups and the first-run form, in Light and Dark, on
 a throwaway data folder seeded with the demo; then the manager's view of a demo
 mentee's bundle (read-only sections and the Assessment).
+
+With `--readme`, it also remakes the README's small images in `docs/`: the
+Dashboard, the first check-in page and page 1 of the manager's promotion packet.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +33,8 @@ from app.bundle.export import export_bundle
 from app.bundle.importer import import_bundle
 from app.services import Services, open_services
 from app.services.backups import backups_of
+from app.report.model import ReportOptions
+from app.report.service import ReportService
 from app.services.demo import create_demo
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -34,6 +42,8 @@ from ui.tasks import TaskRunner
 from ui.theme import Appearance, Theme
 
 SIZE = (1200, 780)
+README_WIDTH = 900  # the README's images: small files, still legible
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def main() -> int:
@@ -41,6 +51,7 @@ def main() -> int:
     parser.add_argument("out", nargs="?", default="screenshots", type=Path)
     parser.add_argument("--years", type=int, default=2, help="years of demo history")
     parser.add_argument("--weekly", action="store_true", help="weekly demo check-ins")
+    parser.add_argument("--readme", action="store_true", help="also remake the docs/ images")
     args = parser.parse_args()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -78,11 +89,21 @@ def main() -> int:
         window.reload_profiles(profile_id)
         for reason in ("daily", "before-import", "manual"):
             backups_of(data_dir).create(reason)
+        if args.readme:
+            window.set_appearance(Appearance.LIGHT)
+            window.show_section("dashboard")
+            _readme_image(window, runner, "dashboard")
+        # A draft waiting, as if started: the demo's last check-in is today, and the start
+        # button would ask about a second one on the same day.
+        services.checkins.start_draft(profile_id, date.today())
         window.show_section("checkin")
+        window.checkin.show_profile(profile_id)
         runner.drain()
-        window.checkin.start_button.click()
         runner.drain()
-        runner.drain()
+        if args.readme:
+            window.show_section("checkin")
+            window.checkin.go_to(0)
+            _readme_image(window, runner, "checkin")
         for appearance in (Appearance.LIGHT, Appearance.DARK):
             window.set_appearance(appearance)
             window.show_section("dashboard")
@@ -115,7 +136,10 @@ def main() -> int:
             reports.audience.setCurrentIndex(0)
             reports.whole.setChecked(True)
             reports.include_private.setChecked(False)
-        window.reload_profiles(_shared_demo(services, args.years))
+        shared = _shared_demo(services, args.years)
+        if args.readme:
+            _packet_image(services, shared)
+        window.reload_profiles(shared)
         for appearance in (Appearance.LIGHT, Appearance.DARK):
             window.set_appearance(appearance)
             for section in ("dashboard", "checkin", "evidence", "plan", "assessment"):
@@ -128,6 +152,36 @@ def main() -> int:
     return 0
 
 
+def _readme_image(window: MainWindow, runner: TaskRunner, name: str) -> None:
+    """The window as `docs/NAME.png`, scaled to the README's width."""
+    runner.drain()
+    QApplication.processEvents()
+    image = window.grab().toImage()
+    image = image.scaledToWidth(README_WIDTH, Qt.TransformationMode.SmoothTransformation)
+    DOCS.mkdir(exist_ok=True)
+    image.save(str(DOCS / f"{name}.png"))
+
+
+def _packet_image(services: Services, profile_id: str) -> None:
+    """Page 1 of the manager's promotion packet as `docs/packet.png`."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "packet.pdf"
+        ReportService(services).export(profile_id, ReportOptions(audience="packet"), path)
+        document = QPdfDocument()
+        document.load(str(path))
+        page = document.pagePointSize(0)
+        scale = README_WIDTH / page.width()
+        size = QSize(README_WIDTH, round(page.height() * scale))
+        image = document.render(0, size)
+        white = QImage(size, QImage.Format.Format_RGB32)  # the page is transparent
+        white.fill(Qt.GlobalColor.white)
+        painter = QPainter(white)
+        painter.drawImage(0, 0, image)
+        painter.end()
+        DOCS.mkdir(exist_ok=True)
+        white.save(str(DOCS / "packet.png"))
+
+
 def _shared_demo(services: Services, years: int) -> str:
     """A demo mentee's bundle, exported from a data folder of its own, imported and annotated
     as their manager would; the profile's id."""
@@ -138,6 +192,7 @@ def _shared_demo(services: Services, years: int) -> str:
         export_bundle(mentee.store, profile_id, bundle, include_private=False)
         mentee.close()
         import_bundle(services.store, services.frameworks, bundle)
+    services.identity.set(name="Noor Haddad", role="Engineering manager")
     manager = services.manager
     rows = manager.calibration(profile_id, date.today())[:4]
     for row, change in zip(rows, (-2, 1, 0, -1), strict=True):
