@@ -1,8 +1,9 @@
-"""The report as a PDF file: embedded fonts and subset tags.
+"""The report as a PDF file: embedded fonts, subset tags, the catalog and metadata, and
+a file qpdf finds sound.
 
 Real reports are built through the report service and read back with pypdf
-and poppler's `pdffonts` (each test that needs it skips, saying so, where it
-is not installed).
+and poppler's `pdffonts` and with `qpdf` (each test that
+needs a tool skips, saying so, where it is not installed).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -164,3 +168,100 @@ def test_a_tag_already_taken_moves_on() -> None:
     second = subset_tag("DejaVuSans", [0, 32, 65], {first})
     assert second != first
     assert re.fullmatch(r"[A-Z]{6}", second)
+
+
+# -- 3. the catalog and the metadata -------------------------------------------------
+
+XMP_NAMESPACES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+}
+
+
+def xmp_properties(reader: PdfReader) -> dict[str, list[str]]:
+    """The XMP packet's properties as "prefix:name" -> values (a list's items in order)."""
+    stream = reader.trailer["/Root"]["/Metadata"].get_object()
+    assert (stream["/Type"], stream["/Subtype"]) == ("/Metadata", "/XML")
+    root = ET.fromstring(stream.get_data())
+    description = root.find("rdf:RDF/rdf:Description", XMP_NAMESPACES)
+    assert description is not None
+    prefixes = {uri: prefix for prefix, uri in XMP_NAMESPACES.items()}
+    found = {}
+    for element in description:
+        uri, name = element.tag[1:].split("}")
+        items = element.iter(f"{{{XMP_NAMESPACES['rdf']}}}li")
+        found[f"{prefixes[uri]}:{name}"] = [item.text or "" for item in items] or [
+            element.text or ""
+        ]
+    return found
+
+
+def as_xmp_date(value: str) -> str:
+    """A PDF date, "D:YYYYMMDDHHmmSS+HH'mm'", as XMP writes one."""
+    match = re.fullmatch(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([+-]\d\d)'(\d\d)'", value)
+    assert match, value
+    year, month, day, hour, minute, second, zone_hours, zone_minutes = match.groups()
+    return f"{year}-{month}-{day}T{hour}:{minute}:{second}{zone_hours}:{zone_minutes}"
+
+
+def test_the_catalog_names_the_language_and_labels_the_pages(hostile: bytes) -> None:
+    reader = PdfReader(BytesIO(hostile))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    # As the footers count: "Page 1 of N" is the cover.
+    assert reader.page_labels == [str(number) for number in range(1, len(reader.pages) + 1)]
+
+
+def test_xmp_metadata_repeats_the_info_dictionary(hostile: bytes) -> None:
+    reader = PdfReader(BytesIO(hostile))
+    info = reader.metadata
+    assert info is not None
+    xmp = xmp_properties(reader)
+    assert xmp["dc:title"] == [info["/Title"]]
+    assert HOSTILE in info["/Title"]  # markup-like characters and all, escaped in XML
+    assert xmp["dc:creator"] == [info["/Author"]] == [HOSTILE]
+    assert xmp["dc:description"] == [info["/Subject"]]
+    assert xmp["dc:language"] == ["en"]
+    assert xmp["dc:format"] == ["application/pdf"]
+    assert xmp["pdf:Producer"] == [info["/Producer"]]
+    assert xmp["xmp:CreatorTool"] == [info["/Creator"]]
+    assert xmp["xmp:CreateDate"] == [as_xmp_date(info["/CreationDate"])]
+    assert xmp["xmp:ModifyDate"] == [as_xmp_date(info["/ModDate"])]
+    datetime.fromisoformat(xmp["xmp:CreateDate"][0])
+
+
+@pytest.fixture
+def half_hour_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time 5 h 30 min ahead of UTC, as in India."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("TZ", "IST-5:30")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("half_hour_zone")
+def test_dates_keep_an_offset_of_a_half_hour(services: Services, hostile_profile: str) -> None:
+    """ReportLab on its own writes +05'00' for +05:30."""
+    reader = PdfReader(BytesIO(pdf(services, hostile_profile)))
+    info = reader.metadata
+    assert info is not None
+    assert info["/CreationDate"].endswith("+05'30'")
+    assert xmp_properties(reader)["xmp:CreateDate"] == [as_xmp_date(info["/CreationDate"])]
+
+
+# -- 5. a sound file -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("report", ["hostile", "demo_packet"])
+def test_qpdf_finds_the_file_sound(
+    report: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    path = write(tmp_path, request.getfixturevalue(report))
+    result = subprocess.run(
+        [tool("qpdf"), "--check", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout

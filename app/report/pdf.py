@@ -39,6 +39,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 from app import __version__
 from app.readiness import Readiness, format_score
 from app.report import drawings, fonts
+from app.report.document import LANGUAGE, add_metadata
 from app.report.model import (
     SECTION_TITLES,
     Charts,
@@ -164,6 +165,7 @@ class _Canvas(Canvas):  # type: ignore[misc]
     back), so bookmarks point at the right pages. The canvas starts in the body
     face; a standard font that ReportLab's defaults still ask for (a table's
     cell style, a drawing's initial state: Helvetica) becomes a bundled face.
+    At save, `add_metadata` adds the page labels and the XMP metadata.
     """
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> _Text:
@@ -187,6 +189,7 @@ class _Canvas(Canvas):  # type: ignore[misc]
             self.setFillColor(MUTED)
             self.drawRightString(WIDTH, 0, f"Page {number} of {total}")
             self.endForm()
+        add_metadata(self)  # page labels, XMP
         super().save()
 
 
@@ -229,6 +232,7 @@ def render(content: ReportContent) -> bytes:
         author=content.author or "",
         subject=content.subject,
         creator=f"Rung {__version__}",
+        lang=LANGUAGE,
         # The canvas starts in this face, not in Helvetica: no page refers to a font
         # that is not embedded.
         initialFontName=fonts.BODY,
