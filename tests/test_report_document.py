@@ -1,8 +1,8 @@
-"""The report as a PDF file: embedded fonts, subset tags, the catalog and metadata, and
-a file qpdf finds sound.
+"""The report as a PDF file: embedded fonts, subset tags, the catalog and metadata,
+right-to-left text as drawn, and a file qpdf finds sound.
 
 Real reports are built through the report service and read back with pypdf
-and poppler's `pdffonts` and with `qpdf` (each test that
+and poppler's `pdffonts` and `pdftotext` and with `qpdf` (each test that
 needs a tool skips, saying so, where it is not installed).
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ContentStream, DictionaryObject
 
 from app.report.model import ReportOptions
 from app.report.service import ReportService
@@ -39,7 +39,12 @@ STANDARD_FONTS = (
     "ZapfDingbats",
 )
 HEBREW = "דנה לוי"
+HEBREW_DRAWN = "יול הנד"  # the same name, its letters in drawing order (left to right)
 ARABIC = "ليلى حداد"
+# The same name joined (presentation forms) and in drawing order.
+ARABIC_DRAWN = "\ufea9\ufe8d\ufeaa\ufea3 \ufef0\ufee0\ufef4\ufedf"
+MIXED = "Met with דנה לוי (CTO) & <b>3</b> items"
+MIXED_DRAWN = "Met with יול הנד (CTO) & <b>3</b> items"
 HOSTILE = "<b>Zoë</b> & 李雷 승진 דנה 🚀"
 # 300 distinct Han characters: more than one 256-glyph subset of the CJK face.
 MANY_HAN = "".join(chr(0x4E00 + i) for i in range(300))
@@ -77,6 +82,56 @@ def pdffonts(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def _to_unicode(font: DictionaryObject) -> dict[int, str]:
+    """A subset font's code -> text map, from its ToUnicode CMap (one byte per code)."""
+    cmap = font["/ToUnicode"].get_object().get_data().decode("ascii")
+    assert "bfrange" not in cmap  # ReportLab writes single characters only
+    pairs = "".join(re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S))
+    return {
+        int(code, 16): bytes.fromhex(text).decode("utf-16-be")
+        for code, text in re.findall(r"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]+)>", pairs)
+    }
+
+
+def drawn_lines(data: bytes, page_index: int) -> list[str]:
+    """The text of each line a page draws, its glyphs in the order drawn (left to right
+    on the line), decoded through each font's ToUnicode map."""
+    reader = PdfReader(BytesIO(data))
+    page = reader.pages[page_index]
+    maps = {
+        name: _to_unicode(ref.get_object()) for name, ref in page["/Resources"]["/Font"].items()
+    }
+    lines: list[str] = []
+    line: list[str] = []
+    table: dict[int, str] = {}
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"Tf":
+            table = maps[operands[0]]
+        elif operator == b"Tj":
+            raw = getattr(operands[0], "original_bytes", None) or bytes(operands[0])
+            line.append("".join(table[code] for code in raw))
+        elif operator in (b"T*", b"ET") and line:
+            lines.append("".join(line))
+            line = []
+    return lines
+
+
+def all_drawn_lines(data: bytes) -> list[str]:
+    count = len(PdfReader(BytesIO(data)).pages)
+    return [line for index in range(count) for line in drawn_lines(data, index)]
+
+
+def pdftotext(path: Path, page: int) -> str:
+    """One page's text as poppler extracts it, without the bidi controls it adds."""
+    result = subprocess.run(
+        [tool("pdftotext"), "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return re.sub("[\u202a-\u202e\u2066-\u2069]", "", result.stdout)
+
+
 def font_objects(data: bytes) -> list[DictionaryObject]:
     """Every font dictionary in the file, referenced from a page, a form or nowhere."""
     reader = PdfReader(BytesIO(data))
@@ -94,7 +149,8 @@ def hostile_profile(services: Services, tmp_path: Path) -> str:
     more Han characters in a (private) note than one font subset holds."""
     profile_id = private_profile(services, tmp_path, name=HOSTILE)
     services.identity.set(name=HOSTILE)
-    for day, title in enumerate((HEBREW, ARABIC, "<i>&amp; 🚀</i>", "李雷的晋升报告 (v2)"), 2):
+    titles = (HEBREW, ARABIC, "<i>&amp; 🚀</i>", "李雷的晋升报告 (v2)", MIXED)
+    for day, title in enumerate(titles, 2):
         services.evidence.add(profile_id, day=date(2026, 2, day), title=title)
     services.plan.add_goal(profile_id, title="승진 준비 & <b>", notes=MANY_HAN)
     return profile_id
@@ -103,6 +159,14 @@ def hostile_profile(services: Services, tmp_path: Path) -> str:
 @pytest.fixture
 def hostile(services: Services, hostile_profile: str) -> bytes:
     return pdf(services, hostile_profile, include_private=True)
+
+
+@pytest.fixture
+def hebrew(services: Services, tmp_path: Path) -> bytes:
+    """A report on a profile with a Hebrew name, made by an owner of that name."""
+    profile_id = private_profile(services, tmp_path, name=HEBREW)
+    services.identity.set(name=HEBREW)
+    return pdf(services, profile_id)
 
 
 @pytest.fixture
@@ -252,10 +316,35 @@ def test_dates_keep_an_offset_of_a_half_hour(services: Services, hostile_profile
     assert xmp_properties(reader)["xmp:CreateDate"] == [as_xmp_date(info["/CreationDate"])]
 
 
+# -- 4. right-to-left text -----------------------------------------------------------
+
+
+def test_a_hebrew_name_is_drawn_right_to_left_and_copies_out_as_typed(
+    hebrew: bytes, tmp_path: Path
+) -> None:
+    cover = drawn_lines(hebrew, 0)
+    assert HEBREW_DRAWN in cover
+    assert HEBREW not in cover
+    assert HEBREW_DRAWN in drawn_lines(hebrew, 1)  # the running header
+    # A reader that knows right-to-left script puts the glyphs back in the order typed.
+    assert HEBREW in pdftotext(write(tmp_path, hebrew), 1).splitlines()
+
+
+def test_arabic_is_joined_and_mixed_text_prints_as_typed(hostile: bytes) -> None:
+    lines = all_drawn_lines(hostile)
+    # Each title is its own right-to-left paragraph when its first letter is: the date
+    # after it on the line, read right to left.
+    assert f"{HEBREW_DRAWN} — 2026-02-02" in lines
+    assert f"{ARABIC_DRAWN} — 2026-02-03" in lines
+    # A left-to-right line keeps its order and its markup-like characters.
+    assert f"2026-02-06 — {MIXED_DRAWN}" in lines
+    assert "<b>Zoë</b> & 李雷 승진 הנד \ufffd" in drawn_lines(hostile, 0)  # emoji: U+FFFD
+
+
 # -- 5. a sound file -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("report", ["hostile", "demo_packet"])
+@pytest.mark.parametrize("report", ["hostile", "demo_packet", "hebrew"])
 def test_qpdf_finds_the_file_sound(
     report: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

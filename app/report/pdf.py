@@ -30,7 +30,6 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -56,6 +55,7 @@ from app.report.model import (
     SkillRow,
     Summary,
 )
+from app.report.rtl import Paragraph
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
