@@ -25,6 +25,7 @@ from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+from reportlab.pdfgen.textobject import PDFTextObject  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     BaseDocTemplate,
     CondPageBreak,
@@ -34,7 +35,6 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -43,6 +43,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 from app import __version__
 from app.readiness import Readiness, format_score, readiness_text
 from app.report import drawings, fonts
+from app.report.document import LANGUAGE, add_metadata
 from app.report.model import (
     SECTION_TITLES,
     CriterionBlock,
@@ -58,6 +59,7 @@ from app.report.model import (
     SkillRow,
     Summary,
 )
+from app.report.rtl import Paragraph
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -175,12 +177,24 @@ class _Heading(Paragraph):  # type: ignore[misc]
         super().draw()
 
 
+def _embedded(font_name: str) -> str:
+    """`font_name` if it is one of the bundled TrueType faces, else the body face (or the bold
+    one for a bold font): the standard PDF fonts are never embedded."""
+    if font_name in fonts.FILES:
+        return font_name
+    return fonts.BOLD if "Bold" in font_name else fonts.BODY
+
+
 class _Canvas(Canvas):  # type: ignore[misc]
-    """A canvas whose footer says "Page X of Y" without laying the document out twice.
+    """A canvas whose footer says "Page X of Y" without laying the document out twice, and
+    that uses only embedded fonts.
 
     Each page shows a form named after its number; the forms are drawn at save,
     when the page count is known. Pages are written as they come (never held
-    back), so bookmarks point at the right pages.
+    back), so bookmarks point at the right pages. The canvas starts in the body
+    face; a standard font that ReportLab's defaults still ask for (a table's
+    cell style, a drawing's initial state: Helvetica) becomes a bundled face.
+    At save, `add_metadata` adds the page labels and the XMP metadata.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -196,6 +210,12 @@ class _Canvas(Canvas):  # type: ignore[misc]
         """Show the number of the page `name` starts on, at the origin, in the current font."""
         self._references.add(name)
         self.doForm(f"RungRef-{name}")
+
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> _Text:
+        return _Text(self, x, y, direction=direction)
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        super().setFont(_embedded(psfontname), size, leading)
 
     def page_number(self, x: float, y: float) -> None:
         """Show this page's "Page X of Y" with its right end at `x` + WIDTH."""
@@ -218,7 +238,18 @@ class _Canvas(Canvas):  # type: ignore[misc]
             self.setFillColor(MUTED)
             self.drawString(0, 0, str(self._anchors.get(name, "?")))
             self.endForm()
+        add_metadata(self)  # page labels, XMP
         super().save()
+
+
+class _Text(PDFTextObject):  # type: ignore[misc]
+    """A text object that uses only embedded fonts (see `_Canvas`)."""
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        super().setFont(_embedded(psfontname), size, leading)
+
+    def _setFont(self, psfontname: str, size: float) -> None:
+        super()._setFont(_embedded(psfontname), size)
 
 
 def render(content: ReportContent) -> bytes:
@@ -250,6 +281,10 @@ def render(content: ReportContent) -> bytes:
         author=content.author or "",
         subject=content.subject,
         creator=f"Rung {__version__}",
+        lang=LANGUAGE,
+        # The canvas starts in this face, not in Helvetica: no page refers to a font
+        # that is not embedded.
+        initialFontName=fonts.BODY,
     )
     document.build(story.flowables(), canvasmaker=_Canvas)
     return buffer.getvalue()
