@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from app.charts import BarChart, BarSeries
 from app.report import drawings, fonts, rtl
 from app.report.fonts import BODY, BOLD, markup
+from app.services.evidence import Impact
 
 STYLE = ParagraphStyle("body", fontName=BODY, fontSize=10, leading=13)
 HEBREW = "דנה לוי"
@@ -100,9 +101,13 @@ def test_mixed_text_keeps_its_markup_like_characters_and_its_order() -> None:
     assert drawn(rtl.Paragraph(markup(text), STYLE)) == [
         "Met with יול הנד (CTO) & <b>x</b> 3 times"
     ]
-    # Right to left from its first letter: brackets mirror, numbers read left to right.
-    assert drawn(rtl.Paragraph(markup("פגישה (עם דנה) 2026"), STYLE)) == ["2026 (הנד םע) השיגפ"]
-    assert drawn(rtl.Paragraph(markup("פגישה עם CTO ב-2026"), STYLE)) == ["2026-ב CTO םע השיגפ"]
+    # User text taking its direction from its first letter: brackets mirror, numbers read
+    # left to right.
+    for logical, visual in (
+        ("פגישה (עם דנה) 2026", "2026 (הנד םע) השיגפ"),
+        ("פגישה עם CTO ב-2026", "2026-ב CTO םע השיגפ"),
+    ):
+        assert drawn(rtl.Paragraph(markup(logical), STYLE, direction=rtl.AUTO)) == [visual]
 
 
 def test_a_line_in_several_fonts_is_reordered_across_them() -> None:
@@ -140,10 +145,12 @@ def test_chart_labels_are_drawn_right_to_left() -> None:
     assert HEBREW not in drawn_strings
 
 
-def test_a_composed_line_can_keep_the_pages_direction() -> None:
+def test_a_composed_line_keeps_the_pages_direction_and_user_text_can_take_its_own() -> None:
     text = "2026-02-02 — " + markup(HEBREW)
-    assert drawn(rtl.Paragraph(text, STYLE)) == [f"{HEBREW_DRAWN} — 2026-02-02"]
-    assert drawn(rtl.Paragraph(text, STYLE, direction="ltr")) == [f"2026-02-02 — {HEBREW_DRAWN}"]
+    assert drawn(rtl.Paragraph(text, STYLE)) == [f"2026-02-02 — {HEBREW_DRAWN}"]
+    assert drawn(rtl.Paragraph(text, STYLE, direction=rtl.AUTO)) == [f"{HEBREW_DRAWN} — 2026-02-02"]
+    sentence = markup(f"{HEBREW}'s ratings")  # the report's English around a Hebrew name
+    assert drawn(rtl.Paragraph(sentence, STYLE)) == [f"{HEBREW_DRAWN}'s ratings"]
 
 
 def test_left_to_right_text_is_reportlabs_own() -> None:
@@ -154,7 +161,7 @@ def test_left_to_right_text_is_reportlabs_own() -> None:
 
 def test_pieces_of_a_split_paragraph_keep_its_direction() -> None:
     # Right to left from its first letter; the second piece starts with a Latin word.
-    paragraph = rtl.Paragraph(markup("שלום " + "abc " * 40), STYLE)
+    paragraph = rtl.Paragraph(markup("שלום " + "abc " * 40), STYLE, direction=rtl.AUTO)
     paragraph.wrap(100, 1000)
     first, second = paragraph.split(100, 30)
     assert first._level == second._level == 1
@@ -181,3 +188,12 @@ def test_drawing_order_is_python_bidis_and_draws_each_character_once(text: str, 
     order = rtl.visual_order(text, level)
     assert "".join(char for _index, char in order) == get_display(text, base_dir="LR"[level])
     assert sorted(index for index, _char in order) == list(range(len(text)))
+
+
+def test_a_metric_after_right_to_left_words_keeps_its_brackets() -> None:
+    line = Impact(outcome="p95 ירד", metric_value=90, metric_unit="ms").line()
+    assert line is not None
+    assert drawn(rtl.Paragraph(markup(line), STYLE)) == ["p95 דרי (\u200e90 ms)"]
+    assert (
+        Impact(outcome="p95 down", metric_value=90, metric_unit="ms").line() == "p95 down (90 ms)"
+    )

@@ -42,7 +42,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 
 from app import __version__
 from app.readiness import Readiness, format_score, readiness_text
-from app.report import drawings, fonts
+from app.report import drawings, fonts, rtl
 from app.report.document import LANGUAGE, add_metadata
 from app.report.model import (
     SECTION_TITLES,
@@ -327,26 +327,32 @@ class _Decorations:
         canvas.page_number(MARGIN, y)
 
 
-def _fitting(text: str, style: ParagraphStyle, width: float, lines: int) -> Paragraph | None:
+def _fitting(
+    text: str, style: ParagraphStyle, width: float, lines: int, direction: str = "ltr"
+) -> Paragraph | None:
     """`text` as a paragraph if it takes at most `lines` lines at `width`."""
-    paragraph = Paragraph(fonts.markup(text), style)
+    paragraph = Paragraph(fonts.markup(text), style, direction=direction)
     _width, height = paragraph.wrap(width, PAGE_HEIGHT)
     return paragraph if height <= style.leading * lines + 0.01 else None
 
 
-def _lines(text: str, style: ParagraphStyle, width: float, lines: int) -> Paragraph:
-    """`text` as a paragraph of at most `lines` lines at `width`, cut with an ellipsis."""
-    whole = _fitting(text, style, width, lines)
+def _lines(
+    text: str, style: ParagraphStyle, width: float, lines: int, direction: str = "ltr"
+) -> Paragraph:
+    """`text` as a paragraph of at most `lines` lines at `width`, cut with an ellipsis; a
+    `direction` as `rtl.Paragraph` takes it."""
+    whole = _fitting(text, style, width, lines, direction)
     if whole is not None:
         return whole
     low, high = 0, len(text)  # the longest prefix that fits with the ellipsis, by bisection
     while low < high:
         middle = (low + high + 1) // 2
-        if _fitting(text[:middle] + "…", style, width, lines) is not None:
+        if _fitting(text[:middle] + "…", style, width, lines, direction) is not None:
             low = middle
         else:
             high = middle - 1
-    return _fitting(text[:low].rstrip() + "…", style, width, lines) or Paragraph("…", style)
+    cut = _fitting(text[:low].rstrip() + "…", style, width, lines, direction)
+    return cut or Paragraph("…", style)
 
 
 class _PageReference(Flowable):  # type: ignore[misc]
@@ -391,6 +397,7 @@ def _pieces(paragraph: Paragraph) -> list[Paragraph]:
             None,
             paragraph.style if start == 0 else style,
             frags=cut(paragraph.blPara, start, min(start + PIECE_LINES, lines)),
+            direction=paragraph.direction,
         )
         for start in range(0, lines, PIECE_LINES)
     ]
@@ -548,8 +555,8 @@ class _Story:
         return CondPageBreak(height)
 
     def _p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        """User text as a paragraph."""
-        return Paragraph(fonts.markup(text), style or self._s.body)
+        """User text as a paragraph, in the direction of its script."""
+        return Paragraph(fonts.markup(text), style or self._s.body, direction=rtl.AUTO)
 
     def _cell(self, text: str, bold: bool = False) -> Paragraph:
         return Paragraph(fonts.markup(text), self._s.cell_bold if bold else self._s.cell)
@@ -569,7 +576,13 @@ class _Story:
             if gap:
                 flowables.append(Spacer(0, style.leading / 2))
                 gap = False
-            paragraph = Paragraph(lead + fonts.markup(line), first if lead and first else style)
+            # A line wholly the user's takes the direction of its script; one the report
+            # starts with its label stays left to right.
+            paragraph = Paragraph(
+                lead + fonts.markup(line),
+                first if lead and first else style,
+                direction="ltr" if lead else rtl.AUTO,
+            )
             flowables += _pieces(paragraph) if len(line) > LONG_TEXT else [paragraph]
             lead = ""
         if lead:  # nothing but whitespace: the label alone
@@ -648,7 +661,9 @@ class _Story:
             by = recommendation.assessor
             if recommendation.role:
                 by += f", {recommendation.role}"
-        when = f", {recommendation.date.isoformat()}" if recommendation.date else ""
+        # "on" before the date: after a name in Arabic script a bare date would join its
+        # right-to-left run and print with its parts reversed.
+        when = f", on {recommendation.date.isoformat()}" if recommendation.date else ""
         if recommendation.band:
             head = f"Recommended: {recommendation.band}"
         else:
@@ -659,7 +674,7 @@ class _Story:
         ]
         rationale = recommendation.rationale
         if rationale:
-            rows.append([_lines(rationale, s.note, WIDTH - 16, 2)])
+            rows.append([_lines(rationale, s.note, WIDTH - 16, 2, rtl.AUTO)])
             if _fitting(rationale, s.note, WIDTH - 16, 2) is None:
                 rows.append([self._more("the rationale in full", "manager")])
         return Table(

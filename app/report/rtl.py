@@ -10,10 +10,12 @@ Bidirectional Algorithm (python-bidi's `bidi.algorithm`, the very steps of its
 `get_display`) puts that line in visual order. Reordering after the line
 breaks keeps every word on the line the logical text gave it.
 
-A paragraph's direction is that of its first strong character (rules P2 and
-P3), so a Hebrew name is right-to-left and "2026-02-02 — דנה" too, while an
-English sentence quoting a Hebrew name stays left-to-right. Lines stay where
-the page puts them (left-aligned); only their contents are reordered.
+The report's own sentences are English, so a paragraph is left-to-right
+unless it is asked to take its direction from its text ("auto": that of its
+first strong character, rules P2 and P3) — which suits text that is wholly
+the user's, such as a note or a rationale written in Hebrew. "דנה's ratings:
+…" stays an English sentence with a Hebrew name in it. Lines stay where the
+page puts them (left-aligned); only their contents are reordered.
 
 Only what is drawn is reordered. Text copied out of the page comes from the
 glyphs (poppler's `pdftotext` puts right-to-left runs back in logical order;
@@ -48,6 +50,7 @@ _RTL = re.compile(
 )
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff]")
 Direction = Literal["ltr", "rtl"]
+AUTO: Literal["auto"] = "auto"  # the direction of the text's first strong character
 _LEVELS: dict[Direction, int] = {"ltr": 0, "rtl": 1}
 # Stands for an inline object (an image, an anchor) when a line is reordered.
 _OBJECT = "\ufffc"
@@ -233,11 +236,11 @@ class BidiParagraph(_Paragraph):  # type: ignore[misc]
     """A platypus `Paragraph` that prints right-to-left script: Arabic letters joined
     before the lines are broken, each line drawn in visual order.
 
-    The paragraph's direction is its text's (see the module) unless `direction`
-    says otherwise: "ltr" suits a line the report composes around user text
-    ("2026-02-02 — <title>"), so that the date stays at the left. A paragraph
-    without a right-to-left character is ReportLab's own, at the cost of one
-    search of its text. Pieces it splits into keep its direction.
+    The paragraph is left to right, the page's direction, unless `direction`
+    says otherwise: `AUTO` (its text's, see the module) suits text that is
+    wholly the user's. A paragraph without a right-to-left character is
+    ReportLab's own, at the cost of one search of its text. Pieces it splits
+    into keep its direction.
     """
 
     frags: list[Any]
@@ -245,7 +248,11 @@ class BidiParagraph(_Paragraph):  # type: ignore[misc]
     _level: int | None = None  # the paragraph's base level; None: nothing right to left
 
     def __init__(
-        self, text: str | None, *args: Any, direction: Direction | None = None, **kwargs: Any
+        self,
+        text: str | None,
+        *args: Any,
+        direction: Direction | Literal["auto"] = "ltr",
+        **kwargs: Any,
     ) -> None:
         super().__init__(text, *args, **kwargs)
         text = "".join(
@@ -259,7 +266,12 @@ class BidiParagraph(_Paragraph):  # type: ignore[misc]
             else frag
             for frag in self.frags
         ]
-        self._level = base_level(text) if direction is None else _LEVELS[direction]
+        self._level = base_level(text) if direction == AUTO else _LEVELS[direction]
+
+    @property
+    def direction(self) -> Direction:
+        """The direction its lines are drawn in, for a piece cut from it to keep."""
+        return "rtl" if self._level == 1 else "ltr"
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         parts = list(super().split(avail_width, avail_height))
