@@ -467,7 +467,8 @@ def readiness_summary(
     role_start: dt.date,
     as_of: dt.date,
 ) -> dict[str, Any]:
-    """Dimension scores, gates, the three largest gaps and the verdict on `as_of`, exactly.
+    """Dimension scores, gates (kind, id, name), the three largest gaps and the verdict on
+    `as_of`, exactly.
 
     `ratings` and `milestones` are the rows of CURRENT_RATINGS and CURRENT_MILESTONES by key:
     skill → (value, not applicable, day), milestone → (status, None, day).
@@ -497,13 +498,12 @@ def readiness_summary(
             points = float(dimension.weight * share * (1 - attained[skill.id]))
             lost.append((skill, dimension, value, expected, points))
             if skill.criticality in critical and (value or 0) < expected:
-                rated = "never rated" if value is None else f"rated {value}"
-                gates.append((skill.name, f"Critical skill {rated}, expected {expected}"))
+                gates.append(("critical-skill", skill.id, skill.name))
     for milestone in fw.milestones:
         day = due(role_start, milestone.horizon)
         status = milestones.get(milestone.id, ("not-started",))[0]
         if day < as_of and status not in ("done", "not-applicable"):
-            gates.append((milestone.title, f"due {day.isoformat()}, {status.replace('-', ' ')}"))
+            gates.append(("overdue-milestone", milestone.id, milestone.title))
     bands = fw.verdict_bands
     band = max(i for i, b in enumerate(bands) if total >= Fraction(str(b.from_readiness)))
     ready = next(i for i, b in enumerate(bands) if b.ready)

@@ -67,6 +67,8 @@ from PySide6.QtCharts import QAreaSeries
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from app.bundle.export import export_bundle
+from app.bundle.importer import import_bundle
 from app.charts import BarChart, RadarChart, SmallMultiples, TimeChart
 from app.report.model import ReportContent, ReportOptions
 from app.report.service import ReportService
@@ -299,7 +301,7 @@ def _less_headers(words: Counter[str], headers: list[Counter[str]]) -> Counter[s
 
 
 def _same_report(
-    content: ReportContent, headers: list[str], project: bytes, floor: report_floor.FloorReport
+    content: ReportContent, project: bytes, floor: report_floor.FloorReport
 ) -> str | None:
     """Same charts (every point), page count within 10 %, and the same words.
 
@@ -325,7 +327,7 @@ def _same_report(
     if decorations - words:
         return f"the header or footer is missing words: {dict(decorations - words)}"
     words -= decorations
-    rows = [Counter(header.split()) for header in headers]
+    rows = [Counter(header.split()) for header in floor.headers]
     more = _less_headers(words - floor_words, rows)
     fewer = _less_headers(floor_words - words, rows)
     if more or fewer:
@@ -453,7 +455,63 @@ def measure(item: Item, runs: int) -> list[Row]:
     return rows
 
 
-def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list[Item]:
+# The manager's assessment of the demo profile in the packet item: the calibrations of
+# four skills (one critical skill below its expectation, a gate the owner's ratings do not
+# have), comments on two dimensions and a recommendation.
+CALIBRATIONS = (
+    ("python-ml-engineering", 2),
+    ("collaboration-feedback", 3),
+    ("model-monitoring", 2),
+    ("ml-fundamentals", 3),
+)
+COMMENTS = (
+    (
+        "production-mindset",
+        "Calm in incidents and owns the follow-up.\nMonitoring at scale is new.",
+    ),
+    ("communication-collaboration", "Takes review feedback well; peers ask for Sam's reviews."),
+)
+RATIONALE = "Ready on the numbers; one more launch as the owner of the ranking service settles it."
+
+
+def manager_folder(services: Any, profile_id: str, folder: Path) -> Any:
+    """The services of the demo's manager's data folder: the profile exported as its owner
+    shares it (without private text), imported there as shared with them, and assessed."""
+    bundle = folder / "shared-profile.json"
+    export_bundle(services.store, profile_id, bundle, include_private=False)
+    manager = open_services(folder / "manager")
+    import_bundle(manager.store, manager.frameworks, bundle)
+    manager.identity.set(name="Jordan Lee", role="Engineering manager")
+    for skill_id, value in CALIBRATIONS:
+        manager.manager.set_calibration(profile_id, skill_id, value)
+    for dimension_id, text in COMMENTS:
+        manager.manager.set_comment(profile_id, dimension_id, text)
+    manager.manager.set_recommendation(profile_id, "approaching", RATIONALE)
+    return manager
+
+
+def _report_item(
+    name: str, services: Any, con: sqlite3.Connection, profile_id: str, options: ReportOptions
+) -> Item:
+    profile = services.profiles.get(profile_id)
+    fw = services.frameworks.get(profile.framework, profile.framework_version)
+    content = ReportService(services).content(profile_id, options)
+    private, audience = options.include_private, options.audience
+    return Item(
+        name,
+        REPORT_TARGET,
+        lambda: ReportService(services).pdf(profile_id, options),
+        lambda: report_floor.report(con, fw, profile_id, private, audience),
+        lambda p, f: _same_report(content, p, f),
+    )
+
+
+def build_items(
+    services: Any,
+    con: sqlite3.Connection,
+    profile_id: str,
+    manager: tuple[Any, sqlite3.Connection],
+) -> list[Item]:
     profile = services.profiles.get(profile_id)
     fw = services.frameworks.get(profile.framework, profile.framework_version)
     today = dt.date.today()
@@ -519,19 +577,17 @@ def build_items(services: Any, con: sqlite3.Connection, profile_id: str) -> list
         ("milestones", charts.milestone_chart(profile_id, today)),
         (f"kpi ({kpi})", charts.kpi_chart(profile_id, kpi)),
     ]
-    reports = []
-    for private in (False, True):
-        options = ReportOptions(include_private=private)
-        content = ReportService(services).content(profile_id, options)
-        reports.append(
-            Item(
-                f"report ({'include_private' if private else 'shared'})",
-                REPORT_TARGET,
-                lambda options=options: ReportService(services).pdf(profile_id, options),
-                lambda private=private: report_floor.report(con, fw, profile_id, private),
-                lambda p, f, c=content: _same_report(c, report_floor.repeated_headers(fw), p, f),
-            )
-        )
+    reports = [
+        _report_item("report (shared)", services, con, profile_id, ReportOptions()),
+        _report_item(
+            "report (include_private)",
+            services,
+            con,
+            profile_id,
+            ReportOptions(include_private=True),
+        ),
+        _report_item("report (packet)", *manager, profile_id, ReportOptions(audience="packet")),
+    ]
     return data + [_draw_items(name, chart) for name, chart in drawings] + reports
 
 
@@ -872,9 +928,29 @@ def run(
     """Measure (or profile) the items whose name contains `wanted`, and print the tables.
 
     The start-up and write items work on copies of the demo's data folder, so that
-    nothing they write reaches the others."""
+    nothing they write reaches the others; the packet is made in the manager's own data
+    folder, which imported the demo's profile."""
+    folder = services.store.path.parent.parent
+    manager = manager_folder(services, profile_id, folder)
+    manager_con = floors.connect(manager.store.path)
+    try:
+        _run(wanted, profile_name, runs, services, con, profile_id, (manager, manager_con))
+    finally:
+        manager_con.close()
+        manager.close()
+
+
+def _run(
+    wanted: str,
+    profile_name: str | None,
+    runs: int,
+    services: Any,
+    con: sqlite3.Connection,
+    profile_id: str,
+    manager: tuple[Any, sqlite3.Connection],
+) -> None:
     if profile_name:
-        profile(build_items(services, con, profile_id), profile_name, runs)
+        profile(build_items(services, con, profile_id, manager), profile_name, runs)
         return
     folder = services.store.path.parent.parent
     startup_dir = copy_folder(services.store.path, folder / "startup")
@@ -883,7 +959,7 @@ def run(
     writer = writes.writer(writer_dir / services.store.path.name)
     try:
         items = [
-            *build_items(services, con, profile_id),
+            *build_items(services, con, profile_id, manager),
             *startup_items(startup_dir, child_env(folder / "pycache")),
             finalise_item(writer_services, writer, profile_id),
         ]

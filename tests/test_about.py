@@ -26,6 +26,8 @@ EXPECTED_LICENCES = {
     "rfc8785": "Apache-2.0",
     "icalendar": "BSD-2-Clause",
     "filelock": "MIT",
+    "python-bidi": "LGPL-3.0-or-later",
+    "arabic-reshaper": "MIT",
     "Python": "PSF-2.0",
 }
 

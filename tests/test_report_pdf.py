@@ -458,7 +458,7 @@ def test_page_one_makes_the_case(full: PdfReader) -> None:
         "Junior → Senior · Two dimensions 1.0 · 2026-01-01 to 2026-06-15",
         "Data as of Ada Łovelace's export of 2026-06-14 · Manager: Grace Hopper",
         "Recommended: Ready",
-        "by Grace Hopper, Engineering manager, 2026-06-01",
+        "by Grace Hopper, Engineering manager, on 2026-06-01",
         RATIONALE,
         "Self-assessed 72.5 / 100 Approaching",
         "Calibrated by the manager 85 / 100 Approaching The score reaches Ready; 1 gate holds "

@@ -37,6 +37,16 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("rfc8785", "Apache-2.0", "https://github.com/trailofbits/rfc8785.py/blob/main/LICENSE"),
     ("icalendar", "BSD-2-Clause", "https://github.com/collective/icalendar/blob/main/LICENSE.rst"),
     ("filelock", "MIT", "https://github.com/tox-dev/filelock/blob/main/LICENSE"),
+    (
+        "python-bidi",
+        "LGPL-3.0-or-later",
+        "https://github.com/MeirKriheli/python-bidi/blob/master/COPYING.LESSER",
+    ),
+    (
+        "arabic-reshaper",
+        "MIT",
+        "https://github.com/mpcabd/python-arabic-reshaper/blob/master/LICENSE",
+    ),
     ("Python", "PSF-2.0", "https://docs.python.org/3/license.html"),
 )
 _FONT_LICENCES = resources_dir() / "fonts"
@@ -58,6 +68,8 @@ _DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "rfc8785": ("rfc8785",),
     "icalendar": ("icalendar",),
     "filelock": ("filelock",),
+    "python-bidi": ("python-bidi",),
+    "arabic-reshaper": ("arabic-reshaper",),
 }
 
 

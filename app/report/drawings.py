@@ -43,7 +43,7 @@ from app.charts import (
     date_ticks,
     marked,
 )
-from app.report import fonts
+from app.report import fonts, rtl
 
 COLOURS = LIGHT_COLOURS  # paper is white
 MARKERS: dict[Marker, str] = {
@@ -150,8 +150,9 @@ def _width(text: str, size: float = TEXT_SIZE) -> float:
 def _text(
     x: float, y: float, text: str, size: float = TEXT_SIZE, anchor: Anchor = "start"
 ) -> Group:
-    """`text` on a baseline at (x, y), each run in a face that has its glyphs."""
-    runs = fonts.runs(text)
+    """`text` on a baseline at (x, y), each run in a face that has its glyphs, right-to-left
+    script in visual order."""
+    runs = fonts.runs(rtl.visual(text))
     widths = [float(stringWidth(part, face, size)) for face, part in runs]
     left = {"start": x, "middle": x - sum(widths) / 2, "end": x - sum(widths)}[anchor]
     group = Group()

@@ -51,12 +51,13 @@ def register() -> None:
         if _coverage is not None:
             return
         from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-        from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+
+        from app.report.subsets import SubsetFont
 
         folder = resources_dir() / "fonts"
         coverage: dict[str, frozenset[int]] = {}
         for name, file in FILES.items():
-            font = TTFont(name, str(folder / file))
+            font = SubsetFont(name, str(folder / file))
             pdfmetrics.registerFont(font)
             coverage[name] = frozenset(
                 code for code, glyph in font.face.charToGlyph.items() if glyph

@@ -25,6 +25,7 @@ from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+from reportlab.pdfgen.textobject import PDFTextObject  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     BaseDocTemplate,
     CondPageBreak,
@@ -34,7 +35,6 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -42,7 +42,8 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 
 from app import __version__
 from app.readiness import Readiness, format_score, readiness_text
-from app.report import drawings, fonts
+from app.report import drawings, fonts, rtl
+from app.report.document import LANGUAGE, add_metadata
 from app.report.model import (
     SECTION_TITLES,
     CriterionBlock,
@@ -58,6 +59,7 @@ from app.report.model import (
     SkillRow,
     Summary,
 )
+from app.report.rtl import Paragraph
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -175,12 +177,24 @@ class _Heading(Paragraph):  # type: ignore[misc]
         super().draw()
 
 
+def _embedded(font_name: str) -> str:
+    """`font_name` if it is one of the bundled TrueType faces, else the body face (or the bold
+    one for a bold font): the standard PDF fonts are never embedded."""
+    if font_name in fonts.FILES:
+        return font_name
+    return fonts.BOLD if "Bold" in font_name else fonts.BODY
+
+
 class _Canvas(Canvas):  # type: ignore[misc]
-    """A canvas whose footer says "Page X of Y" without laying the document out twice.
+    """A canvas whose footer says "Page X of Y" without laying the document out twice, and
+    that uses only embedded fonts.
 
     Each page shows a form named after its number; the forms are drawn at save,
     when the page count is known. Pages are written as they come (never held
-    back), so bookmarks point at the right pages.
+    back), so bookmarks point at the right pages. The canvas starts in the body
+    face; a standard font that ReportLab's defaults still ask for (a table's
+    cell style, a drawing's initial state: Helvetica) becomes a bundled face.
+    At save, `add_metadata` adds the page labels and the XMP metadata.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -196,6 +210,12 @@ class _Canvas(Canvas):  # type: ignore[misc]
         """Show the number of the page `name` starts on, at the origin, in the current font."""
         self._references.add(name)
         self.doForm(f"RungRef-{name}")
+
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> _Text:
+        return _Text(self, x, y, direction=direction)
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        super().setFont(_embedded(psfontname), size, leading)
 
     def page_number(self, x: float, y: float) -> None:
         """Show this page's "Page X of Y" with its right end at `x` + WIDTH."""
@@ -218,7 +238,18 @@ class _Canvas(Canvas):  # type: ignore[misc]
             self.setFillColor(MUTED)
             self.drawString(0, 0, str(self._anchors.get(name, "?")))
             self.endForm()
+        add_metadata(self)  # page labels, XMP
         super().save()
+
+
+class _Text(PDFTextObject):  # type: ignore[misc]
+    """A text object that uses only embedded fonts (see `_Canvas`)."""
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        super().setFont(_embedded(psfontname), size, leading)
+
+    def _setFont(self, psfontname: str, size: float) -> None:
+        super()._setFont(_embedded(psfontname), size)
 
 
 def render(content: ReportContent) -> bytes:
@@ -250,6 +281,10 @@ def render(content: ReportContent) -> bytes:
         author=content.author or "",
         subject=content.subject,
         creator=f"Rung {__version__}",
+        lang=LANGUAGE,
+        # The canvas starts in this face, not in Helvetica: no page refers to a font
+        # that is not embedded.
+        initialFontName=fonts.BODY,
     )
     document.build(story.flowables(), canvasmaker=_Canvas)
     return buffer.getvalue()
@@ -292,26 +327,32 @@ class _Decorations:
         canvas.page_number(MARGIN, y)
 
 
-def _fitting(text: str, style: ParagraphStyle, width: float, lines: int) -> Paragraph | None:
+def _fitting(
+    text: str, style: ParagraphStyle, width: float, lines: int, direction: str = "ltr"
+) -> Paragraph | None:
     """`text` as a paragraph if it takes at most `lines` lines at `width`."""
-    paragraph = Paragraph(fonts.markup(text), style)
+    paragraph = Paragraph(fonts.markup(text), style, direction=direction)
     _width, height = paragraph.wrap(width, PAGE_HEIGHT)
     return paragraph if height <= style.leading * lines + 0.01 else None
 
 
-def _lines(text: str, style: ParagraphStyle, width: float, lines: int) -> Paragraph:
-    """`text` as a paragraph of at most `lines` lines at `width`, cut with an ellipsis."""
-    whole = _fitting(text, style, width, lines)
+def _lines(
+    text: str, style: ParagraphStyle, width: float, lines: int, direction: str = "ltr"
+) -> Paragraph:
+    """`text` as a paragraph of at most `lines` lines at `width`, cut with an ellipsis; a
+    `direction` as `rtl.Paragraph` takes it."""
+    whole = _fitting(text, style, width, lines, direction)
     if whole is not None:
         return whole
     low, high = 0, len(text)  # the longest prefix that fits with the ellipsis, by bisection
     while low < high:
         middle = (low + high + 1) // 2
-        if _fitting(text[:middle] + "…", style, width, lines) is not None:
+        if _fitting(text[:middle] + "…", style, width, lines, direction) is not None:
             low = middle
         else:
             high = middle - 1
-    return _fitting(text[:low].rstrip() + "…", style, width, lines) or Paragraph("…", style)
+    cut = _fitting(text[:low].rstrip() + "…", style, width, lines, direction)
+    return cut or Paragraph("…", style)
 
 
 class _PageReference(Flowable):  # type: ignore[misc]
@@ -356,6 +397,7 @@ def _pieces(paragraph: Paragraph) -> list[Paragraph]:
             None,
             paragraph.style if start == 0 else style,
             frags=cut(paragraph.blPara, start, min(start + PIECE_LINES, lines)),
+            direction=paragraph.direction,
         )
         for start in range(0, lines, PIECE_LINES)
     ]
@@ -513,8 +555,8 @@ class _Story:
         return CondPageBreak(height)
 
     def _p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        """User text as a paragraph."""
-        return Paragraph(fonts.markup(text), style or self._s.body)
+        """User text as a paragraph, in the direction of its script."""
+        return Paragraph(fonts.markup(text), style or self._s.body, direction=rtl.AUTO)
 
     def _cell(self, text: str, bold: bool = False) -> Paragraph:
         return Paragraph(fonts.markup(text), self._s.cell_bold if bold else self._s.cell)
@@ -534,7 +576,13 @@ class _Story:
             if gap:
                 flowables.append(Spacer(0, style.leading / 2))
                 gap = False
-            paragraph = Paragraph(lead + fonts.markup(line), first if lead and first else style)
+            # A line wholly the user's takes the direction of its script; one the report
+            # starts with its label stays left to right.
+            paragraph = Paragraph(
+                lead + fonts.markup(line),
+                first if lead and first else style,
+                direction="ltr" if lead else rtl.AUTO,
+            )
             flowables += _pieces(paragraph) if len(line) > LONG_TEXT else [paragraph]
             lead = ""
         if lead:  # nothing but whitespace: the label alone
@@ -613,7 +661,9 @@ class _Story:
             by = recommendation.assessor
             if recommendation.role:
                 by += f", {recommendation.role}"
-        when = f", {recommendation.date.isoformat()}" if recommendation.date else ""
+        # "on" before the date: after a name in Arabic script a bare date would join its
+        # right-to-left run and print with its parts reversed.
+        when = f", on {recommendation.date.isoformat()}" if recommendation.date else ""
         if recommendation.band:
             head = f"Recommended: {recommendation.band}"
         else:
@@ -624,7 +674,7 @@ class _Story:
         ]
         rationale = recommendation.rationale
         if rationale:
-            rows.append([_lines(rationale, s.note, WIDTH - 16, 2)])
+            rows.append([_lines(rationale, s.note, WIDTH - 16, 2, rtl.AUTO)])
             if _fitting(rationale, s.note, WIDTH - 16, 2) is None:
                 rows.append([self._more("the rationale in full", "manager")])
         return Table(

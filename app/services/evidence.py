@@ -8,6 +8,7 @@ framework version the profile was on at the entry's date.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -51,7 +52,12 @@ class Impact:
         lead = self.outcome or self.action or self.context
         metric = self.metric
         if lead and metric:
-            return f"{lead} ({metric})"
+            # After right-to-left words a number would join their run ("90) ירד ms)"); a
+            # left-to-right mark keeps the bracketed metric in the line's own order.
+            mark = (
+                "\u200e" if any(unicodedata.bidirectional(c) in ("R", "AL") for c in lead) else ""
+            )
+            return f"{lead} ({mark}{metric})"
         return lead or metric
 
 
