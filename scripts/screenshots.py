@@ -31,10 +31,10 @@ from PySide6.QtWidgets import QApplication
 
 from app.bundle.export import export_bundle
 from app.bundle.importer import import_bundle
-from app.services import Services, open_services
-from app.services.backups import backups_of
 from app.report.model import ReportOptions
 from app.report.service import ReportService
+from app.services import Services, open_services
+from app.services.backups import backups_of
 from app.services.demo import create_demo
 from ui.main_window import MainWindow
 from ui.settings import Settings

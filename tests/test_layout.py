@@ -312,7 +312,7 @@ def test_every_section_fits_the_smallest_window_without_scrolling(
 
 
 @pytest.mark.xfail(
-    reason="ui/dashboard.py (another engineer's) needs about 620 px of height: it scrolls",
+    reason="the Dashboard needs about 620 px of height: at 800×560 its section scrolls",
     strict=True,
 )
 def test_the_dashboard_fits_the_smallest_window_without_scrolling(
