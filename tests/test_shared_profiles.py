@@ -37,7 +37,7 @@ READERS = {
                  "last_final_date", "notes",
                  "detail",
                  "changes", "compare", "schedule", "current_milestones"},
-    "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked"},
+    "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked", "rated_skills"},
     "plan": {"goals", "goal", "due_soon", "suggestions", "learning", "quarter_count",
              "checkin_dates", "calendar", "export_ics"},
     "profiles": {"all", "get", "create", "new_row", "resolve", "delete"},
