@@ -220,7 +220,12 @@ def test_a_manager_imports_annotates_and_exports_the_packet(
 
 
 def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
-    qtbot: QtBot, main_window: Any, services: Services, runner: Any, tmp_path: Path
+    qtbot: QtBot,
+    main_window: Any,
+    services: Services,
+    runner: Any,
+    answers: Dialogs,
+    tmp_path: Path,
 ) -> None:
     window = main_window
     own = services.profiles.create(
@@ -295,10 +300,16 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     assert plan.export_button.isEnabled()
     done = plan.learning_model.index(0, plan.learning_model.DONE)
     assert not plan.learning_model.flags(done) & Qt.ItemFlag.ItemIsUserCheckable
-    # File: no editing of the profile, no bundle of someone else's profile.
+    # File: no editing of the profile, and no bundle of someone else's profile: Export
+    # bundle… says why, and what to send instead, without asking for a file.
     assert not window.edit_profile_action.isEnabled()
     assert not window.capture_action.isEnabled()
-    assert not window.export_bundle_action.isEnabled()
+    window.export_bundle_action.trigger()
+    [(title, text)] = answers.asked["inform"]
+    assert title == "Export bundle"
+    assert text.startswith("<b>Zoë</b> & co shared this profile with you, and only its owner")
+    assert "rung assess export" in text
+    assert answers.asked["choose"] == answers.asked["save_file"] == []
     assert window.import_bundle_action.isEnabled()
     # The Assessment section is there, at the bottom, with the same line.
     window.show_section("assessment")

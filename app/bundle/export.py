@@ -6,6 +6,12 @@ someone adds it here on purpose. Private text (notes, reflections, private
 evidence, plan notes, private amendments) is copied only with
 `include_private`; otherwise it is left out, never blanked in place of
 something else.
+
+Only the owner's data travels as the owner's: a profile shared with you is
+never exported as a profile bundle. Its copy here may be out of date, and a
+bundle of it, stamped with a new export time, would count as newer than the
+owner's latest wherever it was imported, undoing their changes. What you send
+back is your assessment (`app.bundle.assessment`).
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from app.bundle.model import (
     StageRecord,
     TagRecord,
 )
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ReadOnlyError
 from app.files import atomic_write
 from app.store.db import Store
 from app.store.models import (
@@ -279,11 +285,23 @@ def export_payload(session: Session, profile_id: str, *, include_private: bool) 
     )
 
 
+def shared_export_refused(owner: str) -> str:
+    """Why a profile `owner` shared with you is not exported, and what to send instead."""
+    return (
+        f"{owner} shared this profile with you, and only its owner exports it as a bundle (a "
+        "copy passed on could undo their newer changes); send your assessment back instead "
+        "with 'rung assess export --profile P --out FILE'."
+    )
+
+
 def build_bundle(
     store: Store, profile_id: str, *, include_private: bool, now: datetime | None = None
 ) -> Bundle:
-    """The bundle of one profile, as of `now` (default: this second, UTC)."""
+    """The bundle of one of your own profiles, as of `now` (default: this second, UTC)."""
     with store.session() as session:
+        row = session.get(Profile, profile_id)
+        if row is not None and row.origin != "own":
+            raise ReadOnlyError(shared_export_refused(row.name))
         payload = export_payload(session, profile_id, include_private=include_private)
     document: dict[str, Any] = {
         "format": FORMAT,

@@ -18,7 +18,10 @@ Records are matched by id with the copy as it exports now: a changed one keeps
 its id, takes the bundle's `updated_at` and has its parts (ratings, tags,
 skills) rewritten. The manager's annotations (calibrations, comments,
 recommendation) are never touched, and a copy shared with you never silently
-becomes your own: `as_mine` is for a profile that is not here yet.
+becomes your own: `as_mine` is for a profile that is not here yet, and only for
+the bundle of this folder's owner (`Identity.same_person`; a folder with no
+identity yet takes the bundle's, as on a new computer). So nobody can make
+someone else's profile their own here and export it as a "newer" one.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from app.bundle.model import (
     FrameworkRecord,
     GoalRecord,
     LearningRecord,
+    OwnerRecord,
     Payload,
 )
 from app.errors import BundleError, FrameworkError, InvalidInputError
@@ -65,9 +69,11 @@ from app.framework.loader import (
 )
 from app.framework.model import Framework, Loc, format_loc
 from app.services.frameworks import FrameworkService
+from app.services.identity import Identity
 from app.services.profiles import ProfileInfo, StageInfo
 from app.store.db import Store
 from app.store.models import (
+    OWNER_ID,
     Amendment,
     Base,
     CheckIn,
@@ -78,6 +84,7 @@ from app.store.models import (
     KpiValue,
     LearningItem,
     MilestoneStatus,
+    Owner,
     Profile,
     ProfileStage,
     Rating,
@@ -295,6 +302,12 @@ class _Checker:
 
     def check(self) -> None:
         self._frameworks()
+        if self.payload.owner is not None:
+            owner = self.payload.owner
+            for key in ("name", "role", "email"):
+                value = getattr(owner, key)
+                if value is not None:
+                    self._name(("owner",), key, value, f"owner's {key}")
         self.profile = self._profile()
         self._unique_ids()
         evidence_ids = {entry.id for entry in self.payload.evidence}
@@ -822,6 +835,31 @@ def _action(row: Profile | None, bundle: Bundle, name: str, *, as_mine: bool) ->
     return "updated"
 
 
+def _owner_to_adopt(session: Session, payload: Payload, name: str) -> OwnerRecord | None:
+    """For `--as-mine`: the identity this folder takes from the bundle (it has none yet), or
+    None when it already is the bundle's owner; refused when the bundle is someone else's."""
+    here = session.get(Owner, OWNER_ID)
+    theirs = payload.owner
+    if here is None:
+        return theirs
+    mine = Identity(here.name, here.role, here.email)
+    if theirs is None:
+        raise InvalidInputError(
+            f"{name} does not say whose profile it is (it was exported before its owner set "
+            f"'rung whoami') and this data folder belongs to {mine.line()}, so it cannot be "
+            "imported as your own; set 'rung whoami' where it was exported and export it "
+            "again, or import it without --as-mine for a read-only copy."
+        )
+    if not Identity(theirs.name, theirs.role, theirs.email).same_person(mine):
+        owner = Identity(theirs.name, theirs.role, theirs.email).line()
+        raise InvalidInputError(
+            f"{name} is the profile of {owner} and this data folder belongs to {mine.line()}, "
+            "so it cannot be imported as your own; import it without --as-mine for a "
+            "read-only copy."
+        )
+    return None
+
+
 def _check_ids(session: Session, payload: Payload, name: str) -> None:
     """Refuse ids that other profiles' records hold here: a bundle never reaches them."""
     for kind in _KINDS:
@@ -872,6 +910,7 @@ def import_bundle(
         if action == "unchanged-older":
             summary = f"this export ({bundle.exported_at}) is not newer than the copy here"
             return ImportResult(record.id, record.name, action, summary)
+        adopted = _owner_to_adopt(session, payload, path.name) if as_mine else None
         _check_ids(session, payload, path.name)
         holds_profiles = session.scalar(select(Profile.id).limit(1)) is not None
     new_frameworks = _new_frameworks(frameworks, payload, path.name)  # the last check
@@ -884,6 +923,9 @@ def import_bundle(
         before = export_payload(session, record.id, include_private=True) if row else None
         changes = _Changes.between(before, payload, new_frameworks)
         writer = _Writer(session, record.id, utcnow())
+        if adopted is not None:  # the owner's new computer: who they are comes along
+            owner = Owner(id=OWNER_ID, name=adopted.name, role=adopted.role, email=adopted.email)
+            session.add(owner)
         writer.frameworks(changes.frameworks)
         origin = None if row else "own" if as_mine else "shared"
         writer.profile(bundle, origin=origin, stages=changes.stages)
