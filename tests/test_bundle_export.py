@@ -142,7 +142,8 @@ def test_rung_bundle_export_refuses_a_missing_folder_and_changes_nothing(
 
 # Every column of every table a bundle is built from, as they were when the allow-list in
 # app/bundle/export.py was decided. A column added later fails this test until someone
-# decides whether it may leave the machine (and updates both).
+# decides whether it may leave the machine (and updates both), and whether it is private
+# (`PRIVATE_COLUMNS` in app/store/stamps.py, which keeps a bundle's timestamps honest).
 COLUMNS = {
     # origin and shared_*: this computer's own record of where a profile came from, not exported
     "profiles": {"id", "updated_at", "name", "manager", "role_start", "checkin_interval_days",
@@ -150,7 +151,7 @@ COLUMNS = {
     "profile_stages": {"id", "updated_at", "profile_id", "effective_from", "framework_id",
                        "framework_version", "level", "target_level"},
     "checkins": {"id", "updated_at", "profile_id", "date", "status", "finalized_at", "wins",
-                 "blockers", "focus", "created_at"},
+                 "blockers", "focus", "created_at", "public_updated_at"},
     "ratings": {"id", "updated_at", "checkin_id", "skill_id", "value", "not_applicable",
                 "confidence", "note"},
     "milestone_statuses": {"id", "updated_at", "checkin_id", "milestone_id", "status",
@@ -162,10 +163,11 @@ COLUMNS = {
                  "metric_unit", "feedback_from", "feedback_role"},
     "evidence_tags": {"id", "updated_at", "evidence_id", "kind", "ref"},
     "rating_evidence": {"id", "updated_at", "rating_id", "evidence_id"},
-    "goals": {"id", "updated_at", "profile_id", "title", "due", "status", "notes", "created_at"},
+    "goals": {"id", "updated_at", "profile_id", "title", "due", "status", "notes", "created_at",
+              "public_updated_at"},
     "goal_skills": {"id", "updated_at", "goal_id", "skill_id"},
     "learning_items": {"id", "updated_at", "profile_id", "title", "target_quarter", "done",
-                       "notes"},
+                       "notes", "public_updated_at"},
 }  # fmt: skip
 
 

@@ -5,7 +5,9 @@ Nothing here dumps a table: each field that leaves the machine is named in a
 someone adds it here on purpose. Private text (notes, reflections, private
 evidence, plan notes, private amendments) is copied only with
 `include_private`; otherwise it is left out, never blanked in place of
-something else.
+something else. Likewise a record's `updated_at`: without private text it is
+the last change to what the bundle carries (`public_updated_at`, see
+`app.store.stamps`), so editing a note shows in no timestamp of such a bundle.
 
 Only the owner's data travels as the owner's: a profile shared with you is
 never exported as a profile bundle. Its copy here may be out of date, and a
@@ -81,6 +83,10 @@ class _Exporter:
     def text(self, value: str | None) -> str | None:
         """Private text, kept only when it is included."""
         return value if self.private else None
+
+    def stamp(self, row: CheckIn | Goal | LearningItem) -> datetime:
+        """A record with private parts: its last change to what this bundle carries."""
+        return row.updated_at if self.private else row.public_updated_at
 
     def owner(self) -> OwnerRecord | None:
         """The folder's owner identity, which the bundle carries (shared, as the brief says)."""
@@ -190,7 +196,7 @@ class _Exporter:
         assert row.finalized_at is not None  # final check-ins only
         return CheckInRecord(
             id=row.id,
-            updated_at=row.updated_at,
+            updated_at=self.stamp(row),
             date=row.date,
             finalized_at=row.finalized_at,
             ratings=[
@@ -237,7 +243,7 @@ class _Exporter:
         return [
             GoalRecord(
                 id=row.id,
-                updated_at=row.updated_at,
+                updated_at=self.stamp(row),
                 title=row.title,
                 skills=[s.skill_id for s in row.skills],
                 due=row.due,
@@ -256,7 +262,7 @@ class _Exporter:
         return [
             LearningRecord(
                 id=row.id,
-                updated_at=row.updated_at,
+                updated_at=self.stamp(row),
                 title=row.title,
                 target_quarter=row.target_quarter,
                 done=row.done,

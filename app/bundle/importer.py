@@ -755,6 +755,7 @@ class _Writer:
             "blockers": record.blockers,
             "focus": record.focus,
             "updated_at": stamp,
+            "public_updated_at": stamp,
         }
 
     def evidence(self, record: EvidenceRecord) -> dict[str, Any]:
@@ -796,6 +797,7 @@ class _Writer:
             "status": record.status,
             "notes": record.notes,
             "updated_at": record.updated_at,
+            "public_updated_at": record.updated_at,
         }
 
     def learning(self, record: LearningRecord) -> dict[str, Any]:
@@ -807,6 +809,7 @@ class _Writer:
             "done": record.done,
             "notes": record.notes,
             "updated_at": record.updated_at,
+            "public_updated_at": record.updated_at,
         }
 
 
