@@ -36,8 +36,16 @@ def test_the_file_is_the_briefs_format_with_a_checksum_anyone_can_verify(
     raw = exported(services, profile_id, tmp_path / "zoe.rung", private=False)
     assert not raw.startswith(b"\xef\xbb\xbf")
     document: dict[str, Any] = json.loads(raw.decode("utf-8"))
-    assert list(document) == ["format", "format_version", "exported_at", "payload", "checksum"]
+    assert list(document) == [
+        "format",
+        "format_version",
+        "kind",
+        "exported_at",
+        "payload",
+        "checksum",
+    ]
     assert (document["format"], document["format_version"]) == ("rung-bundle", 2)
+    assert document["kind"] == "profile"
     assert len(document["exported_at"]) == 20
     assert document["exported_at"].endswith("Z")
     rest = {k: v for k, v in document.items() if k != "checksum"}
@@ -121,7 +129,14 @@ def test_rung_bundle_export_and_schema(rung: Run, data: Path, tmp_path: Path) ->
     Bundle.model_validate_json(out.read_bytes())
     schema = rung("bundle", "schema")
     assert_ok(schema)
-    assert json.loads(schema.out)["title"] == "Bundle"
+    document = json.loads(schema.out)
+    assert document["title"] == "AnyBundle"
+    kinds = [document["$defs"][ref["$ref"].split("/")[-1]] for ref in document["anyOf"]]
+    assert [kind["title"] for kind in kinds] == ["Bundle", "AssessmentBundle"]
+    assert kinds[0]["properties"]["kind"] == {"const": "profile", "default": "profile",
+                                              "title": "Kind", "type": "string"}  # fmt: skip
+    assert kinds[1]["properties"]["kind"]["const"] == "assessment"
+    assert "AssessmentPayload" in document["$defs"]
 
 
 def test_rung_bundle_export_refuses_a_missing_folder_and_changes_nothing(

@@ -32,6 +32,7 @@ from app.bundle.model import (
     FORMAT,
     FORMAT_VERSION,
     AmendmentRecord,
+    AssessmentBundle,
     Bundle,
     CheckInRecord,
     EvidenceRecord,
@@ -71,7 +72,8 @@ def checksum(document: dict[str, Any]) -> str:
     return hashlib.sha256(rfc8785.dumps(rest)).hexdigest()
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
+    """A time as bundles write it: UTC, `YYYY-MM-DDTHH:MM:SSZ`."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -312,14 +314,15 @@ def build_bundle(
     document: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "exported_at": _stamp(now or datetime.now(UTC)),
+        "kind": "profile",
+        "exported_at": stamp(now or datetime.now(UTC)),
         "payload": payload.model_dump(mode="json"),
     }
     document["checksum"] = checksum(document)
     return Bundle.model_validate(document)
 
 
-def bundle_bytes(bundle: Bundle) -> bytes:
+def bundle_bytes(bundle: Bundle | AssessmentBundle) -> bytes:
     """The file's bytes: UTF-8 JSON without a BOM, text as typed (not \\u-escaped)."""
     document = bundle.model_dump(mode="json")
     return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")

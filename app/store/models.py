@@ -347,9 +347,10 @@ class Assessment(Base):
     per dimension and a recommendation. One per profile, origin and date (a second one on
     the same day replaces the first); the assessor's identity as it was on signing.
 
-    `own`: made here, of a profile shared with this folder's owner. `received`: the
-    owner's own profile as their manager assessed it (an assessment bundle), with the
-    checksum and export time of the profile bundle that was assessed.
+    `own`: made here, of a profile shared with this folder's owner, with the checksum and
+    export time of the profile bundle it was last changed on. `received`: the owner's own
+    profile as their manager assessed it, from an assessment bundle (whose checksum and
+    export time are kept too), with the same of the profile bundle that was assessed.
     """
 
     __tablename__ = "assessments"
@@ -368,6 +369,8 @@ class Assessment(Base):
     assessor_email: Mapped[str | None] = mapped_column(Text)
     assessed_checksum: Mapped[str | None] = mapped_column(String(64))
     assessed_exported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    received_checksum: Mapped[str | None] = mapped_column(String(64))  # the assessment bundle's
+    received_exported_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     calibrations: Mapped[list[Calibration]] = relationship(cascade="all, delete-orphan")
     comments: Mapped[list[DimensionComment]] = relationship(cascade="all, delete-orphan")
