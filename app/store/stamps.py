@@ -174,6 +174,8 @@ def stamp_changes(session: Session, _context: object, _instances: object) -> Non
             touched[id(record)] = (record, was_public or public)
     now: datetime = utcnow()
     for record, public in touched.values():
+        if isinstance(record, CheckIn) and record.status == "draft" and record in session.dirty:
+            continue  # never exported: finalising stamps it (and autosave stays one UPDATE)
         new = record in session.new  # a new record: both stamps alike, unless given
         record.updated_at = (record.updated_at or now) if new else now
         if isinstance(record, PublicStamp) and (public or new):
