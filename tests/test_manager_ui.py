@@ -455,3 +455,43 @@ def test_the_rating_editor_offers_the_scale_and_clears_with_a_dash(
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
     runner.drain()
     assert services.manager.assessment(profile_id).calibrations == {}
+
+
+def test_the_mentee_imports_her_managers_assessment_with_file_import_bundle(
+    main_window: Any, services: Services, runner: Any, answers: Dialogs, tmp_path: Path
+) -> None:
+    """File → Import bundle… takes an assessment bundle too, onto the profile it assesses."""
+    from app.bundle.assessment import export_assessment
+    from app.bundle.importer import import_bundle
+
+    window = main_window
+    (tmp_path / "files").mkdir()
+    profile_id = private_profile(services, tmp_path / "files")
+    window.reload_profiles(profile_id)
+    runner.drain()
+    mine = tmp_path / "zoe.rung"
+    export_bundle(services.store, profile_id, mine, include_private=False)
+    jordan = open_services(tmp_path / "jordan")
+    try:
+        import_bundle(jordan.store, jordan.frameworks, mine)
+        sign_as_manager(jordan)
+        jordan.manager.set_calibration(profile_id, "b-important", 0, on=date(2026, 6, 1))
+        assessment = tmp_path / "assessment.rung"
+        export_assessment(jordan.store, profile_id, assessment)
+    finally:
+        jordan.close()
+
+    answers.queue("open_file", assessment)
+    window.import_bundle_action.trigger()
+    runner.drain()
+
+    assert answers.asked["error"] == []
+    [(title, text)] = answers.asked["inform"]
+    assert title == "Import bundle"
+    assert text == (
+        "Zoë: the assessment of 2026-06-01 by Jordan Lee — Engineering manager "
+        "<jordan@example.com>: 1 calibration."
+    )
+    assert window.current_section() == "dashboard"  # her own profile, still editable
+    assert window.edit_profile_action.isEnabled()
+    assert [a.date for a in services.manager.received(profile_id)] == [date(2026, 6, 1)]
