@@ -198,8 +198,8 @@ class _Checker:
         for index, calibration in enumerate(self.payload.calibrations):
             loc = ("calibrations", index)
             if calibration.skill not in skills:
-                raise self.fail((*loc, "skill"), f"{framework.ref} has no skill "
-                                f"'{calibration.skill}'")  # fmt: skip
+                problem = f"{framework.ref} has no skill '{calibration.skill}'"
+                raise self.fail((*loc, "skill"), problem)
             if calibration.value not in scale:
                 raise self.fail((*loc, "value"), f"{calibration.value} is not on the rating scale")
         dimensions = {dimension.id for dimension in framework.dimensions}
@@ -212,14 +212,13 @@ class _Checker:
         recommendation = self.payload.recommendation
         bands = {band.id for band in framework.verdict_bands}
         if recommendation is not None and recommendation.band not in bands:
-            raise self.fail(
-                ("recommendation", "band"), f"{framework.ref} has no verdict band "
-                f"'{recommendation.band}'",
-            )  # fmt: skip
+            problem = f"{framework.ref} has no verdict band '{recommendation.band}'"
+            raise self.fail(("recommendation", "band"), problem)
 
 
 def _summary(payload: AssessmentPayload, framework: Framework) -> str:
-    """`Jordan Lee — Engineering manager's assessment of 2026-12-01: 3 calibrations, …`."""
+    """`the assessment of 2026-12-01 by Jordan Lee — Engineering manager: 3 calibrations, 1
+    comment, a recommendation (Approaching)`."""
     parts = []
     for count, one in (
         (len(payload.calibrations), "calibration"),
