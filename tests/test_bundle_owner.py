@@ -145,8 +145,11 @@ def test_a_folder_with_no_identity_yet_takes_the_bundles(
 ) -> None:
     bundle = write(services, mentee, tmp_path / "zoe.rung")
     assert other.identity.get() is None
-    import_bundle(other.store, other.frameworks, bundle, as_mine=True)
+    result = import_bundle(other.store, other.frameworks, bundle, as_mine=True)
     assert other.identity.get() == ZOE
+    assert result.summary.endswith(
+        "; this data folder now belongs to Zoë Park — ML engineer <zoe@example.com> (rung whoami)"
+    )
     assert not other.profiles.get(mentee).shared
 
 

@@ -776,4 +776,8 @@ def import_bundle(
         writer.mirror(changes.goals, Goal, writer.goal, [GoalSkill.goal_id])
         writer.mirror(changes.learning, LearningItem, writer.learning, [])
         writer.flush()
-    return ImportResult(record.id, record.name, action, changes.summary(created=row is None))
+    summary = changes.summary(created=row is None)
+    if adopted is not None:
+        who = Identity(adopted.name, adopted.role, adopted.email).line()
+        summary += f"; this data folder now belongs to {who} (rung whoami)"
+    return ImportResult(record.id, record.name, action, summary)
