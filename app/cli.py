@@ -661,6 +661,7 @@ def _assess_show(args: argparse.Namespace) -> int:
         framework = services.frameworks.get(profile.framework, profile.framework_version)
         assessment = services.manager.assessment(profile.id, day)
         rows = services.manager.calibration(profile.id, day)
+        received = [] if profile.shared else services.manager.received(profile.id)
         calibrated = (
             services.readiness.calibrated(profile.id, day, assessment.calibrations)
             if assessment.date is not None
@@ -673,12 +674,9 @@ def _assess_show(args: argparse.Namespace) -> int:
         _json_out(
             {
                 "profile": profile.id,
+                "origin": assessment.origin if assessment.date else None,
                 "date": assessment.date.isoformat() if assessment.date else None,
-                "assessor": (
-                    {"name": assessor.name, "role": assessor.role, "email": assessor.email}
-                    if assessor
-                    else None
-                ),
+                "assessor": _identity_json(assessor),
                 "recommendation": (
                     {"band": assessment.band, "rationale": assessment.rationale}
                     if assessment.band
@@ -693,6 +691,22 @@ def _assess_show(args: argparse.Namespace) -> int:
                     if calibrated
                     else None
                 ),
+                "disagreements": [
+                    {
+                        "skill": row.skill_id,
+                        "self": row.self_rating,
+                        "not_applicable": row.not_applicable,
+                        "manager": row.manager_rating,
+                        "difference": row.difference,
+                    }
+                    for row in rows
+                    if row.manager_rating is not None
+                ],
+                "received": [
+                    {"date": a.date.isoformat(), "assessor": _identity_json(a.assessor)}
+                    for a in received
+                    if a.date is not None
+                ],
             }
         )
         return 0
@@ -700,7 +714,12 @@ def _assess_show(args: argparse.Namespace) -> int:
         _out(f"{profile.name} has no assessment yet.")
         return 0
     signed = assessment.assessor.line() if assessment.assessor else "its assessor not recorded"
-    _out(f"Assessment of {profile.name}, {assessment.date.isoformat()}, by {signed}.")
+    if received:
+        dates = ", ".join(a.date.isoformat() for a in received if a.date is not None)
+        _out(f"{profile.name} is your own profile; assessments received: {dates}.")
+        _out(f"The latest, of {assessment.date.isoformat()}, by {signed}:")
+    else:
+        _out(f"Assessment of {profile.name}, {assessment.date.isoformat()}, by {signed}.")
     if assessment.band:
         _out(f"  Recommendation: {bands.get(assessment.band, assessment.band)}")
         if assessment.rationale:
@@ -716,6 +735,12 @@ def _assess_show(args: argparse.Namespace) -> int:
         own = "not rated yet" if own is None else own
         _out(f"  {row.name}: self {own}, manager {row.manager_rating}, expected {row.expected}")
     return 0
+
+
+def _identity_json(identity: Any) -> dict[str, str | None] | None:
+    if identity is None:
+        return None
+    return {"name": identity.name, "role": identity.role, "email": identity.email}
 
 
 def _assess_rate(args: argparse.Namespace) -> int:
@@ -741,6 +766,21 @@ def _assess_recommend(args: argparse.Namespace) -> int:
         band = _band(framework, args.verdict)
         services.manager.set_recommendation(profile.id, band, args.rationale)
     _out(f"Recommended {args.verdict} for {profile.name}.")
+    return 0
+
+
+def _assess_export(args: argparse.Namespace) -> int:
+    from app.bundle.assessment import export_assessment
+
+    out = _output_file(Path(args.out), args)
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile)
+        bundle = export_assessment(services.store, profile.id, out)
+    payload = bundle.payload
+    _out(
+        f"Wrote your assessment of {profile.name} ({payload.date.isoformat()}) to {out}; "
+        f"{profile.name} imports it onto their own profile with 'rung bundle import'."
+    )
     return 0
 
 
@@ -801,6 +841,12 @@ _IMPORTED = {
     "unchanged-same": "{name} is unchanged: {summary}.",
     "unchanged-older": "{name} is unchanged: {summary}.",
 }
+_RECEIVED = {
+    "received": "Received {summary}, for {name}.",
+    "updated": "Received a newer export of {summary}, for {name}.",
+    "unchanged-same": "{name} is unchanged: {summary}.",
+    "unchanged-older": "{name} is unchanged: {summary}.",
+}
 
 
 def _bundle_import(args: argparse.Namespace) -> int:
@@ -811,14 +857,15 @@ def _bundle_import(args: argparse.Namespace) -> int:
             services.store, services.frameworks, Path(args.file), as_mine=args.as_mine
         )
     kind = "your own profile" if args.as_mine else "a profile shared with you (read-only)"
-    _out(_IMPORTED[result.action].format(name=result.name, kind=kind, summary=result.summary))
+    lines = _RECEIVED if result.kind == "assessment" else _IMPORTED
+    _out(lines[result.action].format(name=result.name, kind=kind, summary=result.summary))
     return 0
 
 
 def _bundle_schema(_args: argparse.Namespace) -> int:
-    from app.bundle.model import Bundle
+    from app.bundle.model import AnyBundle
 
-    _json_out(Bundle.model_json_schema())
+    _json_out(AnyBundle.model_json_schema())
     return 0
 
 
@@ -1012,7 +1059,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--role", help="your role or title (empty to clear)")
     sub.add_argument("--email", help="your email address (empty to clear)")
 
-    assess = group("assess", "a manager's assessment of a profile shared with you")
+    assess = group(
+        "assess", "your assessment of a profile shared with you; your manager's of your own"
+    )
     sub = command(assess, "show", _assess_show, "the latest assessment and calibrated readiness")
     sub.add_argument("--profile", required=True, metavar="P")
     sub.add_argument("--json", action="store_true")
@@ -1030,6 +1079,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--profile", required=True, metavar="P")
     sub.add_argument("--verdict", required=True, metavar="BAND", help="a verdict band")
     sub.add_argument("--rationale", required=True, metavar="T")
+    sub = command(
+        assess, "export", _assess_export, "your latest assessment as a bundle for the owner"
+    )
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--out", required=True, metavar="FILE")
 
     sub = command(
         checkins, "add", _checkins_add, "record a check-in (a draft, or final); prints its id"

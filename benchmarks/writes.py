@@ -81,7 +81,8 @@ def write_final(con: sqlite3.Connection, profile_id: str, checkin: FullCheckIn) 
     with con:
         con.execute(
             "INSERT INTO checkins (id, profile_id, date, status, finalized_at, wins, blockers,"
-            " focus, created_at, updated_at) VALUES (?, ?, ?, 'final', ?, ?, ?, ?, ?, ?)",
+            " focus, created_at, updated_at, public_updated_at)"
+            " VALUES (?, ?, ?, 'final', ?, ?, ?, ?, ?, ?, ?)",
             (
                 checkin_id,
                 profile_id,
@@ -90,6 +91,7 @@ def write_final(con: sqlite3.Connection, profile_id: str, checkin: FullCheckIn) 
                 checkin.reflection["wins"],
                 checkin.reflection["blockers"],
                 checkin.reflection["focus"],
+                now,
                 now,
                 now,
             ),

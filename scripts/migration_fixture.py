@@ -7,10 +7,12 @@ COMMIT is the last commit whose newest migration is the revision to capture
 `git archive` and run from a throwaway folder, so the database is written by
 the code of that revision, never by today's models: `rung demo --years 2`
 (two years of check-ins with ratings, milestones, KPIs, evidence, goals and
-learning items), and, where that revision has bundles, a second demo imported
-as a profile shared with the user. Raw SQL for that schema then fills every
-table the old code left empty (amendments, rating evidence, the manager's
-annotations) and puts hostile text (markup, emoji, right-to-left) in notes.
+learning items); where that revision has bundles, a second demo imported as
+a profile shared with the user; and where it has signed assessments, the
+folder's owner identity and their assessment of that profile. Raw SQL for
+that schema then fills every table the old code left empty (amendments,
+rating evidence, the manager's annotations) and puts hostile text (markup,
+emoji, right-to-left) in notes.
 
 The upgrade test (`tests/test_migrations.py`) loads each fixture, checks that
 every table holds rows, migrates it to the newest schema and compares every
@@ -99,6 +101,15 @@ def build(commit: str, work: Path) -> tuple[str, str]:
         rung(source, "--data-dir", str(other), "bundle", "export", "--profile", shared,
              "--out", str(bundle))  # fmt: skip
         rung(source, "--data-dir", str(data), "bundle", "import", str(bundle))
+        if (source / "app" / "services" / "identity.py").is_file():  # signed assessments
+            rung(source, "--data-dir", str(data), "whoami", "--name", HOSTILE,
+                 "--role", "Engineering manager", "--email", "jordan@example.com")  # fmt: skip
+            for command in (
+                ["rate", "--skill", "python-ml-engineering", "--value", "3"],
+                ["comment", "--dimension", "python-engineering", "--text", HOSTILE],
+                ["recommend", "--verdict", "ready", "--rationale", HOSTILE],
+            ):
+                rung(source, "--data-dir", str(data), "assess", *command, "--profile", shared)
     database = data / "rung.sqlite3"
     with contextlib.closing(sqlite3.connect(database)) as conn:
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]

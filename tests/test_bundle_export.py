@@ -36,8 +36,16 @@ def test_the_file_is_the_briefs_format_with_a_checksum_anyone_can_verify(
     raw = exported(services, profile_id, tmp_path / "zoe.rung", private=False)
     assert not raw.startswith(b"\xef\xbb\xbf")
     document: dict[str, Any] = json.loads(raw.decode("utf-8"))
-    assert list(document) == ["format", "format_version", "exported_at", "payload", "checksum"]
+    assert list(document) == [
+        "format",
+        "format_version",
+        "kind",
+        "exported_at",
+        "payload",
+        "checksum",
+    ]
     assert (document["format"], document["format_version"]) == ("rung-bundle", 2)
+    assert document["kind"] == "profile"
     assert len(document["exported_at"]) == 20
     assert document["exported_at"].endswith("Z")
     rest = {k: v for k, v in document.items() if k != "checksum"}
@@ -121,7 +129,14 @@ def test_rung_bundle_export_and_schema(rung: Run, data: Path, tmp_path: Path) ->
     Bundle.model_validate_json(out.read_bytes())
     schema = rung("bundle", "schema")
     assert_ok(schema)
-    assert json.loads(schema.out)["title"] == "Bundle"
+    document = json.loads(schema.out)
+    assert document["title"] == "AnyBundle"
+    kinds = [document["$defs"][ref["$ref"].split("/")[-1]] for ref in document["anyOf"]]
+    assert [kind["title"] for kind in kinds] == ["Bundle", "AssessmentBundle"]
+    assert kinds[0]["properties"]["kind"] == {"const": "profile", "default": "profile",
+                                              "title": "Kind", "type": "string"}  # fmt: skip
+    assert kinds[1]["properties"]["kind"]["const"] == "assessment"
+    assert "AssessmentPayload" in document["$defs"]
 
 
 def test_rung_bundle_export_refuses_a_missing_folder_and_changes_nothing(
@@ -142,7 +157,8 @@ def test_rung_bundle_export_refuses_a_missing_folder_and_changes_nothing(
 
 # Every column of every table a bundle is built from, as they were when the allow-list in
 # app/bundle/export.py was decided. A column added later fails this test until someone
-# decides whether it may leave the machine (and updates both).
+# decides whether it may leave the machine (and updates both), and whether it is private
+# (`PRIVATE_COLUMNS` in app/store/stamps.py, which keeps a bundle's timestamps honest).
 COLUMNS = {
     # origin and shared_*: this computer's own record of where a profile came from, not exported
     "profiles": {"id", "updated_at", "name", "manager", "role_start", "checkin_interval_days",
@@ -150,7 +166,7 @@ COLUMNS = {
     "profile_stages": {"id", "updated_at", "profile_id", "effective_from", "framework_id",
                        "framework_version", "level", "target_level"},
     "checkins": {"id", "updated_at", "profile_id", "date", "status", "finalized_at", "wins",
-                 "blockers", "focus", "created_at"},
+                 "blockers", "focus", "created_at", "public_updated_at"},
     "ratings": {"id", "updated_at", "checkin_id", "skill_id", "value", "not_applicable",
                 "confidence", "note"},
     "milestone_statuses": {"id", "updated_at", "checkin_id", "milestone_id", "status",
@@ -162,10 +178,11 @@ COLUMNS = {
                  "metric_unit", "feedback_from", "feedback_role"},
     "evidence_tags": {"id", "updated_at", "evidence_id", "kind", "ref"},
     "rating_evidence": {"id", "updated_at", "rating_id", "evidence_id"},
-    "goals": {"id", "updated_at", "profile_id", "title", "due", "status", "notes", "created_at"},
+    "goals": {"id", "updated_at", "profile_id", "title", "due", "status", "notes", "created_at",
+              "public_updated_at"},
     "goal_skills": {"id", "updated_at", "goal_id", "skill_id"},
     "learning_items": {"id", "updated_at", "profile_id", "title", "target_quarter", "done",
-                       "notes"},
+                       "notes", "public_updated_at"},
 }  # fmt: skip
 
 

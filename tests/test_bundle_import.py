@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.bundle import importer
-from app.bundle.export import build_bundle, bundle_bytes, checksum
+from app.bundle import reader
+from app.bundle.export import build_bundle, bundle_bytes, checksum, export_payload
 from app.bundle.importer import ImportResult, import_bundle, read_bundle
 from app.bundle.model import Bundle, Payload
 from app.errors import BundleError, InvalidInputError, ReadOnlyError
@@ -76,7 +76,10 @@ def write(
 
 
 def payload(services: Services, profile_id: str, *, private: bool) -> Payload:
-    return build_bundle(services.store, profile_id, include_private=private).payload
+    """What a profile holds, as a bundle would carry it (a shared copy's too, which is never
+    exported: the importer reads it this way to compare)."""
+    with services.store.session() as session:
+        return export_payload(session, profile_id, include_private=private)
 
 
 def content(services: Services) -> list[str]:
@@ -447,7 +450,7 @@ def test_a_damaged_bundle_is_refused_and_changes_nothing(
 def test_an_oversized_file_is_refused_before_it_is_read(
     shared_copy: Path, rung: Run, data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "MAX_BYTES", 1000)
+    monkeypatch.setattr(reader, "MAX_BYTES", 1000)
     before = folder_digest(data)
     assert_failed(rung("--data-dir", data, "bundle", "import", shared_copy), 1, "is larger than")
     assert folder_digest(data) == before

@@ -232,7 +232,12 @@ def test_a_manager_imports_annotates_and_exports_the_packet(
 
 
 def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
-    qtbot: QtBot, main_window: Any, services: Services, runner: Any, tmp_path: Path
+    qtbot: QtBot,
+    main_window: Any,
+    services: Services,
+    runner: Any,
+    answers: Dialogs,
+    tmp_path: Path,
 ) -> None:
     window = main_window
     own = services.profiles.create(
@@ -307,10 +312,16 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     assert plan.export_button.isEnabled()
     done = plan.learning_model.index(0, plan.learning_model.DONE)
     assert not plan.learning_model.flags(done) & Qt.ItemFlag.ItemIsUserCheckable
-    # File: no editing of the profile, no bundle of someone else's profile.
+    # File: no editing of the profile, and no bundle of someone else's profile: Export
+    # bundle… says why, and what to send instead, without asking for a file.
     assert not window.edit_profile_action.isEnabled()
     assert not window.capture_action.isEnabled()
-    assert not window.export_bundle_action.isEnabled()
+    window.export_bundle_action.trigger()
+    [(title, text)] = answers.asked["inform"]
+    assert title == "Export bundle"
+    assert text.startswith("<b>Zoë</b> & co shared this profile with you, and only its owner")
+    assert "rung assess export" in text
+    assert answers.asked["choose"] == answers.asked["save_file"] == []
     assert window.import_bundle_action.isEnabled()
     # The Assessment section is there, at the bottom, with the same line.
     window.show_section("assessment")
@@ -672,3 +683,43 @@ def test_declining_to_sign_saves_nothing_until_the_manager_says_who_they_are(
     [assessment] = services.manager.assessments(profile_id)
     assert assessment.comments == {"a": "Good"}
     assert assessment.assessor == Identity("Noor <i>Haddad</i>")
+
+
+def test_the_mentee_imports_her_managers_assessment_with_file_import_bundle(
+    main_window: Any, services: Services, runner: Any, answers: Dialogs, tmp_path: Path
+) -> None:
+    """File → Import bundle… takes an assessment bundle too, onto the profile it assesses."""
+    from app.bundle.assessment import export_assessment
+    from app.bundle.importer import import_bundle
+
+    window = main_window
+    (tmp_path / "files").mkdir()
+    profile_id = private_profile(services, tmp_path / "files")
+    window.reload_profiles(profile_id)
+    runner.drain()
+    mine = tmp_path / "zoe.rung"
+    export_bundle(services.store, profile_id, mine, include_private=False)
+    jordan = open_services(tmp_path / "jordan")
+    try:
+        import_bundle(jordan.store, jordan.frameworks, mine)
+        sign_as_manager(jordan)
+        jordan.manager.set_calibration(profile_id, "b-important", 0, on=date(2026, 6, 1))
+        assessment = tmp_path / "assessment.rung"
+        export_assessment(jordan.store, profile_id, assessment)
+    finally:
+        jordan.close()
+
+    answers.queue("open_file", assessment)
+    window.import_bundle_action.trigger()
+    runner.drain()
+
+    assert answers.asked["error"] == []
+    [(title, text)] = answers.asked["inform"]
+    assert title == "Import bundle"
+    assert text == (
+        "Zoë: the assessment of 2026-06-01 by Jordan Lee — Engineering manager "
+        "<jordan@example.com>: 1 calibration."
+    )
+    assert window.current_section() == "dashboard"  # her own profile, still editable
+    assert window.edit_profile_action.isEnabled()
+    assert [a.date for a in services.manager.received(profile_id)] == [date(2026, 6, 1)]

@@ -59,10 +59,19 @@ def rehashed(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "hash": _rehash(row["snapshot"])}
 
 
-# A column a migration changes on purpose: (revision, table) → how each old row becomes new.
-# Everything else must come through an upgrade exactly as it was.
+def public_stamp(row: dict[str, Any]) -> dict[str, Any]:
+    """0005: a record's public stamp starts as its one stamp, so exports keep their times."""
+    return {**row, "public_updated_at": row["updated_at"]}
+
+
+# A column a migration changes or adds on purpose: (revision, table) → how each old row
+# becomes new (an added column is then checked too). Everything else must come through an
+# upgrade exactly as it was.
 CHANGED: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]] = {
     ("0004", "frameworks"): rehashed,
+    ("0005", "checkins"): public_stamp,
+    ("0005", "goals"): public_stamp,
+    ("0005", "learning_items"): public_stamp,
 }
 
 
@@ -86,7 +95,7 @@ def assert_upgraded(revision: str, before: Rows, after: Rows) -> None:
         for key, row in rows.items():
             migrated = after[table][key]
             expected = expected_after(revision, table, row)
-            assert {column: migrated[column] for column in row} == expected, f"{table} {key}"
+            assert {column: migrated[column] for column in expected} == expected, f"{table} {key}"
 
 
 def load_fixture(revision: str, database: Path) -> None:

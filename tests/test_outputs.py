@@ -92,6 +92,7 @@ TARGETS: list[Target] = [
 COMMANDS = {
     "report": ["report", "--profile", "Sam Rivera (demo)", "--out"],
     "bundle export": ["bundle", "export", "--profile", "Sam Rivera (demo)", "--out"],
+    "assess export": ["assess", "export", "--profile", "Sam Rivera (demo)", "--out"],
     "frameworks export": ["frameworks", "export", "ml-engineer"],
 }
 

@@ -564,7 +564,7 @@ class MainWindow(QMainWindow):
 
         self.shared = profile.shared
         self._shared_line = shared_line(profile)
-        for action in (self.edit_profile_action, self.capture_action, self.export_bundle_action):
+        for action in (self.edit_profile_action, self.capture_action):
             action.setEnabled(not profile.shared)
         row = [key for key, _t, _i in SECTIONS].index("assessment")
         self.sidebar.item(row).setHidden(not profile.shared)
@@ -584,8 +584,15 @@ class MainWindow(QMainWindow):
         self.reports.export()
 
     def _on_export_bundle(self) -> None:
-        """File → Export bundle…: your profile as a `.rung` file, private notes only if asked."""
-        if self.profile_id is None or self.shared:
+        """File → Export bundle…: your profile as a `.rung` file, private notes only if asked;
+        for a profile shared with you, the sentence saying why not and what to send instead."""
+        if self.profile_id is None:
+            return
+        if self.shared:
+            from app.bundle.export import shared_export_refused
+
+            owner = self._services.profiles.get(self.profile_id).name
+            dialogs.inform(self, "Export bundle", shared_export_refused(owner))
             return
         choice = dialogs.choose(
             self, "Export bundle", BUNDLE_PRIVATE_TEXT, ("&Leave them out", "&Include them")

@@ -5,7 +5,15 @@ Nothing here dumps a table: each field that leaves the machine is named in a
 someone adds it here on purpose. Private text (notes, reflections, private
 evidence, plan notes, private amendments) is copied only with
 `include_private`; otherwise it is left out, never blanked in place of
-something else.
+something else. Likewise a record's `updated_at`: without private text it is
+the last change to what the bundle carries (`public_updated_at`, see
+`app.store.stamps`), so editing a note shows in no timestamp of such a bundle.
+
+Only the owner's data travels as the owner's: a profile shared with you is
+never exported as a profile bundle. Its copy here may be out of date, and a
+bundle of it, stamped with a new export time, would count as newer than the
+owner's latest wherever it was imported, undoing their changes. What you send
+back is your assessment (`app.bundle.assessment`).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from app.bundle.model import (
     FORMAT,
     FORMAT_VERSION,
     AmendmentRecord,
+    AssessmentBundle,
     Bundle,
     CheckInRecord,
     EvidenceRecord,
@@ -40,7 +49,7 @@ from app.bundle.model import (
     StageRecord,
     TagRecord,
 )
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ReadOnlyError
 from app.files import atomic_write
 from app.store.db import Store
 from app.store.models import (
@@ -63,7 +72,8 @@ def checksum(document: dict[str, Any]) -> str:
     return hashlib.sha256(rfc8785.dumps(rest)).hexdigest()
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
+    """A time as bundles write it: UTC, `YYYY-MM-DDTHH:MM:SSZ`."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -75,6 +85,10 @@ class _Exporter:
     def text(self, value: str | None) -> str | None:
         """Private text, kept only when it is included."""
         return value if self.private else None
+
+    def stamp(self, row: CheckIn | Goal | LearningItem) -> datetime:
+        """A record with private parts: its last change to what this bundle carries."""
+        return row.updated_at if self.private else row.public_updated_at
 
     def owner(self) -> OwnerRecord | None:
         """The folder's owner identity, which the bundle carries (shared, as the brief says)."""
@@ -184,7 +198,7 @@ class _Exporter:
         assert row.finalized_at is not None  # final check-ins only
         return CheckInRecord(
             id=row.id,
-            updated_at=row.updated_at,
+            updated_at=self.stamp(row),
             date=row.date,
             finalized_at=row.finalized_at,
             ratings=[
@@ -231,7 +245,7 @@ class _Exporter:
         return [
             GoalRecord(
                 id=row.id,
-                updated_at=row.updated_at,
+                updated_at=self.stamp(row),
                 title=row.title,
                 skills=[s.skill_id for s in row.skills],
                 due=row.due,
@@ -250,7 +264,7 @@ class _Exporter:
         return [
             LearningRecord(
                 id=row.id,
-                updated_at=row.updated_at,
+                updated_at=self.stamp(row),
                 title=row.title,
                 target_quarter=row.target_quarter,
                 done=row.done,
@@ -279,23 +293,36 @@ def export_payload(session: Session, profile_id: str, *, include_private: bool) 
     )
 
 
+def shared_export_refused(owner: str) -> str:
+    """Why a profile `owner` shared with you is not exported, and what to send instead."""
+    return (
+        f"{owner} shared this profile with you, and only its owner exports it as a bundle (a "
+        "copy passed on could undo their newer changes); send your assessment back instead "
+        "with 'rung assess export --profile P --out FILE'."
+    )
+
+
 def build_bundle(
     store: Store, profile_id: str, *, include_private: bool, now: datetime | None = None
 ) -> Bundle:
-    """The bundle of one profile, as of `now` (default: this second, UTC)."""
+    """The bundle of one of your own profiles, as of `now` (default: this second, UTC)."""
     with store.session() as session:
+        row = session.get(Profile, profile_id)
+        if row is not None and row.origin != "own":
+            raise ReadOnlyError(shared_export_refused(row.name))
         payload = export_payload(session, profile_id, include_private=include_private)
     document: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "exported_at": _stamp(now or datetime.now(UTC)),
+        "kind": "profile",
+        "exported_at": stamp(now or datetime.now(UTC)),
         "payload": payload.model_dump(mode="json"),
     }
     document["checksum"] = checksum(document)
     return Bundle.model_validate(document)
 
 
-def bundle_bytes(bundle: Bundle) -> bytes:
+def bundle_bytes(bundle: Bundle | AssessmentBundle) -> bytes:
     """The file's bytes: UTF-8 JSON without a BOM, text as typed (not \\u-escaped)."""
     document = bundle.model_dump(mode="json")
     return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")

@@ -1,13 +1,15 @@
-"""Import `.rung` bundles: the file is checked whole, then mirrored in one transaction.
+"""Import profile bundles: the file is checked whole, then mirrored in one transaction.
 
 `read_bundle` refuses, with one sentence, anything that Rung did not write or
-that changed since: the size, the encoding, the JSON, the checksum, the model,
+that changed since: the file as a document (`app.bundle.reader`), the model,
 and what the model cannot say (framework hashes, references between records,
-unique ids). Nothing in the file is ever used as a path. `import_bundle` then
-decides what to do and checks the bundle against this database (framework
-versions, ids held by other profiles); only then does it back the database up
-("before-import") and write, in one transaction of bulk inserts. A refused
-file leaves the data folder byte for byte as it was.
+unique ids). `import_bundle` then decides what to do and checks the bundle
+against this database (framework versions, ids held by other profiles); only
+then does it back the database up ("before-import") and write, in one
+transaction of bulk inserts. A refused file leaves the data folder byte for
+byte as it was. Given an assessment bundle, it hands it to
+`app.bundle.assessment`, so `rung bundle import` and File → Import bundle…
+take either kind.
 
 Mirroring is exact. A shared copy holds what its owner shares and nothing
 more, so a newer bundle exported without private text also removes the private
@@ -18,43 +20,44 @@ Records are matched by id with the copy as it exports now: a changed one keeps
 its id, takes the bundle's `updated_at` and has its parts (ratings, tags,
 skills) rewritten. The manager's annotations (calibrations, comments,
 recommendation) are never touched, and a copy shared with you never silently
-becomes your own: `as_mine` is for a profile that is not here yet.
+becomes your own: `as_mine` is for a profile that is not here yet, and only for
+the bundle of this folder's owner (`Identity.same_person`; a folder with no
+identity yet takes the bundle's, as on a new computer). So nobody can make
+someone else's profile their own here and export it as a "newer" one.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import json
-import math
-import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Generic, Literal, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
-import rfc8785
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.bundle.export import checksum, export_payload
+from app.bundle.assessment import import_assessment
+from app.bundle.export import export_payload
 from app.bundle.model import (
-    FORMAT,
-    FORMAT_VERSION,
-    MAX_BYTES,
-    READABLE_VERSIONS,
-    SAFE_INTEGER,
     Bundle,
     CheckInRecord,
     EvidenceRecord,
     FrameworkRecord,
     GoalRecord,
     LearningRecord,
+    OwnerRecord,
     Payload,
+)
+from app.bundle.reader import (
+    Action,
+    Document,
+    ImportResult,
+    exported_time,
+    read_document,
+    validate,
 )
 from app.errors import BundleError, FrameworkError, InvalidInputError
 from app.framework.loader import (
@@ -65,9 +68,11 @@ from app.framework.loader import (
 )
 from app.framework.model import Framework, Loc, format_loc
 from app.services.frameworks import FrameworkService
+from app.services.identity import Identity
 from app.services.profiles import ProfileInfo, StageInfo
 from app.store.db import Store
 from app.store.models import (
+    OWNER_ID,
     Amendment,
     Base,
     CheckIn,
@@ -78,6 +83,7 @@ from app.store.models import (
     KpiValue,
     LearningItem,
     MilestoneStatus,
+    Owner,
     Profile,
     ProfileStage,
     Rating,
@@ -88,19 +94,7 @@ from app.store.models import (
 )
 from app.text import check_name
 
-Action = Literal["created", "updated", "unchanged-same", "unchanged-older"]
-_STAMP = "%Y-%m-%dT%H:%M:%SZ"
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did; `summary` says what changed, for a person to read."""
-
-    profile_id: str
-    name: str
-    action: Action
-    summary: str
-
+__all__ = ["ImportResult", "check_profile_bundle", "import_bundle", "read_bundle"]
 
 _R = TypeVar("_R", CheckInRecord, EvidenceRecord, GoalRecord, LearningRecord)
 _AnyRecord = CheckInRecord | EvidenceRecord | GoalRecord | LearningRecord
@@ -128,157 +122,7 @@ _KINDS = (
 )
 
 
-# -- reading the file ------------------------------------------------------------
-
-
-class _Refused(Exception):
-    """Raised by the JSON hooks; its text becomes the sentence."""
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:40]}…"
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        keys = [key for key, _ in pairs]
-        twice = next(key for index, key in enumerate(keys) if key in keys[:index])
-        raise _Refused(f"the key '{_short(twice)}' appears twice in one object")
-    return document
-
-
-def _no_constant(name: str) -> NoReturn:
-    raise _Refused(f"it holds {name}, which is not a number a bundle may hold")
-
-
-def _safe_integer(text: str) -> int:
-    if len(text.lstrip("-")) > len(str(SAFE_INTEGER)) or abs(int(text)) > SAFE_INTEGER:
-        raise _Refused(f"the integer {_short(text)} is beyond ±(2⁵³−1)")
-    return int(text)
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise _Refused(f"the number {_short(text)} is too large")
-    return value
-
-
-def _strings(document: Any) -> Iterator[tuple[Loc, str]]:
-    """Every key and string value with its path (iteratively: the nesting may be deep)."""
-    stack: list[tuple[Loc, Any]] = [((), document)]
-    while stack:
-        loc, node = stack.pop()
-        if isinstance(node, str):
-            yield loc, node
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                yield (*loc, key), key
-                stack.append(((*loc, key), value))
-        elif isinstance(node, list):
-            stack.extend(((*loc, index), value) for index, value in enumerate(node))
-
-
-def _check_characters(document: Any, name: str) -> None:
-    """Refuse lone surrogates (from escapes such as `\\ud800`) and NUL characters."""
-    dumped = json.dumps(document, ensure_ascii=False)  # one fast pass; the walk names the place
-    try:
-        dumped.encode("utf-8")
-    except UnicodeEncodeError:
-        pass
-    else:
-        if "\\u0000" not in dumped:
-            return
-    for loc, text in _strings(document):
-        problem = (
-            "a NUL character"
-            if "\x00" in text
-            else "a broken character (a lone surrogate)"
-            if any("\ud800" <= ch <= "\udfff" for ch in text)
-            else None
-        )
-        if problem:
-            raise BundleError(f"{name}, {format_loc(loc)}: the text holds {problem}.")
-
-
-def _parse(raw: bytes, name: str) -> tuple[str, Any]:
-    """The text and the parsed document, refusing what JSON parsers disagree on."""
-    if not raw.strip():
-        raise BundleError(f"{name}: the file is empty.")
-    if raw.startswith(codecs.BOM_UTF8):
-        raise BundleError(f"{name}: the file starts with a byte-order mark; a bundle has none.")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BundleError(f"{name}: the file is not UTF-8 text (byte {exc.start}).") from None
-    try:
-        document = json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constant,
-            parse_int=_safe_integer,
-            parse_float=_finite,
-        )
-    except json.JSONDecodeError as exc:
-        raise BundleError(
-            f"{name}, line {exc.lineno}, column {exc.colno}: the file is not valid JSON "
-            f"({exc.msg})."
-        ) from None
-    except _Refused as exc:
-        raise BundleError(f"{name}: {exc}.") from None
-    except RecursionError:
-        raise BundleError(f"{name}: the document is nested too deeply.") from None
-    _check_characters(document, name)
-    return text, document
-
-
-def _check_header(document: Any, name: str) -> None:
-    """The format, its version and the checksum, before the content is trusted at all."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BundleError(f'{name} is not a Rung bundle (its "format" is not "{FORMAT}").')
-    version = document.get("format_version")
-    if type(version) is not int or version not in READABLE_VERSIONS:
-        if type(version) is int and version > FORMAT_VERSION:
-            raise BundleError(
-                f"{name} was written by a newer Rung (bundle format version {version}); "
-                "update Rung to import it."
-            )
-        raise BundleError(
-            f"{name} has an unknown bundle format version; this Rung reads versions "
-            f"{' and '.join(map(str, READABLE_VERSIONS))}."
-        )
-    try:
-        expected = checksum(document)
-    except rfc8785.CanonicalizationError as exc:
-        raise BundleError(f"{name}: the checksum cannot be computed ({exc}).") from None
-    if document.get("checksum") != expected:
-        raise BundleError(
-            f"{name}: the checksum does not match the content, so the file was changed or "
-            "damaged after it was exported."
-        )
-
-
-def _describe(error: ErrorDetails) -> str:
-    if error["type"] == "extra_forbidden":
-        return "this key is not part of the bundle format"
-    if error["type"] == "missing":
-        return "this required key is missing"
-    message = error["msg"]
-    return message[:1].lower() + message[1:]
-
-
-def _validate(text: str, name: str) -> Bundle:
-    try:
-        return Bundle.model_validate_json(text, strict=True)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise BundleError(f"{name}, {format_loc(error['loc'])}: {_describe(error)}.") from None
-
-
-def _exported_time(bundle: Bundle) -> datetime:
-    """`exported_at` as naive UTC, as the database stores times."""
-    return datetime.strptime(bundle.exported_at, _STAMP)
+# -- checking the content ---------------------------------------------------------
 
 
 class _Checker:
@@ -295,6 +139,12 @@ class _Checker:
 
     def check(self) -> None:
         self._frameworks()
+        if self.payload.owner is not None:
+            owner = self.payload.owner
+            for key in ("name", "role", "email"):
+                value = getattr(owner, key)
+                if value is not None:
+                    self._name(("owner",), key, value, f"owner's {key}")
         self.profile = self._profile()
         self._unique_ids()
         evidence_ids = {entry.id for entry in self.payload.evidence}
@@ -464,30 +314,19 @@ class _Checker:
             self.fail(loc, "record times are written in UTC without an offset")
 
 
-def read_bundle(path: Path) -> Bundle:
-    """Read and check a bundle file whole; `BundleError` says what is wrong, and where."""
-    name = path.name
-    try:
-        with path.open("rb") as handle:
-            too_large = os.fstat(handle.fileno()).st_size > MAX_BYTES
-            raw = b"" if too_large else handle.read(MAX_BYTES + 1)  # it may grow meanwhile
-    except FileNotFoundError:
-        raise BundleError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise BundleError(f"{path}: this is a folder, not a bundle.") from None
-    except OSError as exc:
-        raise BundleError(f"{path}: the file cannot be read ({exc.strerror}).") from None
-    if too_large or len(raw) > MAX_BYTES:
-        raise BundleError(f"{name}: the file is larger than {MAX_BYTES >> 20} MiB.")
-    text, document = _parse(raw, name)
-    _check_header(document, name)
-    bundle = _validate(text, name)
-    try:
-        _exported_time(bundle)
-    except ValueError:
-        raise BundleError(f"{name}, exported_at: the time does not exist.") from None
-    _Checker(bundle, name).check()
+def check_profile_bundle(document: Document) -> Bundle:
+    """A profile bundle's document as its model, with everything the model cannot say."""
+    if document.kind != "profile":
+        raise BundleError(f"{document.name} is an {document.kind} bundle, not a profile bundle.")
+    bundle = validate(Bundle, document)
+    _Checker(bundle, document.name).check()
     return bundle
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Read and check a profile bundle file whole; `BundleError` says what is wrong, and
+    where."""
+    return check_profile_bundle(read_document(path))
 
 
 # -- importing -------------------------------------------------------------------
@@ -639,7 +478,7 @@ class _Writer:
             "role_start": record.role_start,
             "checkin_interval_days": record.checkin_interval_days,
             "updated_at": record.updated_at,
-            "shared_exported_at": _exported_time(bundle) if shared else None,
+            "shared_exported_at": exported_time(bundle.exported_at) if shared else None,
             "shared_checksum": bundle.checksum if shared else None,
         }
         if origin is None:
@@ -742,6 +581,7 @@ class _Writer:
             "blockers": record.blockers,
             "focus": record.focus,
             "updated_at": stamp,
+            "public_updated_at": stamp,
         }
 
     def evidence(self, record: EvidenceRecord) -> dict[str, Any]:
@@ -783,6 +623,7 @@ class _Writer:
             "status": record.status,
             "notes": record.notes,
             "updated_at": record.updated_at,
+            "public_updated_at": record.updated_at,
         }
 
     def learning(self, record: LearningRecord) -> dict[str, Any]:
@@ -794,6 +635,7 @@ class _Writer:
             "done": record.done,
             "notes": record.notes,
             "updated_at": record.updated_at,
+            "public_updated_at": record.updated_at,
         }
 
 
@@ -817,9 +659,37 @@ def _action(row: Profile | None, bundle: Bundle, name: str, *, as_mine: bool) ->
         )
     if row.shared_checksum == bundle.checksum:
         return "unchanged-same"
-    if row.shared_exported_at is not None and _exported_time(bundle) <= row.shared_exported_at:
+    if (
+        row.shared_exported_at is not None
+        and exported_time(bundle.exported_at) <= row.shared_exported_at
+    ):
         return "unchanged-older"
     return "updated"
+
+
+def _owner_to_adopt(session: Session, payload: Payload, name: str) -> OwnerRecord | None:
+    """For `--as-mine`: the identity this folder takes from the bundle (it has none yet), or
+    None when it already is the bundle's owner; refused when the bundle is someone else's."""
+    here = session.get(Owner, OWNER_ID)
+    theirs = payload.owner
+    if here is None:
+        return theirs
+    mine = Identity(here.name, here.role, here.email)
+    if theirs is None:
+        raise InvalidInputError(
+            f"{name} does not say whose profile it is (it was exported before its owner set "
+            f"'rung whoami') and this data folder belongs to {mine.line()}, so it cannot be "
+            "imported as your own; set 'rung whoami' where it was exported and export it "
+            "again, or import it without --as-mine for a read-only copy."
+        )
+    if not Identity(theirs.name, theirs.role, theirs.email).same_person(mine):
+        owner = Identity(theirs.name, theirs.role, theirs.email).line()
+        raise InvalidInputError(
+            f"{name} is the profile of {owner} and this data folder belongs to {mine.line()}, "
+            "so it cannot be imported as your own; import it without --as-mine for a "
+            "read-only copy."
+        )
+    return None
 
 
 def _check_ids(session: Session, payload: Payload, name: str) -> None:
@@ -856,12 +726,21 @@ def _new_frameworks(
 def import_bundle(
     store: Store, frameworks: FrameworkService, path: Path, *, as_mine: bool = False
 ) -> ImportResult:
-    """Create the bundle's profile, mirror a newer export of a shared one, or keep the copy.
+    """Create the bundle's profile, mirror a newer export of a shared one, or keep the copy;
+    or, given an assessment bundle, receive the assessment of one of your own profiles.
 
     Everything is checked before the database is backed up ("before-import") and
     written in one transaction.
     """
-    bundle = read_bundle(path)
+    document = read_document(path)
+    if document.kind == "assessment":
+        if as_mine:
+            raise InvalidInputError(
+                f"{document.name} is an assessment bundle, which always goes onto your own "
+                "profile: import it without --as-mine."
+            )
+        return import_assessment(store, frameworks, document)
+    bundle = check_profile_bundle(document)
     payload = bundle.payload
     record = payload.profile
     with store.session() as session:
@@ -872,6 +751,7 @@ def import_bundle(
         if action == "unchanged-older":
             summary = f"this export ({bundle.exported_at}) is not newer than the copy here"
             return ImportResult(record.id, record.name, action, summary)
+        adopted = _owner_to_adopt(session, payload, path.name) if as_mine else None
         _check_ids(session, payload, path.name)
         holds_profiles = session.scalar(select(Profile.id).limit(1)) is not None
     new_frameworks = _new_frameworks(frameworks, payload, path.name)  # the last check
@@ -884,6 +764,9 @@ def import_bundle(
         before = export_payload(session, record.id, include_private=True) if row else None
         changes = _Changes.between(before, payload, new_frameworks)
         writer = _Writer(session, record.id, utcnow())
+        if adopted is not None:  # the owner's new computer: who they are comes along
+            owner = Owner(id=OWNER_ID, name=adopted.name, role=adopted.role, email=adopted.email)
+            session.add(owner)
         writer.frameworks(changes.frameworks)
         origin = None if row else "own" if as_mine else "shared"
         writer.profile(bundle, origin=origin, stages=changes.stages)
@@ -893,4 +776,8 @@ def import_bundle(
         writer.mirror(changes.goals, Goal, writer.goal, [GoalSkill.goal_id])
         writer.mirror(changes.learning, LearningItem, writer.learning, [])
         writer.flush()
-    return ImportResult(record.id, record.name, action, changes.summary(created=row is None))
+    summary = changes.summary(created=row is None)
+    if adopted is not None:
+        who = Identity(adopted.name, adopted.role, adopted.email).line()
+        summary += f"; this data folder now belongs to {who} (rung whoami)"
+    return ImportResult(record.id, record.name, action, summary)

@@ -7,6 +7,10 @@ and an unknown key in a file is refused (`extra="forbid"`).
 Version 2 adds the owner's identity, evidence as impact (context, action,
 outcome, a metric), feedback received, and evidence tagged to a promotion
 criterion; those keys have defaults, so a version 1 bundle still reads.
+
+A bundle has a `kind`: `profile` (a bundle without one is a profile bundle)
+or `assessment` — a manager's assessment of a profile, sent back to its
+owner, in the same envelope with the same checksum rules.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel
 from pydantic_core import PydanticCustomError
 
 from app.dates import MAX_INTERVAL_DAYS, MIN_INTERVAL_DAYS, check_date
@@ -23,6 +27,7 @@ from app.errors import InvalidInputError
 FORMAT = "rung-bundle"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
+KINDS = ("profile", "assessment")
 MAX_BYTES = 64 * 1024 * 1024
 SAFE_INTEGER = 2**53 - 1
 
@@ -172,7 +177,7 @@ class EvidenceRecord(_Record):
 
 
 class OwnerRecord(_Record):
-    """Who exported the bundle: its data folder's owner identity."""
+    """A data folder's owner identity: who exported a profile bundle, or who assessed."""
 
     name: Name
     role: Name | None
@@ -209,11 +214,72 @@ class Payload(_Record):
     learning: list[LearningRecord]
 
 
+Checksum = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class Bundle(_Record):
-    """The whole document; `checksum` is over the rest of it (see `app.bundle.checksum`)."""
+    """A profile bundle, the whole document; `checksum` is over the rest of it (see
+    `app.bundle.export.checksum`)."""
 
     format: Literal["rung-bundle"]
     format_version: Literal[1, 2]
+    kind: Literal["profile"] = "profile"  # version 2 on; a bundle without a kind is this
     exported_at: Stamp
     payload: Payload
-    checksum: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    checksum: Checksum
+
+
+# -- assessment bundles: a manager's assessment, back to the profile's owner ----------
+
+
+class AssessedRecord(_Record):
+    """What was assessed: the profile, as the bundle its owner exported."""
+
+    profile: Id
+    checksum: Checksum  # of that profile bundle
+    exported_at: Stamp
+
+
+class CalibrationRecord(_Record):
+    """The assessor's rating of one skill."""
+
+    skill: Id
+    value: Annotated[int, Field(ge=0, le=100)]
+
+
+class CommentRecord(_Record):
+    """The assessor's comment on one dimension."""
+
+    dimension: Id
+    text: Annotated[str, Field(min_length=1, max_length=100_000)]
+
+
+class RecommendationRecord(_Record):
+    """A verdict band of the framework, and why."""
+
+    band: Id
+    rationale: Text | None
+
+
+class AssessmentPayload(_Record):
+    assessor: OwnerRecord
+    date: Day
+    assessed: AssessedRecord
+    calibrations: list[CalibrationRecord]
+    comments: list[CommentRecord]
+    recommendation: RecommendationRecord | None
+
+
+class AssessmentBundle(_Record):
+    """An assessment bundle, the whole document, with the checksum rules of `Bundle`."""
+
+    format: Literal["rung-bundle"]
+    format_version: Literal[2]
+    kind: Literal["assessment"]
+    exported_at: Stamp
+    payload: AssessmentPayload
+    checksum: Checksum
+
+
+class AnyBundle(RootModel[Bundle | AssessmentBundle]):
+    """A `.rung` file: a profile bundle or an assessment bundle, told apart by `kind`."""

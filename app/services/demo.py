@@ -316,6 +316,7 @@ class _Plan:
                 "finalized_at": finalized,
                 "created_at": finalized,
                 "updated_at": finalized,
+                "public_updated_at": finalized,
                 "wins": rng.choice(_WINS),
                 "blockers": rng.choice(_BLOCKERS) or None,
                 "focus": rng.choice(_FOCUS),
@@ -462,6 +463,7 @@ class _Plan:
                     "notes": "Progress: talked it through with my manager.",
                     "created_at": stamp,
                     "updated_at": stamp,
+                    "public_updated_at": stamp,
                 }
             )
             self.rows[GoalSkill].append(
@@ -486,5 +488,6 @@ class _Plan:
                         "done": quarter_back > 0 or number == 0,
                         "notes": None,
                         "updated_at": stamp,
+                        "public_updated_at": stamp,
                     }
                 )

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.dates import check_date
@@ -422,12 +422,12 @@ class EvidenceService:
             rating_ids = select(Rating.id).where(
                 Rating.checkin_id == checkin_id, Rating.skill_id == skill_id
             )
-            session.execute(
-                delete(RatingEvidence).where(
-                    RatingEvidence.rating_id.in_(rating_ids),
-                    RatingEvidence.evidence_id == evidence_id,
-                )
+            links = select(RatingEvidence).where(
+                RatingEvidence.rating_id.in_(rating_ids),
+                RatingEvidence.evidence_id == evidence_id,
             )
+            for link in session.scalars(links):  # through the session: the check-in is stamped
+                session.delete(link)
 
     def linked(self, checkin_id: str, skill_id: str) -> list[EvidenceInfo]:
         """Evidence linked to a skill's rating in a check-in, newest first."""

@@ -8,6 +8,7 @@ profile never sets it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from app.errors import InvalidInputError
@@ -28,6 +29,22 @@ class Identity:
         """`NAME — ROLE <EMAIL>`, leaving out what is not set."""
         text = self.name + (f" — {self.role}" if self.role else "")
         return text + (f" <{self.email}>" if self.email else "")
+
+    def same_person(self, other: Identity) -> bool:
+        """Whether `other` names the same person: the same name and, when both give one,
+        the same email.
+
+        Names are compared as people read them (Unicode NFC, case and runs of spaces
+        ignored), emails without regard to case. The role is not compared: a title changes
+        with a promotion, and the person does not.
+        """
+        if _folded(self.name) != _folded(other.name):
+            return False
+        return not (self.email and other.email) or _folded(self.email) == _folded(other.email)
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def _email(value: str) -> str:

@@ -8,8 +8,10 @@ starts from the latest earlier one, so the manager's view carries forward as
 ratings do. Assessments live in their own tables, apart from the owner's data,
 so importing a newer bundle of the profile never touches them and the owner's
 data stays read-only. Only profiles shared with the user can be assessed here:
-on your own profile, your ratings are the only ones (an assessment of it comes
-from your manager, in an assessment bundle).
+on your own profile, your ratings are the only ones; an assessment of it comes
+from your manager, in an assessment bundle (`app.bundle.assessment`), and is
+read here as received (`received`, `latest_received`), never changing your
+ratings.
 """
 
 from __future__ import annotations
@@ -99,6 +101,15 @@ class CalibrationRow:
         return self.manager_rating - (self.self_rating or 0)
 
 
+@dataclass(frozen=True)
+class ReceivedAssessment:
+    """The owner's view of an assessment sent back to them: the assessment, and every skill
+    with their own rating beside the assessor's, the largest disagreements first."""
+
+    assessment: Assessment
+    rows: list[CalibrationRow]
+
+
 class ManagerService:
     def __init__(
         self,
@@ -119,7 +130,7 @@ class ManagerService:
         return self._frameworks.get(profile.framework, profile.framework_version)
 
     @staticmethod
-    def _check_shared(session: Session, profile_id: str) -> None:
+    def _check_shared(session: Session, profile_id: str) -> Profile:
         row = session.get(Profile, profile_id)
         if row is None:
             raise NotFoundError(f"No profile has the id {profile_id}.")
@@ -128,6 +139,7 @@ class ManagerService:
                 "Only a profile shared with you can be annotated; on your own profile your "
                 "ratings are the assessment."
             )
+        return row
 
     # -- reading -------------------------------------------------------------------
 
@@ -155,12 +167,30 @@ class ManagerService:
         found = [a for a in self.assessments(profile_id) if a.date is not None and a.date <= day]
         return found[-1] if found else EMPTY
 
-    def calibration(self, profile_id: str, as_of: date) -> list[CalibrationRow]:
-        """Every skill, the largest disagreements first, then the skills not yet calibrated."""
+    def received(self, profile_id: str) -> list[Assessment]:
+        """The assessments of your own profile sent back to you, oldest first (one per date)."""
+        return [a for a in self.assessments(profile_id) if a.origin == "received"]
+
+    def latest_received(
+        self, profile_id: str, as_of: date | None = None
+    ) -> ReceivedAssessment | None:
+        """The latest assessment of your own profile sent back to you on or before `as_of`
+        (default today) beside your own ratings as of then; None if there is none."""
+        day = as_of or date.today()
+        found = [a for a in self.received(profile_id) if a.date is not None and a.date <= day]
+        if not found:
+            return None
+        return ReceivedAssessment(found[-1], self.calibration(profile_id, day, found[-1]))
+
+    def calibration(
+        self, profile_id: str, as_of: date, assessment: Assessment | None = None
+    ) -> list[CalibrationRow]:
+        """Every skill, the largest disagreements first, then the skills not yet calibrated,
+        by `assessment` (default: the latest on or before `as_of`)."""
         framework = self._framework(profile_id)
         target = self._profiles.get(profile_id).stage_on(as_of).target
         ratings = self._checkins.current_ratings(profile_id, as_of)
-        manager = self.assessment(profile_id, as_of).calibrations
+        manager = (assessment or self.assessment(profile_id, as_of)).calibrations
         dimensions = {d.id: d.name for d in framework.dimensions}
         rows = []
         for skill in framework.skills:
@@ -190,8 +220,11 @@ class ManagerService:
 
     def _today(self, session: Session, profile_id: str, day: date) -> AssessmentRow:
         """The day's assessment, signed by the folder's owner; a new day starts from the
-        latest one. Refused for your own profile, and without an identity to sign with."""
-        self._check_shared(session, profile_id)
+        latest one. Refused for your own profile, and without an identity to sign with.
+
+        It names the profile bundle it is made on (the copy's), which an assessment bundle
+        tells the owner."""
+        profile = self._check_shared(session, profile_id)
         assessor = self._identity.require("an assessment")
         rows = [r for r in self._rows(session, profile_id) if r.origin == "own" and r.date <= day]
         row = rows[-1] if rows and rows[-1].date == day else None
@@ -221,6 +254,8 @@ class ManagerService:
             assessor.role,
             assessor.email,
         )
+        row.assessed_checksum = profile.shared_checksum
+        row.assessed_exported_at = profile.shared_exported_at
         row.updated_at = utcnow()
         return row
 

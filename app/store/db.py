@@ -47,6 +47,7 @@ from app.store.backup import (
 from app.store.lock import folder_lock, in_use
 from app.store.revisions import HEAD_REVISION, KNOWN_REVISIONS, SQLITE_HEADER
 from app.store.sqlite import BUSY_TIMEOUT_S, is_busy, is_damage, write_error
+from app.store.stamps import stamp_changes
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WAL_MODE = 2  # header bytes 18 and 19 of a database in WAL mode
@@ -292,6 +293,7 @@ class Store:
         self._daily: BackupInfo | None = None  # taken by the unit of work under way
         self._joined = threading.local()  # the session of a `transaction()` under way
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", stamp_changes)
         if backups is not None:
             event.listen(engine, "before_cursor_execute", self._before_execute)
 

@@ -1,7 +1,8 @@
 """The SQLite schema as typed SQLAlchemy 2 models.
 
 Every record has a stable UUID and an `updated_at`, so that bundles can
-mirror records across machines. Changes to this file go through a new
+mirror records across machines; a record with private parts also has a
+`public_updated_at` (see `app.store.stamps`). Changes to this file go through a new
 Alembic migration in `app/store/migrations/versions`.
 """
 
@@ -66,6 +67,13 @@ class Base(DeclarativeBase):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
+class PublicStamp:
+    """A record with private parts also keeps `public_updated_at`: its last change to what a
+    bundle without private text carries (`app.store.stamps` keeps both stamps)."""
+
+    public_updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class StoredFramework(Base):
     """One version of a framework, kept as its validated canonical JSON."""
 
@@ -126,7 +134,7 @@ class ProfileStage(Base):
     profile: Mapped[Profile] = relationship(back_populates="stages")
 
 
-class CheckIn(Base):
+class CheckIn(PublicStamp, Base):
     """An assessment on a date: a draft while being written, then final."""
 
     __tablename__ = "checkins"
@@ -262,7 +270,7 @@ class EvidenceTag(Base):
     ref: Mapped[str] = mapped_column(String(64))
 
 
-class Goal(Base):
+class Goal(PublicStamp, Base):
     """A growth-plan goal; shared, but its progress notes are private."""
 
     __tablename__ = "goals"
@@ -288,7 +296,7 @@ class GoalSkill(Base):
     skill_id: Mapped[str] = mapped_column(String(64))
 
 
-class LearningItem(Base):
+class LearningItem(PublicStamp, Base):
     """Something to learn by a target quarter (e.g. `2026-Q4`)."""
 
     __tablename__ = "learning_items"
@@ -339,9 +347,10 @@ class Assessment(Base):
     per dimension and a recommendation. One per profile, origin and date (a second one on
     the same day replaces the first); the assessor's identity as it was on signing.
 
-    `own`: made here, of a profile shared with this folder's owner. `received`: the
-    owner's own profile as their manager assessed it (an assessment bundle), with the
-    checksum and export time of the profile bundle that was assessed.
+    `own`: made here, of a profile shared with this folder's owner, with the checksum and
+    export time of the profile bundle it was last changed on. `received`: the owner's own
+    profile as their manager assessed it, from an assessment bundle (whose checksum and
+    export time are kept too), with the same of the profile bundle that was assessed.
     """
 
     __tablename__ = "assessments"
@@ -360,6 +369,8 @@ class Assessment(Base):
     assessor_email: Mapped[str | None] = mapped_column(Text)
     assessed_checksum: Mapped[str | None] = mapped_column(String(64))
     assessed_exported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    received_checksum: Mapped[str | None] = mapped_column(String(64))  # the assessment bundle's
+    received_exported_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     calibrations: Mapped[list[Calibration]] = relationship(cascade="all, delete-orphan")
     comments: Mapped[list[DimensionComment]] = relationship(cascade="all, delete-orphan")
