@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 
 from app.bundle.assessment import build_assessment_bundle, export_assessment
@@ -19,6 +20,8 @@ from app.bundle.export import build_bundle, bundle_bytes, checksum
 from app.bundle.importer import import_bundle, read_bundle
 from app.errors import BundleError
 from app.paths import DATABASE_NAME
+from app.report.model import ReportOptions
+from app.report.service import ReportService
 from app.services import Services, open_services
 from tests.conftest import folder_digest
 from tests.helpers import (
@@ -431,3 +434,24 @@ def test_the_core_builds_the_same_bundle_the_command_writes(
     finally:
         jordan.close()
     assert built.model_dump(mode="json") == document
+
+
+@pytest.mark.parametrize("audience", ["1:1", "self"])
+def test_the_mentees_own_report_prints_the_assessment_she_received(
+    rung: Run, services: Services, zoe: str, first: Path, data_dir: Path, audience: str
+) -> None:
+    out = data_dir.parent / "mine.pdf"
+    before = ReportService(services).content(zoe, ReportOptions(audience=audience))  # type: ignore[arg-type]
+    assert before.manager is None
+    assert before.decision.recommendation is None
+
+    assert_ok(rung("--data-dir", data_dir, "bundle", "import", first))
+    result = rung("--data-dir", data_dir, "report", "--profile", "Zoë", "--audience", audience,
+                  "--out", out)  # fmt: skip
+
+    assert_ok(result)
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out).pages)
+    signed = f"Recommended: Approaching by {MANAGER_NAME}, {MANAGER_ROLE}, on {EARLIER}"
+    assert signed in text  # page one
+    assert f"Manager's assessment By {MANAGER_NAME}, {MANAGER_ROLE} on {EARLIER}" in text
+    assert "B Important B 2 0 −2" in text  # her rating beside Jordan's, the largest first

@@ -142,10 +142,13 @@ class _Builder:
         self.quoted_under: dict[str, int] = {}  # feedback id → the criterion quoting it
 
     def _assessment(self) -> Assessment | None:
-        """The latest assessment on or before the period's end by the manager who imported
-        this profile, for their packet; None for one's own profile, before any, or in any
-        other report (an assessment is printed in the packet only)."""
-        if not self.profile.shared or self.options.audience != "packet":
+        """The latest assessment on or before the period's end, or None before any.
+
+        Of a shared copy: the importing manager's own, printed in their packet only. Of
+        one's own profile: the latest one the manager sent back (an assessment bundle),
+        in every report the owner makes — theirs to bring to a 1:1 or a packet.
+        """
+        if self.profile.shared and self.options.audience != "packet":
             return None
         assessment = self.services.manager.assessment(self.profile.id, self.end)
         return None if assessment.empty else assessment

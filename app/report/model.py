@@ -55,6 +55,7 @@ AUDIENCE_SECTIONS: dict[Audience, tuple[Section, ...]] = {
     "self": (
         "summary",
         "criteria",
+        "manager",
         "charts",
         "skills",
         "milestones",
@@ -64,7 +65,7 @@ AUDIENCE_SECTIONS: dict[Audience, tuple[Section, ...]] = {
         "plan",
         "evidence",
     ),
-    "1:1": ("summary", "criteria", "charts", "highlights", "plan", "evidence"),
+    "1:1": ("summary", "criteria", "manager", "charts", "highlights", "plan", "evidence"),
     "packet": (
         "criteria",
         "manager",
