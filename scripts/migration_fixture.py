@@ -99,6 +99,16 @@ def build(commit: str, work: Path) -> tuple[str, str]:
         rung(source, "--data-dir", str(other), "bundle", "export", "--profile", shared,
              "--out", str(bundle))  # fmt: skip
         rung(source, "--data-dir", str(data), "bundle", "import", str(bundle))
+        if (source / "app" / "services" / "identity.py").is_file():  # 0004: signed assessments
+            rung(source, "--data-dir", str(data), "whoami", "--name", HOSTILE,
+                 "--role", "Manager", "--email", "manager@example.com")  # fmt: skip
+            assess = ("--data-dir", str(data), "assess")
+            rung(source, *assess, "rate", "--profile", shared, "--skill",
+                 "python-ml-engineering", "--value", "3")  # fmt: skip
+            rung(source, *assess, "comment", "--profile", shared, "--dimension",
+                 "python-engineering", "--text", HOSTILE)  # fmt: skip
+            rung(source, *assess, "recommend", "--profile", shared, "--verdict", "ready",
+                 "--rationale", HOSTILE)  # fmt: skip
     database = data / "rung.sqlite3"
     with contextlib.closing(sqlite3.connect(database)) as conn:
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
