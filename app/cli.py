@@ -555,6 +555,52 @@ def _evidence_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _proposal_record(proposal: Any) -> dict[str, Any]:
+    return {
+        "id": proposal.id,
+        "date": proposal.date.isoformat(),
+        "title": proposal.title,
+        "description": proposal.description,
+        "link": proposal.link,
+        "tags": [{"kind": kind, "ref": ref} for kind, ref in proposal.tags],
+        "commits": [
+            {"id": c.id, "date": c.date.isoformat(), "author": c.author, "subject": c.subject,
+             "files": list(c.files)}
+            for c in proposal.commits
+        ],
+    }  # fmt: skip
+
+
+def _evidence_from_git(args: argparse.Namespace) -> int:
+    """Propose evidence from a repository's history; with --add, store the new proposals."""
+    with _services(args, read_only=not args.add) as services:
+        profile = services.profiles.resolve(args.profile)
+        found = services.gitwork.scan(
+            profile.id, Path(args.repo), since=args.since, until=args.until, authors=args.author
+        )
+        new = found.new
+        added = services.gitwork.accept(profile.id, found.repository, new) if args.add else 0
+    if args.json:
+        _json_out([_proposal_record(p) for p in new])
+    else:
+        for note in found.scan.notes:
+            _out(note)
+        for p in new:
+            tags = ", ".join(f"{kind}:{ref}" for kind, ref in p.tags)
+            commits = f"{len(p.commits)} commit{'s' if len(p.commits) != 1 else ''}"
+            _out(f"{p.date.isoformat()}  {p.title}  ({commits}){f'  [{tags}]' if tags else ''}")
+            if p.link:
+                _out(f"            {p.link}")
+        skipped = len(found.scan.proposals) - len(new)
+        tail = f" ({skipped} already accepted or dismissed)" if skipped else ""
+        if args.add:
+            entries = "entry" if added == 1 else "entries"
+            _out(f"Added {added} evidence {entries} to {profile.name}{tail}.")
+        else:
+            _out(f"{len(new)} proposal{'' if len(new) == 1 else 's'}{tail}; add them with --add.")
+    return 0
+
+
 def _checkins_list(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile)
@@ -1053,6 +1099,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--from", dest="giver", metavar="NAME", help="who gave the feedback")
     sub.add_argument("--from-role", dest="giver_role", metavar="R", help="their role")
     sub.add_argument("--private", action="store_true", help="left out of shared reports")
+    sub = command(
+        evidence, "from-git", _evidence_from_git,
+        "propose evidence from your commits in a local git repository (reads commit metadata "
+        "and changed paths only)",
+    )  # fmt: skip
+    sub.add_argument("--profile", required=True, metavar="P")
+    sub.add_argument("--repo", required=True, metavar="PATH", help="a working copy or bare repo")
+    sub.add_argument("--since", type=_iso_date, metavar="DATE", help="default: 90 days ago")
+    sub.add_argument("--until", type=_iso_date, metavar="DATE", help="default: today")
+    sub.add_argument(
+        "--author", action="append", default=[], metavar="EMAIL",
+        help="an email you commit as, besides your identity's (rung whoami); repeat for more",
+    )  # fmt: skip
+    sub.add_argument("--json", action="store_true", help="print the proposals as JSON")
+    sub.add_argument("--add", action="store_true", help="store the new proposals as evidence")
 
     sub = command(commands, "whoami", _whoami, "show or set who this data folder belongs to")
     sub.add_argument("--name", help="your name, as it signs assessments and reports")

@@ -13,6 +13,7 @@ from app.services.checkins import CheckInService
 from app.services.criteria import CriteriaService
 from app.services.evidence import EvidenceService
 from app.services.frameworks import FrameworkService
+from app.services.gitwork import GitWorkService
 from app.services.identity import IdentityService
 from app.services.manager import ManagerService
 from app.services.plan import PlanService
@@ -38,6 +39,7 @@ class Services:
     manager: ManagerService
     identity: IdentityService
     criteria: CriteriaService
+    gitwork: GitWorkService
 
     @classmethod
     def on(cls, store: Store, *, read_only: bool = False) -> Services:
@@ -64,6 +66,7 @@ class Services:
             manager,
             identity,
             CriteriaService(frameworks, profiles, checkins),
+            GitWorkService(store, frameworks, profiles, evidence, identity),
         )
 
     def close(self) -> None:

@@ -58,6 +58,7 @@ _TEXT_QUERIES = (
     "SELECT title, notes FROM learning_items WHERE profile_id = :p",
     "SELECT text FROM dimension_comments WHERE profile_id = :p",
     "SELECT rationale FROM recommendations WHERE profile_id = :p",
+    "SELECT repository FROM git_proposals WHERE profile_id = :p",
 )
 
 

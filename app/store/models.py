@@ -37,6 +37,8 @@ EVIDENCE_KINDS = ("work", "feedback")  # something done, or feedback received
 # one received from the assessor of the owner's own profile (an assessment bundle).
 ASSESSMENT_ORIGINS = ("own", "received")
 OWNER_ID = "owner"  # the one row of `owner`
+# What the user decided about a proposal from their git history.
+PROPOSAL_DECISIONS = ("accepted", "dismissed")
 
 
 def utcnow() -> datetime:
@@ -268,6 +270,27 @@ class EvidenceTag(Base):
     evidence_id: Mapped[str] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     ref: Mapped[str] = mapped_column(String(64))
+
+
+class GitProposal(Base):
+    """A proposal from a git repository that the user accepted (stored as evidence) or
+    dismissed, so that proposing again over the same period offers neither again. Local
+    bookkeeping: not carried in bundles. Deleting the evidence keeps the decision."""
+
+    __tablename__ = "git_proposals"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "proposal_id", name="proposal"),
+        CheckConstraint(_in("decision", PROPOSAL_DECISIONS), name="decision"),
+    )
+
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    proposal_id: Mapped[str] = mapped_column(String(64))
+    repository: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(16))
+    evidence_id: Mapped[str | None] = mapped_column(
+        ForeignKey("evidence.id", ondelete="SET NULL"), index=True
+    )
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Goal(PublicStamp, Base):
