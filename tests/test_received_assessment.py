@@ -22,6 +22,7 @@ from app.bundle.assessment import export_assessment
 from app.bundle.export import export_bundle
 from app.bundle.importer import import_bundle
 from app.services import Services, open_services
+from app.services.manager import CalibrationRow
 from tests.helpers import (
     MANAGER_NAME,
     MANAGER_ROLE,
@@ -330,3 +331,25 @@ def test_the_section_shows_for_her_own_profile_only_once_something_came_back(
     wait_idle(qtbot, runner)
     assert window.sidebar.item(row).isHidden()
     assert window.current_section() == "dashboard"
+
+
+def test_the_received_calibration_model_is_sound_and_read_only(qtmodeltester: Any) -> None:
+    model = CalibrationModel()
+    model.scale = {0: "None", 1: "Some", 2: "Solid", 3: "Strong"}
+    model.editable, model.assessor = False, MANAGER_NAME
+    model.set_rows(
+        [
+            CalibrationRow("a", "A", "Dim", 2, False, 0, 2),
+            CalibrationRow("b", "B", "Dim", None, False, None, 1),
+        ]
+    )
+    qtmodeltester.check(model)
+    tips = [model.index(r, CalibrationModel.MANAGER).data(Qt.ItemDataRole.ToolTipRole)
+            for r in range(2)]  # fmt: skip
+    assert tips == [f"{MANAGER_NAME}'s rating: None", f"Not rated by {MANAGER_NAME}."]
+    assert model.index(1, CalibrationModel.SELF).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Not rated by you yet (counts as 0)."
+    )
+    assert not model.flags(model.index(0, CalibrationModel.MANAGER)) & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(model.index(0, CalibrationModel.MANAGER), 3)
+    assert model.index(0, CalibrationModel.MANAGER).data() == "0"
