@@ -5,8 +5,9 @@
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
 of the check-in wizard, History, Evidence, Growth plan, Frameworks,
 Reports (with its preview), Backups and the first-run form, in Light and Dark, on
-a throwaway data folder seeded with the demo; then the manager's view of a demo
-mentee's bundle (read-only sections and the Assessment).
+a throwaway data folder seeded with the demo; the demo's own profile once its
+manager's assessment came back (the Assessment section and the radar); then the
+manager's view of a demo mentee's bundle (read-only sections and the Assessment).
 
 With `--readme`, it also remakes the README's small images in `docs/`: the
 Dashboard, the first check-in page and page 1 of the manager's promotion packet.
@@ -29,6 +30,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.bundle.assessment import export_assessment
 from app.bundle.export import export_bundle
 from app.bundle.importer import import_bundle
 from app.report.model import ReportOptions
@@ -136,6 +138,16 @@ def main() -> int:
             reports.audience.setCurrentIndex(0)
             reports.whole.setChecked(True)
             reports.include_private.setChecked(False)
+        _send_back(services, profile_id)
+        window.reload_profiles(profile_id)
+        for appearance in (Appearance.LIGHT, Appearance.DARK):
+            window.set_appearance(appearance)
+            window.show_section("assessment")
+            shoot("received-assessment")
+            window.show_section("dashboard")
+            window.dashboard.tabs.setCurrentIndex(list(window.dashboard.chart_tabs).index("radar"))
+            shoot("received-radar")
+            window.dashboard.tabs.setCurrentIndex(0)
         shared = _shared_demo(services, args.years)
         if args.readme:
             _packet_image(services, shared)
@@ -180,6 +192,39 @@ def _packet_image(services: Services, profile_id: str) -> None:
         painter.end()
         DOCS.mkdir(exist_ok=True)
         white.save(str(DOCS / "packet.png"))
+
+
+def _send_back(services: Services, profile_id: str) -> None:
+    """The demo's own profile as its manager assessed it, in a data folder of their own, the
+    assessment bundle imported back: an earlier assessment and today's."""
+    with tempfile.TemporaryDirectory() as folder:
+        bundle, sent = Path(folder) / "mine.rung", Path(folder) / "assessment.rung"
+        export_bundle(services.store, profile_id, bundle, include_private=False)
+        manager = open_services(Path(folder) / "data")
+        try:
+            import_bundle(manager.store, manager.frameworks, bundle)
+            manager.identity.set(name="Jordan Lee", role="Engineering manager")
+            today = date.today()
+            rows = manager.manager.calibration(profile_id, today)
+            profile = manager.profiles.get(profile_id)
+            framework = manager.frameworks.get(profile.framework, profile.framework_version)
+            for day, changes in (
+                (today.replace(day=1), (1, 0, -1)),
+                (today, (-2, 1, 0, -1, 1)),
+            ):
+                for row, change in zip(rows, changes, strict=False):
+                    value = min(4, max(0, (row.self_rating or 0) + change))
+                    manager.manager.set_calibration(profile_id, row.skill_id, value, on=day)
+                first, last = framework.dimensions[0].id, framework.dimensions[-1].id
+                manager.manager.set_comment(profile_id, first, "Owns the CI & its alerts.", on=day)
+                manager.manager.set_comment(profile_id, last, "Lead one incident review.", on=day)
+                manager.manager.set_recommendation(
+                    profile_id, "approaching", "One more launch as the owner.", on=day
+                )
+                export_assessment(manager.store, profile_id, sent)
+                import_bundle(services.store, services.frameworks, sent)
+        finally:
+            manager.close()
 
 
 def _shared_demo(services: Services, years: int) -> str:

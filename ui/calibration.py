@@ -44,12 +44,20 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
         DIFFERENCE: "Your rating minus the owner's",
         EXPECTED: "The rating expected at the owner's target level",
     }
+    RECEIVED_TIPS: ClassVar[dict[int, str]] = {  # the owner reading what was sent back
+        SELF: "Your own rating",
+        MANAGER: "{}'s rating",
+        DIFFERENCE: "{}'s rating minus yours",
+        EXPECTED: "The rating expected at your target level",
+    }
     calibrated = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scale: dict[int, str] = {}  # the framework's rating scale: value → label
         self.editable = True  # False: an earlier assessment, or the manager would not sign
+        # Who assessed, when the owner reads an assessment sent back to them (read-only).
+        self.assessor: str | None = None
 
     def key(self, row: CalibrationRow) -> str:
         return row.skill_id
@@ -58,6 +66,9 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if self.assessor is not None:
+                tip = self.RECEIVED_TIPS.get(section)
+                return tip.format(self.assessor) if tip else None
             return self.HEADER_TIPS.get(section)
         return super().headerData(section, orientation, role)
 
@@ -105,6 +116,8 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
         return str(row.expected)
 
     def _tooltip(self, row: CalibrationRow, column: int) -> str:
+        if self.assessor is not None:
+            return self._received_tooltip(row, column, self.assessor)
         if column == self.SELF:
             if row.not_applicable:
                 return "The owner marked this skill not applicable."
@@ -114,6 +127,17 @@ class CalibrationModel(RowTableModel[CalibrationRow]):
         if row.manager_rating is None:
             return "Not rated by you yet: type a rating." if self.editable else "Not rated."
         return f"Your rating: {self.scale.get(row.manager_rating, '')}"
+
+    def _received_tooltip(self, row: CalibrationRow, column: int, assessor: str) -> str:
+        if column == self.SELF:
+            if row.not_applicable:
+                return "You marked this skill not applicable."
+            if row.self_rating is None:
+                return "Not rated by you yet (counts as 0)."
+            return f"Your rating: {self.scale.get(row.self_rating, '')}"
+        if row.manager_rating is None:
+            return f"Not rated by {assessor}."
+        return f"{assessor}'s rating: {self.scale.get(row.manager_rating, '')}"
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         row = self.row_at(index)

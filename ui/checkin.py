@@ -52,6 +52,7 @@ from app.services.checkins import (
     CurrentRating,
 )
 from app.services.evidence import EvidenceInfo
+from app.services.manager import Assessment
 from app.services.profiles import ProfileInfo
 from ui import dialogs
 from ui.numbers import example, number_locale, read_number, show_number
@@ -95,6 +96,8 @@ class WizardState:
     kpis: dict[str, tuple[float, date]]
     evidence: dict[str, list[EvidenceInfo]]  # per skill, since the last check-in
     linked: dict[str, set[str]]  # per skill, evidence linked to this check-in's rating
+    # Your own profile: the latest assessment your manager sent back, on or before the day.
+    received: Assessment | None = None
 
     @property
     def amending(self) -> bool:
@@ -117,7 +120,22 @@ def load_wizard(services: Services, checkin_id: str) -> WizardState:
         kpis=services.checkins.last_kpi_values(profile.id, day),
         evidence=services.evidence.by_skill(profile.id, _last_checkin(services, detail.info)),
         linked=services.evidence.links(checkin_id),
+        received=_received(services, profile.id, detail.info.date),
     )
+
+
+def _received(services: Services, profile_id: str, day: date) -> Assessment | None:
+    found = [a for a in services.manager.received(profile_id) if a.date and a.date <= day]
+    return found[-1] if found else None
+
+
+def received_text(assessment: Assessment | None, skill_id: str) -> str | None:
+    """ "Jordan Lee rated 3 on 2026-06-01."; None unless they rated the skill."""
+    if assessment is None or assessment.date is None or skill_id not in assessment.calibrations:
+        return None
+    who = assessment.assessor.name if assessment.assessor else "Your manager"
+    value = assessment.calibrations[skill_id]
+    return f"{who} rated {value} on {assessment.date.isoformat()}."
 
 
 def _last_checkin(services: Services, info: CheckInInfo) -> date | None:
@@ -361,6 +379,13 @@ class SkillRater(QFrame):
             muted=True,
         )
         layout.addWidget(self.expectation)
+        # Beside your own rating, your manager's, in the text's own colour to stand out.
+        calibrated = received_text(state.received, skill.id)
+        self.received: QLabel | None = None
+        if calibrated is not None:
+            self.received = _text_label(calibrated, self)
+            self.received.setAccessibleName(f"{skill.name}: {calibrated}")
+            layout.addWidget(self.received)
 
         extra = QHBoxLayout()
         self.confidence = QComboBox(self)

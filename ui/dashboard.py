@@ -108,7 +108,17 @@ def load_tab(services: Services, profile_id: str, key: str, today: date | None =
     today = today or date.today()
     chart = services.charts
     if key == "radar":
-        return chart.radar_chart(profile_id, today)
+        # Your own profile: the latest assessment your manager sent back, beside your ratings.
+        received = [a for a in services.manager.received(profile_id) if a.date and a.date <= today]
+        if not received:
+            return chart.radar_chart(profile_id, today)
+        latest = received[-1]
+        return chart.radar_chart(
+            profile_id,
+            today,
+            calibrations=latest.calibrations,
+            calibrated_by=latest.assessor.name if latest.assessor else "the manager",
+        )
     if key == "growth":
         # One read of the history for every dimension and drill-down: the picker is instant.
         finals = services.checkins.final_history(profile_id)

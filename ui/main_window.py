@@ -74,8 +74,9 @@ SECTIONS = (
     ("frameworks", "Frameworks", "frameworks"),
     ("reports", "Reports", "reports"),
     ("backups", "Backups", "backups"),
-    # Shown only while a profile shared with you is current: last, so that the shortcuts of
-    # the others never change, and apart from the owner's sections above it.
+    # Shown only while a profile shared with you is current, or your own once your manager
+    # sent an assessment of it back: last, so that the shortcuts of the others never change,
+    # and apart from the owner's sections above it.
     ("assessment", "Assessment", "checkin"),
 )
 READ_ONLY_SECTIONS = ("checkin", "history", "evidence", "plan")  # for a profile shared with you
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self.opened = False
         self.profile_id: str | None = None
         self.shared = False  # the current profile was shared with you by its owner
+        self.received = False  # your own, and your manager sent an assessment of it back
         self._shared_line: str | None = None  # says so above each section, if it was
         self._panels: dict[str, QWidget] = {}  # the sections built so far, by key
         self._first_run: ProfileForm | None = None
@@ -392,7 +394,7 @@ class MainWindow(QMainWindow):
         if self.profile_id is None:
             return
         if key == "assessment":
-            panel.show_profile(self.profile_id if self.shared else None)
+            panel.show_profile(self.profile_id if self._assessed() else None)
             return
         if key in READ_ONLY_SECTIONS:
             panel.set_read_only(self._shared_line)
@@ -559,18 +561,24 @@ class MainWindow(QMainWindow):
 
     def _show_shared(self, profile: ProfileInfo) -> None:
         """A profile shared with you is read-only everywhere but in the Assessment section,
-        which shows only for such a profile."""
+        which shows for such a profile, and for your own once an assessment of it was sent
+        back to you (read-only)."""
         from ui.read_only import shared_line
 
         self.shared = profile.shared
+        self.received = not profile.shared and self._services.manager.has_received(profile.id)
         self._shared_line = shared_line(profile)
         for action in (self.edit_profile_action, self.capture_action):
             action.setEnabled(not profile.shared)
         row = [key for key, _t, _i in SECTIONS].index("assessment")
-        self.sidebar.item(row).setHidden(not profile.shared)
-        self.section_actions["assessment"].setVisible(profile.shared)
-        if not profile.shared and self.sidebar.currentRow() == row:
+        self.sidebar.item(row).setHidden(not self._assessed())
+        self.section_actions["assessment"].setVisible(self._assessed())
+        if not self._assessed() and self.sidebar.currentRow() == row:
             self.show_section("dashboard")
+
+    def _assessed(self) -> bool:
+        """Whether the Assessment section has something to show for the current profile."""
+        return self.shared or self.received
 
     def _on_capture_evidence(self) -> None:
         """Open the quick-capture dialog from any section (File → Capture evidence…)."""
@@ -893,7 +901,7 @@ class MainWindow(QMainWindow):
         can be edited now)."""
         panel = self._built("assessment")
         if panel is not None:
-            panel.show_profile(self.profile_id if self.shared else None)
+            panel.show_profile(self.profile_id if self._assessed() else None)
 
     def set_appearance(self, appearance: Appearance) -> None:
         self._settings.appearance = appearance

@@ -8,6 +8,11 @@ today's assessment, signed with the data folder's owner (Settings); earlier
 assessments are listed with their date and assessor, and shown read-only. With
 no owner known yet, the first change asks once who signs (`ui.identity`) and is
 saved once they say; declined, nothing is saved and the section waits for them.
+
+On your own profile the section shows, read-only, the assessments your manager sent
+back in assessment bundles (`ManagerService.received`): their calibrations beside
+your own ratings, their comments and recommendation. It shows only once one was
+received, and nothing in it changes your ratings.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -38,7 +44,7 @@ from PySide6.QtWidgets import (
 from app.framework.model import Framework
 from app.services import Services
 from app.services.identity import Identity
-from app.services.manager import Assessment, CalibrationRow
+from app.services.manager import EMPTY, Assessment, CalibrationRow
 from app.services.profiles import ProfileInfo
 from ui import dialogs
 from ui.calibration import NOT_RATED, CalibrationModel, RatingDelegate
@@ -68,6 +74,17 @@ NO_IDENTITY = (
     "them yet: nothing here is saved until it does."
 )
 READ_ONLY = "An earlier assessment, kept as it was signed. Choose today's to change anything."
+RECEIVED_EXPLANATION = (
+    "Your manager's assessment of your profile, sent back to you in an assessment bundle: "
+    "read here as they signed it, kept per date, and never changing your own ratings."
+)
+
+
+def received_help(assessor: str, day: date) -> str:
+    return (
+        f"Your own ratings as of {day.isoformat()} beside {assessor}'s, the largest "
+        "disagreements first."
+    )
 
 
 @dataclass(frozen=True)
@@ -82,22 +99,49 @@ class AssessmentData:
     today: date
     day: date
     identity: Identity | None  # who signs today's; None: not set yet
-    history: list[Assessment]  # every assessment of the profile, oldest first
+    history: list[Assessment]  # every assessment of the profile (received: of yours), oldest first
 
     @property
     def current(self) -> bool:
         """Today's assessment, the one changes go to (an earlier one is only read)."""
         return self.day == self.today
 
+    @property
+    def received(self) -> bool:
+        """Your own profile: the assessments sent back to you, only read."""
+        return not self.profile.shared
+
+    @property
+    def assessor(self) -> str:
+        """Who signed the assessment shown, by name."""
+        signed = self.assessment.assessor
+        return signed.name if signed is not None else "Your manager"
+
 
 def load_assessment(
     services: Services, profile_id: str, today: date, day: date | None = None
 ) -> AssessmentData:
     profile = services.profiles.get(profile_id)
+    framework = services.frameworks.get(profile.framework, profile.framework_version)
+    if not profile.shared:  # your own: the one received on `day`, by default the latest
+        history = services.manager.received(profile_id)
+        days = [a.date for a in history if a.date is not None]
+        day = day if day in days else (days[-1] if days else today)
+        assessment = next((a for a in history if a.date == day), EMPTY)
+        return AssessmentData(
+            profile=profile,
+            framework=framework,
+            rows=services.manager.calibration(profile_id, day, assessment),
+            assessment=assessment,
+            today=today,
+            day=day,
+            identity=services.identity.get(),
+            history=history,
+        )
     day = day or today
     return AssessmentData(
         profile=profile,
-        framework=services.frameworks.get(profile.framework, profile.framework_version),
+        framework=framework,
         rows=services.manager.calibration(profile_id, day),
         assessment=services.manager.assessment(profile_id, day),
         today=today,
@@ -115,7 +159,14 @@ def signer(identity: Identity | None) -> str:
 
 
 def assessment_choices(data: AssessmentData) -> list[tuple[str, date]]:
-    """Today's assessment first (the one to edit), then every other one, newest first."""
+    """Today's assessment first (the one to edit), then every other one, newest first; of
+    your own profile, those received, newest first."""
+    if data.received:
+        return [
+            (f"{a.date.isoformat()} by {signer(a.assessor)}", a.date)
+            for a in reversed(data.history)
+            if a.date is not None
+        ]
     today = f"Today, {data.today.isoformat()}, " + (
         f"signed by {signer(data.identity)}" if data.identity else "not signed yet"
     )
@@ -161,16 +212,16 @@ class ManagerPanel(QWidget):
         layout.addWidget(self.heading)
         self.shared = ReadOnlyLine(self)
         layout.addWidget(self.shared)
-        explanation = QLabel(EXPLANATION, self)
-        explanation.setWordWrap(True)
-        layout.addWidget(explanation)
+        self.explanation = QLabel(EXPLANATION, self)
+        self.explanation.setWordWrap(True)
+        layout.addWidget(self.explanation)
         layout.addLayout(self._signature_rows())
 
         calibration = QGroupBox("Calibration", self)
         box = QVBoxLayout(calibration)
-        help_line = QLabel(CALIBRATION_HELP, calibration)
-        help_line.setWordWrap(True)
-        box.addWidget(help_line)
+        self.help_line = QLabel(CALIBRATION_HELP, calibration)
+        self.help_line.setWordWrap(True)
+        box.addWidget(self.help_line)
         self.model = CalibrationModel(self)
         self.model.calibrated.connect(self._on_calibrated)
         self.proxy = QSortFilterProxyModel(self)
@@ -194,10 +245,22 @@ class ManagerPanel(QWidget):
         self.rationale.setAccessibleName("Rationale")
         self.rationale.setTabChangesFocus(True)
         self.rationale.textChanged.connect(lambda: self._on_recommendation_changed(now=False))
-        for text, field in (("Ver&dict:", self.band), ("&Rationale:", self.rationale)):
-            label = QLabel(text, recommendation)
-            label.setBuddy(field)
-            form.addRow(label, field)
+        # What was received is read, not chosen: a disabled combo would grey it out.
+        self.band_line = QLineEdit(recommendation)
+        self.band_line.setAccessibleName("Recommended verdict")
+        self.band_line.setReadOnly(True)
+        self.band_line.hide()
+        verdict = QWidget(recommendation)
+        verdict_row = QHBoxLayout(verdict)
+        verdict_row.setContentsMargins(0, 0, 0, 0)
+        verdict_row.addWidget(self.band)
+        verdict_row.addWidget(self.band_line)
+        self.verdict_label = QLabel("Ver&dict:", recommendation)
+        self.verdict_label.setBuddy(self.band)
+        form.addRow(self.verdict_label, verdict)
+        label = QLabel("&Rationale:", recommendation)
+        label.setBuddy(self.rationale)
+        form.addRow(label, self.rationale)
 
         lower = QWidget(self)
         row = QHBoxLayout(lower)
@@ -272,8 +335,9 @@ class ManagerPanel(QWidget):
     # -- loading -------------------------------------------------------------------
 
     def show_profile(self, profile_id: str | None, day: date | None = None) -> None:
-        """Show a shared profile's assessment (today's, or the one of `day`, read-only); None
-        leaves the panel empty."""
+        """Show a shared profile's assessment (today's, or the one of `day`, read-only), or
+        your own profile's received one (the latest, or the one of `day`); None leaves the
+        panel empty."""
         self._saves.flush()
         self._unsigned.clear()  # not signed, not saved: what was typed goes with the old view
         self.profile_id = profile_id
@@ -311,11 +375,17 @@ class ManagerPanel(QWidget):
             edit.setPlaceholderText(COMMENT_HINT if editable else "")
 
     def _editable(self, data: AssessmentData) -> bool:
-        """Today's assessment can be changed, unless the manager declined to sign it."""
-        return data.current and (data.identity is not None or not self._declined)
+        """Today's assessment can be changed, unless the manager declined to sign it; what
+        was received, never."""
+        return (
+            not data.received and data.current and (data.identity is not None or not self._declined)
+        )
 
     def _status(self, data: AssessmentData) -> str | None:
-        """Why what is shown cannot be changed, or how it will be signed; None if it is."""
+        """Why what is shown cannot be changed, or how it will be signed; None if it is (or
+        was received: the explanation says so)."""
+        if data.received:
+            return None
         if not data.current:
             return READ_ONLY
         if data.identity is None:
@@ -341,7 +411,15 @@ class ManagerPanel(QWidget):
     def _on_loaded(self, data: AssessmentData) -> None:
         self.data = data
         framework, assessment = data.framework, data.assessment
-        self.heading.setText(f"Your assessment of {data.profile.name}")
+        if data.received:
+            self.heading.setText(f"{data.assessor}'s assessment of you")
+            self.explanation.setText(RECEIVED_EXPLANATION)
+            self.help_line.setText(received_help(data.assessor, data.day))
+        else:
+            self.heading.setText(f"Your assessment of {data.profile.name}")
+            self.explanation.setText(EXPLANATION)
+            self.help_line.setText(CALIBRATION_HELP)
+        self.model.assessor = data.assessor if data.received else None
         self.shared.show_line(shared_line(data.profile))
         self._show_signature(data)
         self.model.scale = {point.value: point.label for point in framework.rating_scale}
@@ -357,6 +435,21 @@ class ManagerPanel(QWidget):
         self.rationale.blockSignals(False)
         self.rationale.setEnabled(assessment.band is not None)
         self._set_editable(self._editable(data))
+        self._show_received(data)
+
+    def _show_received(self, data: AssessmentData) -> None:
+        """What was received reads as text: the verdict in a read-only line, and a dimension
+        without a comment says so."""
+        self.band.setVisible(not data.received)
+        self.band_line.setVisible(data.received)
+        self.verdict_label.setBuddy(self.band_line if data.received else self.band)
+        if not data.received:
+            return
+        names = {band.id: band.name for band in data.framework.verdict_bands}
+        band = data.assessment.band
+        self.band_line.setText(names.get(band, band) if band else "None")
+        for edit in self.comments.values():
+            edit.setPlaceholderText(f"No comment from {data.assessor}.")
 
     def _fill_comments(self, framework: Framework, assessment: Assessment) -> None:
         content = QWidget()

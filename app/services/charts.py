@@ -114,12 +114,14 @@ class ChartService:
         *,
         whose: str = "Your",
         calibrations: dict[str, int] | None = None,
+        calibrated_by: str = "the manager",
     ) -> RadarChart:
         """Current rating per dimension against the expectation at the level and the target
         (`ratings` is `current_ratings(as_of)` when the caller already has it). A skill never
         rated counts as 0 in its dimension's mean, and the dimension's axis says how many.
         The series of ratings is "`whose` ratings"; with a manager's `calibrations`, a
-        series beside it has their rating wherever they gave one."""
+        series beside it, "Calibrated by `calibrated_by`", has their rating wherever they gave
+        one."""
         framework, level, target = self._framework_on(profile_id, as_of)
         weights = {c.id: c.weight for c in framework.criticalities}
         if ratings is None:
@@ -154,7 +156,7 @@ class ChartService:
             )
         series = [RadarSeries(name=f"{whose} ratings", values=current)]
         if calibrations is not None:
-            series.append(RadarSeries(name="Calibrated by the manager", values=calibrated))
+            series.append(RadarSeries(name=f"Calibrated by {calibrated_by}", values=calibrated))
         series.append(
             RadarSeries(
                 name=f"Expected: {framework.level(level).name}", values=at_level, style="dotted"

@@ -171,6 +171,16 @@ class ManagerService:
         """The assessments of your own profile sent back to you, oldest first (one per date)."""
         return [a for a in self.assessments(profile_id) if a.origin == "received"]
 
+    def has_received(self, profile_id: str) -> bool:
+        """Whether an assessment of your own profile was sent back to you (one cheap read)."""
+        with self._store.session() as session:
+            found = session.scalar(
+                select(AssessmentRow.date)
+                .where(AssessmentRow.profile_id == profile_id, AssessmentRow.origin == "received")
+                .limit(1)
+            )
+        return found is not None
+
     def latest_received(
         self, profile_id: str, as_of: date | None = None
     ) -> ReceivedAssessment | None:
