@@ -192,6 +192,8 @@ class FrameworkService:
     def export_file(self, ref: str, path: Path, fmt: str | None = None) -> FrameworkInfo:
         """Write a stored version as YAML, JSON, XLSX or a new folder of CSV files; the
         format is `fmt`, or else chosen by the file's extension."""
+        if not path.is_dir():  # the data folder is refused before anything else is said
+            check_output(path, self._store.data_dir)
         fmt = export_format(path, fmt)
         info = self.resolve(ref)
         write_framework(self.get(info.id, info.version), path, fmt, self._store.data_dir)
