@@ -202,9 +202,10 @@ def _frameworks_show(args: argparse.Namespace) -> int:
 
 
 def _frameworks_validate(args: argparse.Namespace) -> int:
-    from app.framework.loader import framework_hash, load_framework_file
+    from app.framework.loader import framework_hash
+    from app.framework.sheets import load_any_framework
 
-    framework = load_framework_file(Path(args.file))
+    framework = load_any_framework(Path(args.file))
     _out(
         f"{Path(args.file).name}: a valid framework, {framework.ref} "
         f"({len(framework.skills)} skills, {len(framework.levels)} levels), "
@@ -214,9 +215,9 @@ def _frameworks_validate(args: argparse.Namespace) -> int:
 
 
 def _frameworks_import(args: argparse.Namespace) -> int:
-    from app.framework.loader import load_framework_file
+    from app.framework.sheets import load_any_framework
 
-    framework = load_framework_file(Path(args.file))  # validated before anything changes
+    framework = load_any_framework(Path(args.file))  # validated before anything changes
     existed = (_data_dir(args) / DATABASE_NAME).exists()  # a new, empty one needs no backup
     with _services(args) as services:
         # `is_new` refuses a changed ladder under a stored version before any backup is made.
@@ -228,15 +229,23 @@ def _frameworks_import(args: argparse.Namespace) -> int:
             else contextlib.nullcontext()
         )
         with safety:
-            info, created = services.frameworks.import_file(Path(args.file))
+            info, created = services.frameworks.import_framework(framework)
     _out(f"Imported {info.ref}." if created else f"{info.ref} is already stored; nothing changed.")
     return 0
 
 
 def _frameworks_export(args: argparse.Namespace) -> int:
     with _services(args, read_only=True) as services:
-        info = services.frameworks.export_file(args.ref, Path(args.file))
+        info = services.frameworks.export_file(args.ref, Path(args.file), args.format)
     _out(f"Wrote {info.ref} to {args.file}.")
+    return 0
+
+
+def _frameworks_template(args: argparse.Namespace) -> int:
+    from app.services.frameworks import write_template
+
+    write_template(Path(args.file), args.format, _data_dir(args))
+    _out(f"Wrote the {args.format} template to {args.file}.")
     return 0
 
 
@@ -997,9 +1006,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("file", metavar="FILE")
     sub = command(frameworks, "import", _frameworks_import, "validate and store a framework")
     sub.add_argument("file", metavar="FILE")
-    sub = command(frameworks, "export", _frameworks_export, "write a framework as YAML or JSON")
+    sub = command(
+        frameworks, "export", _frameworks_export, "write a framework as YAML, JSON, XLSX or CSV"
+    )
     sub.add_argument("ref", metavar="ID[@VERSION]")
     sub.add_argument("file", metavar="FILE")
+    sub.add_argument(
+        "--format",
+        choices=("yaml", "json", "xlsx", "csv"),
+        help="default: from FILE's extension; csv writes a new folder of files",
+    )
+    sub = command(
+        frameworks, "template", _frameworks_template, "write a fill-in spreadsheet template"
+    )
+    sub.add_argument("--format", choices=("xlsx", "csv"), required=True)
+    sub.add_argument("file", metavar="OUT")
     command(frameworks, "schema", _frameworks_schema, "print the framework JSON Schema")
 
     profiles = group("profiles", "people on a ladder")

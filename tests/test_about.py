@@ -28,6 +28,9 @@ EXPECTED_LICENCES = {
     "filelock": "MIT",
     "python-bidi": "LGPL-3.0-or-later",
     "arabic-reshaper": "MIT",
+    "openpyxl": "MIT",
+    "et-xmlfile": "MIT",
+    "defusedxml": "PSF-2.0",
     "Python": "PSF-2.0",
 }
 

@@ -346,14 +346,14 @@ def test_import_backs_up_only_when_something_new_is_stored(
     rung: Run, data: Path, tmp_path: Path
 ) -> None:
     create_profile(rung, data, "Ada")
-    newer = tmp_path / "ladder-1.1.yaml"
-    newer.write_text(with_version(builtin_text(), "1.1"), encoding="utf-8")
+    newer = tmp_path / "ladder-1.9.yaml"
+    newer.write_text(with_version(builtin_text(), "1.9"), encoding="utf-8")
 
     assert_ok(rung("--data-dir", data, "frameworks", "import", newer))
     (before_import,) = by_reason(data, "before-import")
     with contextlib.closing(sqlite3.connect(data / "backups" / before_import)) as conn:
-        versions = [r[0] for r in conn.execute("SELECT version FROM frameworks")]
-    assert versions == ["1.0"]  # the state before the import
+        versions = [r[0] for r in conn.execute("SELECT version FROM frameworks ORDER BY 1")]
+    assert versions == ["1.0", "1.0", "1.1"]  # the built-ins only: the state before the import
     count = len(backups(data))
 
     again = rung("--data-dir", data, "frameworks", "import", newer)
@@ -363,7 +363,7 @@ def test_import_backs_up_only_when_something_new_is_stored(
 
     conflict = tmp_path / "conflict.yaml"
     conflict.write_text(
-        with_version(builtin_text(), "1.1").replace(
+        with_version(builtin_text(), "1.9").replace(
             'name: "ML Engineer ladder"', 'name: "ML Engineer ladder, edited"'
         ),
         encoding="utf-8",
@@ -375,8 +375,8 @@ def test_import_backs_up_only_when_something_new_is_stored(
 
 
 def test_import_into_a_new_folder_needs_no_backup(rung: Run, data: Path, tmp_path: Path) -> None:
-    newer = tmp_path / "ladder-1.1.yaml"
-    newer.write_text(with_version(builtin_text(), "1.1"), encoding="utf-8")
+    newer = tmp_path / "ladder-1.9.yaml"
+    newer.write_text(with_version(builtin_text(), "1.9"), encoding="utf-8")
     assert_ok(rung("--data-dir", data, "frameworks", "import", newer))
     assert backups(data) == []
 

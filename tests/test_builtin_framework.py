@@ -234,10 +234,14 @@ def test_export_reimports_with_the_same_hash(
 ) -> None:
     """An exported ladder is the same ladder: same hash, and importing it adds nothing."""
     path = tmp_path / f"exported{suffix}"
-    info = services.frameworks.export_file("ml-engineer", path)
+    info = services.frameworks.export_file("ml-engineer@1.0", path)
     assert info.hash == BUILTIN_HASH
     assert framework_hash(load_framework_file(path)) == BUILTIN_HASH
     reimported, created = services.frameworks.import_file(path)
     assert created is False
     assert reimported.hash == BUILTIN_HASH
-    assert [i.ref for i in services.frameworks.all()] == ["ml-engineer@1.0"]
+    assert [i.ref for i in services.frameworks.all()] == [
+        "ml-engineer@1.0",
+        "ml-engineer@1.1",
+        "software-engineer@1.0",
+    ]

@@ -110,16 +110,20 @@ def test_data_dir_option_wins_over_env_in_any_position(
 
 
 def test_frameworks_list_text_and_json(rung: Run, data: Path) -> None:
-    """The built-in ladder is listed as `ml-engineer@1.0`, built-in, in both formats."""
+    """The built-in ladders are listed, built-in, in both formats: the ML Engineer ladder
+    1.0 and 1.1 and the software engineering ladder."""
     text = rung("--data-dir", data, "frameworks", "list")
     assert_ok(text)
     lines = text.out.splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("ml-engineer@1.0 ")
-    assert lines[0].endswith("(built-in)")
+    assert [line.split()[0] for line in lines] == [
+        "ml-engineer@1.0",
+        "ml-engineer@1.1",
+        "software-engineer@1.0",
+    ]
+    assert all(line.endswith("(built-in)") for line in lines)
     listed = rung("--data-dir", data, "frameworks", "list", "--json")
     assert_ok(listed)
-    (record,) = listed.json()
+    record = listed.json()[0]
     assert record["id"] == BUILTIN
     assert record["version"] == "1.0"
     assert record["builtin"] is True
@@ -128,14 +132,17 @@ def test_frameworks_list_text_and_json(rung: Run, data: Path) -> None:
 
 
 def test_frameworks_show_summarises_the_ladder(rung: Run, data: Path) -> None:
-    """`show ID` names the version, hash and the two levels in order."""
+    """`show ID` (the newest, 1.1) names the version, hash and the four levels in order."""
     result = rung("--data-dir", data, "frameworks", "show", BUILTIN)
     assert_ok(result)
     lines = result.out.splitlines()
-    assert lines[0].endswith("(ml-engineer@1.0)")
+    assert lines[0].endswith("(ml-engineer@1.1)")
     assert lines[1].startswith("hash: ")
     assert len(lines[1].removeprefix("hash: ")) == 64
-    assert lines[2] == f"levels: Junior ML Engineer [{JUNIOR}] → ML Engineer [{MID}]"
+    assert lines[2] == (
+        f"levels: Junior ML Engineer [{JUNIOR}] → ML Engineer [{MID}] → "
+        "Senior ML Engineer [senior-ml-engineer] → Staff ML Engineer [staff-ml-engineer]"
+    )
     assert any(line.startswith("rating scale: 0 ") for line in lines)
     assert any(line.startswith("verdict bands: ") for line in lines)
     assert "dimensions:" in lines
@@ -144,12 +151,13 @@ def test_frameworks_show_summarises_the_ladder(rung: Run, data: Path) -> None:
 
 
 def test_frameworks_show_with_version_and_json(rung: Run, data: Path) -> None:
-    """`show ID@1.0` prints the same ladder; `--json` prints the whole validated model."""
+    """`show ID@1.1` prints the same ladder as the bare id (the newest); `@1.0` the first
+    version; `--json` prints the whole validated model."""
     bare = rung("--data-dir", data, "frameworks", "show", BUILTIN)
-    pinned = rung("--data-dir", data, "frameworks", "show", f"{BUILTIN}@1.0")
+    pinned = rung("--data-dir", data, "frameworks", "show", f"{BUILTIN}@1.1")
     assert_ok(pinned)
     assert pinned.out == bare.out
-    model = rung("--data-dir", data, "frameworks", "show", BUILTIN, "--json")
+    model = rung("--data-dir", data, "frameworks", "show", f"{BUILTIN}@1.0", "--json")
     assert_ok(model)
     document = model.json()
     assert document["id"] == BUILTIN
@@ -166,7 +174,7 @@ def test_frameworks_validate_accepts_the_builtin_file(rung: Run, tmp_path: Path)
     result = rung("--data-dir", tmp_path / "unused", "frameworks", "validate", path)
     assert_ok(result)
     assert result.out.startswith("ladder.yaml: a valid framework, ml-engineer@1.0 (")
-    shown = rung("--data-dir", tmp_path / "unused", "frameworks", "show", BUILTIN)
+    shown = rung("--data-dir", tmp_path / "unused", "frameworks", "show", f"{BUILTIN}@1.0")
     assert shown.out.splitlines()[1].removeprefix("hash: ") in result.out
     assert not (tmp_path / "unused").exists()
 
@@ -195,7 +203,11 @@ def test_frameworks_import_then_again_then_newest_wins(
     assert "already stored" in again.out
     assert folder_digest(data) == before
     listed = rung("--data-dir", data, "frameworks", "list", "--json").json()
-    assert [(f["version"], f["builtin"]) for f in listed] == [("1.0", True), ("2.0", False)]
+    assert [(f["version"], f["builtin"]) for f in listed if f["id"] == BUILTIN] == [
+        ("1.0", True),
+        ("1.1", True),
+        ("2.0", False),
+    ]
     assert rung("--data-dir", data, "frameworks", "show", BUILTIN).out.startswith(
         "ML Engineer ladder (ml-engineer@2.0)\n"
     )
@@ -211,7 +223,7 @@ def test_frameworks_import_then_again_then_newest_wins(
 def test_frameworks_export_round_trips(rung: Run, data: Path, tmp_path: Path, suffix: str) -> None:
     """An exported file is valid and hashes the same as the stored ladder."""
     out = tmp_path / f"exported{suffix}"
-    result = rung("--data-dir", data, "frameworks", "export", BUILTIN, out)
+    result = rung("--data-dir", data, "frameworks", "export", f"{BUILTIN}@1.0", out)
     assert_ok(result)
     assert result.out == f"Wrote ml-engineer@1.0 to {out}.\n"
     if suffix == ".json":
@@ -247,13 +259,13 @@ def test_profiles_create_prints_an_id_and_list_shows_it(rung: Run, data: Path) -
         "id": profile,
         "name": "Ada",
         "framework": BUILTIN,
-        "framework_version": "1.0",
+        "framework_version": "1.1",  # a bare framework id means the newest version
     }
     assert (record["level"], record["target"]) == (JUNIOR, MID)
     text = rung("--data-dir", data, "profiles", "list")
     assert_ok(text)
     (line,) = text.out.splitlines()
-    assert line.startswith(f"{profile}  Ada  ml-engineer@1.0  {JUNIOR} → {MID}")
+    assert line.startswith(f"{profile}  Ada  ml-engineer@1.1  {JUNIOR} → {MID}")
 
 
 def test_profiles_create_with_start_interval_and_manager(rung: Run, data: Path) -> None:
@@ -344,9 +356,9 @@ def test_control_characters_in_stored_text_are_printed_escaped(rung: Run, data: 
         controls = [ch for ch in result.out if unicodedata.category(ch) == "Cc" and ch != "\n"]
         assert controls == [], command
     assert outputs["profiles list"].out.startswith(f"{profile}  Mal{shown}lory  ")
-    assert outputs["frameworks list"].out.count("\n") == 1
+    assert outputs["frameworks list"].out.count("\n") == 3  # one line per built-in
     assert f"Ladder{shown}" in outputs["frameworks list"].out
-    assert f"Ladder{shown} ({BUILTIN}@1.0)\n" in outputs["frameworks show"].out
+    assert f"Ladder{shown} ({BUILTIN}@1.1)\n" in outputs["frameworks show"].out
     assert "Junior\\x0aline two [" in outputs["frameworks show"].out
     assert outputs["checkins list"].out == f"Mal{shown}lory has no check-ins yet.\n"
     # JSON keeps the text exactly, escaped the JSON way.

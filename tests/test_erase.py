@@ -200,8 +200,8 @@ def test_erase_all_leaves_no_profile_backup_or_set_aside_file(
     rung: Run, data: Path, tmp_path: Path
 ) -> None:
     ada, bob = two_profiles_with_copies(rung, data)
-    ladder = tmp_path / "ladder-1.1.yaml"
-    ladder.write_text(with_version(builtin_text(), "1.1"), encoding="utf-8")
+    ladder = tmp_path / "ladder-1.9.yaml"
+    ladder.write_text(with_version(builtin_text(), "1.9"), encoding="utf-8")
     assert_ok(rung("--data-dir", data, "frameworks", "import", ladder))
 
     result = rung("--data-dir", data, "erase", "--all", "--yes")
@@ -214,7 +214,12 @@ def test_erase_all_leaves_no_profile_backup_or_set_aside_file(
     assert list((data / "backups").iterdir()) == []
     assert list(data.glob("*.corrupt-*")) == []
     frameworks = rung("--data-dir", data, "frameworks", "list", "--json").json()
-    assert sorted(f["version"] for f in frameworks) == ["1.0", "1.1"]
+    assert sorted(f"{f['id']}@{f['version']}" for f in frameworks) == [
+        "ml-engineer@1.0",
+        "ml-engineer@1.1",
+        "ml-engineer@1.9",
+        "software-engineer@1.0",
+    ]
     assert "passed the full integrity check" in checked(rung, data)
 
 

@@ -561,13 +561,18 @@ def test_import_of_changed_ladder_under_the_same_version_is_refused(
 def test_import_of_bumped_version_is_stored(services: Services, tmp_path: Path) -> None:
     """The advice in the refusal works."""
     text, _ = change(TEXT, 'name: "ML Engineer ladder"', '"ML', '"Renamed ML')
-    text, _ = change(text, 'version: "1.0"', '"1.0"', '"1.1"')
+    text, _ = change(text, 'version: "1.0"', '"1.0"', '"1.9"')
     path = tmp_path / "ladder.yaml"
     path.write_text(text, encoding="utf-8")
     info, created = services.frameworks.import_file(path)
     assert created is True
-    assert info.ref == "ml-engineer@1.1"
-    assert [i.ref for i in services.frameworks.all()] == ["ml-engineer@1.0", "ml-engineer@1.1"]
+    assert info.ref == "ml-engineer@1.9"
+    assert [i.ref for i in services.frameworks.all()] == [
+        "ml-engineer@1.0",
+        "ml-engineer@1.1",
+        "ml-engineer@1.9",
+        "software-engineer@1.0",
+    ]
 
 
 def test_import_of_identical_ladder_is_not_new(services: Services, tmp_path: Path) -> None:

@@ -91,7 +91,11 @@ def assert_upgraded(revision: str, before: Rows, after: Rows) -> None:
     for table, rows in before.items():
         if table == "alembic_version":
             continue
-        assert set(after[table]) == set(rows), f"{table}: rows were lost or added"
+        added = set(after[table]) - set(rows)
+        if table == "frameworks":  # opening stores the built-ins shipped since
+            added = {key for key in added if not after[table][key]["builtin"]}
+        assert set(rows) <= set(after[table]), f"{table}: rows were lost"
+        assert not added, f"{table}: rows were added"
         for key, row in rows.items():
             migrated = after[table][key]
             expected = expected_after(revision, table, row)

@@ -47,6 +47,17 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
         "MIT",
         "https://github.com/mpcabd/python-arabic-reshaper/blob/master/LICENSE",
     ),
+    (
+        "openpyxl",
+        "MIT",
+        "https://foss.heptapod.net/openpyxl/openpyxl/-/blob/branch/3.1/LICENCE.rst",
+    ),
+    (
+        "et-xmlfile",
+        "MIT",
+        "https://foss.heptapod.net/openpyxl/et_xmlfile/-/blob/branch/2.0/LICENCE.rst",
+    ),
+    ("defusedxml", "PSF-2.0", "https://github.com/tiran/defusedxml/blob/main/LICENSE"),
     ("Python", "PSF-2.0", "https://docs.python.org/3/license.html"),
 )
 _FONT_LICENCES = resources_dir() / "fonts"
@@ -70,6 +81,9 @@ _DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "filelock": ("filelock",),
     "python-bidi": ("python-bidi",),
     "arabic-reshaper": ("arabic-reshaper",),
+    "openpyxl": ("openpyxl",),
+    "et-xmlfile": ("et-xmlfile", "et_xmlfile"),
+    "defusedxml": ("defusedxml",),
 }
 
 

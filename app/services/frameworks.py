@@ -20,6 +20,13 @@ from app.framework.loader import (
     load_framework_file,
 )
 from app.framework.model import Framework
+from app.framework.sheets import (
+    csv_files,
+    load_any_framework,
+    template_framework,
+    write_csv_folder,
+    xlsx_bytes,
+)
 from app.paths import builtin_framework_files
 from app.store.db import Store
 from app.store.models import StoredFramework
@@ -172,30 +179,73 @@ class FrameworkService:
         return not stored
 
     def import_file(self, path: Path) -> tuple[FrameworkInfo, bool]:
-        """Validate and store a framework file; returns its info and whether it was new."""
-        framework = load_framework_file(path)
+        """Validate and store a framework file (YAML, JSON, XLSX or a CSV folder); returns
+        its info and whether it was new."""
+        return self.import_framework(load_any_framework(path))
+
+    def import_framework(self, framework: Framework) -> tuple[FrameworkInfo, bool]:
+        """Store an already validated framework; returns its info and whether it was new."""
         with self._store.session() as session:
             row, created = self._add(session, framework, builtin=False, digest=None)
             return _info(row), created
 
-    def export_file(self, ref: str, path: Path) -> FrameworkInfo:
-        """Write a stored version as YAML or JSON, chosen by the file's extension."""
-        check_output(path, self._store.data_dir)
-        suffix = path.suffix.lower()
-        if suffix not in {".yaml", ".yml", ".json"}:
-            raise FrameworkError(f"{path.name}: export to a file ending in .yaml, .yml or .json.")
+    def export_file(self, ref: str, path: Path, fmt: str | None = None) -> FrameworkInfo:
+        """Write a stored version as YAML, JSON, XLSX or a new folder of CSV files; the
+        format is `fmt`, or else chosen by the file's extension."""
+        if not path.is_dir():  # the data folder is refused before anything else is said
+            check_output(path, self._store.data_dir)
+        fmt = export_format(path, fmt)
         info = self.resolve(ref)
-        data = self.get(info.id, info.version).model_dump(
-            mode="json", by_alias=True, exclude_defaults=True
+        write_framework(self.get(info.id, info.version), path, fmt, self._store.data_dir)
+        return info
+
+
+FORMATS = ("yaml", "json", "xlsx", "csv")
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".csv": "csv"}
+
+
+def export_format(path: Path, fmt: str | None) -> str:
+    """The format asked for, or the one `path`'s extension names."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise FrameworkError(f"The format must be one of {', '.join(FORMATS)}, not '{fmt}'.")
+        return fmt
+    by_suffix = _SUFFIXES.get(path.suffix.lower())
+    if by_suffix is None:
+        raise FrameworkError(
+            f"{path.name}: name a file ending in .yaml, .yml, .json or .xlsx, "
+            "or give --format (csv writes a new folder)."
         )
-        if suffix == ".json":
+    return by_suffix
+
+
+def write_framework(framework: Framework, path: Path, fmt: str, data_dir: Path) -> None:
+    """Write `framework` to `path` in `fmt`; never inside the data folder, never half-written."""
+    if fmt == "csv":
+        if path.exists():
+            raise FrameworkError(f"{path} already exists; CSV export makes a new folder.")
+        check_output(path, data_dir)
+        write_csv_folder(path, csv_files(framework))
+        return
+    if fmt == "xlsx":
+        payload = xlsx_bytes(framework)
+    else:
+        data = framework.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        if fmt == "json":
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         else:
             import yaml
 
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-        atomic_write(path, text.encode("utf-8"), data_dir=self._store.data_dir)
-        return info
+        payload = text.encode("utf-8")
+    atomic_write(path, payload, data_dir=data_dir)
+
+
+def write_template(path: Path, fmt: str, data_dir: Path) -> None:
+    """The fill-in spreadsheet template (a small example ladder) as XLSX or CSV."""
+    if fmt not in {"xlsx", "csv"}:
+        raise FrameworkError(f"The template's format is xlsx or csv, not '{fmt}'.")
+    write_framework(template_framework(), path, fmt, data_dir)
 
 
 def framework_schema() -> dict[str, Any]:
