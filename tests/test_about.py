@@ -31,6 +31,7 @@ EXPECTED_LICENCES = {
     "openpyxl": "MIT",
     "et-xmlfile": "MIT",
     "defusedxml": "PSF-2.0",
+    "pygit2": "GPL-2.0-only WITH GCC-exception-2.0",
     "Python": "PSF-2.0",
 }
 

@@ -58,6 +58,11 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
         "https://foss.heptapod.net/openpyxl/et_xmlfile/-/blob/branch/2.0/LICENCE.rst",
     ),
     ("defusedxml", "PSF-2.0", "https://github.com/tiran/defusedxml/blob/main/LICENSE"),
+    (
+        "pygit2",
+        "GPL-2.0-only WITH GCC-exception-2.0",
+        "https://github.com/libgit2/pygit2/blob/master/COPYING",
+    ),
     ("Python", "PSF-2.0", "https://docs.python.org/3/license.html"),
 )
 _FONT_LICENCES = resources_dir() / "fonts"
@@ -84,6 +89,7 @@ _DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "openpyxl": ("openpyxl",),
     "et-xmlfile": ("et-xmlfile", "et_xmlfile"),
     "defusedxml": ("defusedxml",),
+    "pygit2": ("pygit2",),
 }
 
 
