@@ -33,11 +33,12 @@ WRITERS = {
 }  # fmt: skip
 READERS = {
     "checkins": {"all", "finals", "draft", "current_ratings", "last_kpi_values", "kpi_history",
-                 "kpi_histories", "rating_history", "final_history", "final_span",
+                 "kpi_histories", "rating_history", "final_history", "final_histories",
+                 "current_milestones_of", "final_span",
                  "last_final_date", "notes",
                  "detail",
                  "changes", "compare", "schedule", "current_milestones"},
-    "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked"},
+    "evidence": {"get", "search", "for_skill", "by_skill", "links", "linked", "rated_skills"},
     "plan": {"goals", "goal", "due_soon", "suggestions", "learning", "quarter_count",
              "checkin_dates", "calendar", "export_ics"},
     "profiles": {"all", "get", "create", "new_row", "resolve", "delete"},

@@ -18,6 +18,7 @@ from app.services.manager import ManagerService
 from app.services.plan import PlanService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
+from app.services.team import TeamService
 from app.store.backup import BackupInfo
 from app.store.db import Store, open_memory_store, open_store
 from app.store.sqlite import SQLITE_VERSION, sqlite_version_note
@@ -38,6 +39,7 @@ class Services:
     manager: ManagerService
     identity: IdentityService
     criteria: CriteriaService
+    team: TeamService
 
     @classmethod
     def on(cls, store: Store, *, read_only: bool = False) -> Services:
@@ -64,6 +66,7 @@ class Services:
             manager,
             identity,
             CriteriaService(frameworks, profiles, checkins),
+            TeamService(store, frameworks, profiles, checkins, readiness),
         )
 
     def close(self) -> None:
