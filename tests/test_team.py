@@ -289,3 +289,46 @@ def test_a_csv_is_never_written_into_the_data_folder(
     assert database.stat().st_size == before
     with contextlib.suppress(FileNotFoundError):
         assert not (data_dir / "team.csv").exists()
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_team_summary_is_one_page_with_every_person(
+    services: Services, team: dict[str, str], tmp_path: Path
+) -> None:
+    from app.report.team import export_team_pdf
+
+    path = export_team_pdf(services, tmp_path / "team.pdf", TEAM_DAY)
+    pages, text = _pdf_text(path.read_bytes())
+    assert pages == 1
+    for name in TEAM:
+        assert name in text
+    assert "As of 2026-06-15 · 6 people · prepared by Jordan Lee — Engineering manager" in text
+    assert "theirs 2 → yours 0" in text  # Zoë's largest disagreement
+    assert path.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(InvalidInputError, match="Rung's own data"):
+        export_team_pdf(services, services.store.path, TEAM_DAY)
+
+
+def test_a_large_team_goes_on_over_more_pages_and_text_prints_as_typed(
+    services: Services, team: dict[str, str]
+) -> None:
+    import dataclasses
+
+    from app.report.team import render
+
+    rows = services.team.rows(TEAM_DAY)
+    many = [
+        dataclasses.replace(rows[n % len(rows)], name=f"Person {n:02d} <b>&amp;</b>")
+        for n in range(45)
+    ]
+    pages, text = _pdf_text(render(many, TEAM_DAY, None))
+    assert pages == 3  # about 20 people a page
+    for n in range(45):
+        assert f"Person {n:02d} <b>&amp;</b>" in text
+    assert text.count("Largest disagreement") == 3  # the header on every page

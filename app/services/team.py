@@ -69,7 +69,7 @@ class LatestAssessment:
 
 
 def assessment_state(latest: LatestAssessment | None) -> AssessmentState:
-    """ "none" before the manager has assessed anything; "exported" once an assessment bundle
+    """The state: "none" before the manager assessed anything; "exported" once an assessment bundle
     carried the latest assessment, unchanged since, to its owner; "drafted" otherwise."""
     if latest is None or latest.empty:
         return "none"
