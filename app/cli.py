@@ -839,6 +839,47 @@ def _assess_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _team_list(args: argparse.Namespace) -> int:
+    from app.readiness import readiness_text
+    from app.services.team import team_record
+
+    day = args.on or date.today()
+    with _services(args, read_only=True) as services:
+        rows = services.team.rows(day)
+    if args.json:
+        _json_out([team_record(row, day) for row in rows])
+        return 0
+    if not rows:
+        _out("No profile is shared with you yet; import a bundle with 'rung bundle import FILE'.")
+        return 0
+    for row in rows:
+        _out(f"{row.name}  {row.level_name} → {row.target_name}  [{row.id}]")
+        last = row.last_checkin.isoformat() if row.last_checkin else "none yet"
+        age = row.bundle_age_days(day)
+        bundle = "" if age is None else f" (bundle {_days_old(age)})"
+        due = "overdue since" if row.next_due < day else "due"
+        _out(f"  last check-in {last}{bundle}; next {due} {row.next_due.isoformat()}")
+        _out(f"  readiness {readiness_text(row.readiness)}")
+        if row.calibrated is not None and row.assessment_date is not None:
+            _out(
+                f"  calibrated by your assessment of {row.assessment_date.isoformat()}: "
+                f"{readiness_text(row.calibrated)}"
+            )
+        if row.gates:
+            _out("  gates: " + "; ".join(gate.name for gate in row.gates))
+        if row.disagreement is not None:
+            d = row.disagreement
+            own = "not rated yet" if d.self_rating is None else d.self_rating
+            _out(f"  largest disagreement: {d.name}, self {own}, yours {d.manager_rating}")
+        recommends = f", recommending {row.recommendation_name}" if row.recommendation_name else ""
+        _out(f"  assessment: {row.assessment}{recommends}")
+    return 0
+
+
+def _days_old(days: int) -> str:
+    return {0: "from today", 1: "1 day old"}.get(days, f"{days} days old")
+
+
 def _report(args: argparse.Namespace) -> int:
     from app.report.model import ReportOptions
 
@@ -1166,6 +1207,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--profile", required=True, metavar="P")
     sub.add_argument("--out", required=True, metavar="FILE")
+
+    team = group("team", "the profiles shared with you, at a glance")
+    sub = command(team, "list", _team_list, "each person: check-ins, readiness, your assessment")
+    sub.add_argument("--on", type=_iso_date, metavar="DATE", help="as of this date (default today)")
+    sub.add_argument("--json", action="store_true")
 
     sub = command(
         checkins, "add", _checkins_add, "record a check-in (a draft, or final); prints its id"

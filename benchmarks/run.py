@@ -60,6 +60,7 @@ import floors  # beside this file: run.py runs as a script, so its folder is on 
 import report_floor
 import shiboken6
 import startup
+import team_floor
 import writes
 from pypdf import PdfReader
 from PySide6 import __version__ as pyside_version
@@ -74,6 +75,7 @@ from app.report.model import ReportContent, ReportOptions
 from app.report.service import ReportService
 from app.services import open_services
 from app.services.demo import create_demo
+from app.store.models import Profile
 from ui import charts as ui_charts
 
 DATA_TARGET = 3.0
@@ -82,6 +84,8 @@ REPORT_TARGET = 1.5
 STARTUP_TARGET = 1.5  # first paint, and the Dashboard drawn
 MEMORY_TARGET = 1.5
 FINALISE_TARGET = 3.0
+TEAM_TARGET = 1.5  # the Team section's rows
+TEAM_SIZE, TEAM_YEARS = 50, 5  # shared profiles, each with weekly check-ins
 FRAME_MS = 16.0  # autosave: one frame at the 95th percentile
 KEYS_PER_ROUND = 40
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -779,6 +783,103 @@ def finalise_item(services: Any, con: sqlite3.Connection, profile_id: str) -> It
     )
 
 
+# -- the team ------------------------------------------------------------------------------
+
+
+def team_folder(folder: Path, size: int = TEAM_SIZE, years: int = TEAM_YEARS) -> Path:
+    """A manager's data folder: `size` demo profiles of `years` of weekly check-ins, each
+    marked as shared by its owner as the importer leaves a bundle's copy (origin, export
+    time, checksum), and assessed: every other one calibrated on six skills with a
+    recommendation, every fourth with a comment too.
+
+    The profiles are made in place rather than exported and imported: each import
+    first backs the whole database up, which would make the set-up quadratic.
+    """
+    from sqlalchemy import update
+
+    services = open_services(folder)
+    try:
+        today = dt.date.today()
+        ids = [
+            create_demo(
+                services.store, services.frameworks, services.profiles,
+                years=years, weekly=True, seed=seed,
+            )
+            for seed in range(size)
+        ]  # fmt: skip
+        with services.store.session() as session:
+            for number, profile_id in enumerate(ids):
+                session.execute(
+                    update(Profile)
+                    .where(Profile.id == profile_id)
+                    .values(
+                        name=f"Engineer {number + 1:02d}",
+                        origin="shared",
+                        shared_exported_at=dt.datetime.combine(
+                            today - dt.timedelta(days=number % 40), dt.time(9)
+                        ),
+                        shared_checksum=f"{number:064x}",
+                    )
+                )
+        services.identity.set(name="Jordan Lee", role="Engineering manager")
+        manager = services.manager
+        for number, profile_id in enumerate(ids[::2]):
+            for row, change in zip(
+                manager.calibration(profile_id, today)[:6], (-2, 1, 0, -1, 1, 2), strict=True
+            ):
+                value = min(4, max(0, (row.self_rating or 0) + change))
+                manager.set_calibration(profile_id, row.skill_id, value)
+            manager.set_recommendation(profile_id, "approaching", "One more launch.")
+            if number % 2 == 0:
+                manager.set_comment(profile_id, "python-engineering", "Solid.")
+    finally:
+        services.close()
+    return folder
+
+
+def team_counts(folder: Path) -> str:
+    """What the team's data folder holds, for the record."""
+    con = floors.connect(folder / "rung.sqlite3")
+    try:
+        counts = {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in ("profiles", "checkins", "ratings", "milestone_statuses", "calibrations")
+        }
+    finally:
+        con.close()
+    return ", ".join(f"{n} {name}" for name, n in counts.items())
+
+
+def team_item(folder: Path) -> tuple[Item, Callable[[], None]]:
+    """The Team section's rows: the service against the plain `sqlite3` floor, and what
+    closes the item's connections."""
+    services = open_services(folder)
+    con = floors.connect(services.store.path)
+    profile = services.profiles.all()[0]
+    fw = services.frameworks.get(profile.framework, profile.framework_version)
+    today = dt.date.today()
+
+    def same(project: list[Any], floor: list[Any]) -> str | None:
+        mine = team_floor.project_tuples(project)
+        if len(mine) != len(floor):
+            return f"{len(mine)} rows != {len(floor)}"
+        bad = [(a, b) for a, b in zip(mine, floor, strict=True) if a != b]
+        return f"{len(bad)} rows differ, first {bad[0]}" if bad else None
+
+    def close() -> None:
+        con.close()
+        services.close()
+
+    item = Item(
+        f"team rows ({TEAM_SIZE} shared profiles × {TEAM_YEARS} years weekly)",
+        TEAM_TARGET,
+        lambda: services.team.rows(today),
+        lambda: team_floor.team_rows(con, fw, today),
+        same,
+    )
+    return item, close
+
+
 @dataclass
 class Spread:
     """Per-call times against an absolute target (the 95th percentile)."""
@@ -949,10 +1050,16 @@ def _run(
     profile_id: str,
     manager: tuple[Any, sqlite3.Connection],
 ) -> None:
-    if profile_name:
-        profile(build_items(services, con, profile_id, manager), profile_name, runs)
-        return
     folder = services.store.path.parent.parent
+    if profile_name:
+        items = build_items(services, con, profile_id, manager)
+        if profile_name.lower() in "team rows":
+            item, close = team_item(team_folder(folder / "team"))
+            items.append(item)
+        profile(items, profile_name, runs)
+        if profile_name.lower() in "team rows":
+            close()
+        return
     startup_dir = copy_folder(services.store.path, folder / "startup")
     writer_dir = copy_folder(services.store.path, folder / "writes")
     writer_services = open_services(writer_dir)
@@ -971,6 +1078,19 @@ def _run(
         spreads = []
         if wanted in "autosave (one keystroke)":
             spreads.append(autosave(writer_services, writer, profile_id, KEYS_PER_ROUND * runs))
+        if wanted in "team rows":
+            started = time.perf_counter()
+            item, close = team_item(team_folder(folder / "team"))
+            print(
+                f"  team data folder made in {time.perf_counter() - started:.1f} s: "
+                + team_counts(folder / "team"),
+                file=sys.stderr,
+            )
+            try:
+                rows += measure(item, runs)
+            finally:
+                close()
+            print(f"  measured {item.name}", file=sys.stderr)
     finally:
         writer.close()
         writer_services.close()

@@ -7,7 +7,8 @@ of the check-in wizard, History, Evidence, Growth plan, Frameworks,
 Reports (with its preview), Backups and the first-run form, in Light and Dark, on
 a throwaway data folder seeded with the demo; the demo's own profile once its
 manager's assessment came back (the Assessment section and the radar); then the
-manager's view of a demo mentee's bundle (read-only sections and the Assessment).
+manager's view of a demo mentee's bundle (read-only sections and the Assessment),
+and the Team section with five more mentees' bundles.
 
 With `--readme`, it also remakes the README's small images in `docs/`: the
 Dashboard, the first check-in page and page 1 of the manager's promotion packet.
@@ -38,6 +39,7 @@ from app.report.service import ReportService
 from app.services import Services, open_services
 from app.services.backups import backups_of
 from app.services.demo import create_demo
+from ui import dialogs
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.tasks import TaskRunner
@@ -46,6 +48,17 @@ from ui.theme import Appearance, Theme
 SIZE = (1200, 780)
 README_WIDTH = 900  # the README's images: small files, still legible
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _no_modal_dialogs() -> None:
+    """Nothing waits on a dialog nobody sees: the check-in's "another one today?" is
+    answered yes, and an error is printed (and the script goes on)."""
+    dialogs.confirm = lambda *_args: True  # type: ignore[assignment]
+
+    def error(_parent: object, title: str, text: str, *_args: object) -> None:
+        print(f"{title}: {text}", file=sys.stderr)
+
+    dialogs.error = error  # type: ignore[assignment]
 
 
 def main() -> int:
@@ -58,6 +71,7 @@ def main() -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    _no_modal_dialogs()
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         services = open_services(data_dir)
@@ -157,6 +171,15 @@ def main() -> int:
             for section in ("dashboard", "checkin", "evidence", "plan", "assessment"):
                 window.show_section(section)
                 shoot(f"shared-{section}")
+        _shared_team(services, args.years)
+        window.reload_profiles(window.profile_id)
+        window.show_section("team")
+        for appearance in (Appearance.LIGHT, Appearance.DARK):
+            window.set_appearance(appearance)
+            shoot("team")
+            window.team.view.selectRow(1)
+            shoot("team-selected")
+            window.team.view.clearSelection()
         runner.shutdown()
         services.close()
     for path in shots:
@@ -227,6 +250,42 @@ def _send_back(services: Services, profile_id: str) -> None:
             manager.close()
 
 
+TEAM = ("Ana Lima", "Bea Okafor", "Chidi Eze", "李雷", "Zoë Martin")
+
+
+def _shared_team(services: Services, years: int) -> None:
+    """Five more mentees' bundles (weekly demos, each different), imported as their manager
+    would; the first three assessed in part, so that every state of a row shows."""
+    with tempfile.TemporaryDirectory() as folder:
+        mentees = open_services(Path(folder) / "data")
+        bundles = []
+        for seed, name in enumerate(TEAM, start=1):
+            profile_id = create_demo(
+                mentees.store, mentees.frameworks, mentees.profiles,
+                years=years, weekly=True, seed=seed,
+            )  # fmt: skip
+            profile = mentees.profiles.get(profile_id)
+            mentees.profiles.update_details(
+                profile_id,
+                name=name,
+                interval_days=profile.checkin_interval_days,
+                manager=profile.manager,
+                role_start=profile.role_start,
+            )
+            bundle = Path(folder) / f"{seed}.rung"
+            export_bundle(mentees.store, profile_id, bundle, include_private=False)
+            bundles.append((profile_id, bundle))
+        mentees.close()
+        for _profile_id, bundle in bundles:
+            import_bundle(services.store, services.frameworks, bundle)
+    manager, today = services.manager, date.today()
+    for number, (profile_id, _bundle) in enumerate(bundles[:3]):
+        row = manager.calibration(profile_id, today)[number]
+        manager.set_calibration(profile_id, row.skill_id, max(0, (row.self_rating or 0) - 1))
+        if number == 0:
+            manager.set_recommendation(profile_id, "approaching", "Close; one more launch.")
+
+
 def _shared_demo(services: Services, years: int) -> str:
     """A demo mentee's bundle, exported from a data folder of its own, imported and annotated
     as their manager would; the profile's id."""
@@ -237,7 +296,8 @@ def _shared_demo(services: Services, years: int) -> str:
         export_bundle(mentee.store, profile_id, bundle, include_private=False)
         mentee.close()
         import_bundle(services.store, services.frameworks, bundle)
-    services.identity.set(name="Noor Haddad", role="Engineering manager")
+    if services.identity.get() is None:  # an assessment is signed by the folder's owner
+        services.identity.set(name="Noor Haddad", role="Engineering manager")
     manager = services.manager
     rows = manager.calibration(profile_id, date.today())[:4]
     for row, change in zip(rows, (-2, 1, 0, -1), strict=True):

@@ -403,3 +403,83 @@ def private_profile(services: Services, tmp_path: Path, name: str = "Zoë") -> s
         profile.id, title="Read the SRE book", quarter="2026-Q2", notes=CANARIES["learning notes"]
     )
     return profile.id
+
+
+# -- a manager's team ------------------------------------------------------------
+
+TEAM_DAY = date(2026, 6, 15)  # the day the team is looked at
+TEAM = ("Zoë", "Ana Lima", "Bea", "Chidi", "李雷", "Noor")
+
+
+def share_team(services: Services, tmp_path: Path) -> dict[str, str]:
+    """Six people's profiles, made in a data folder of their own as each would make theirs,
+    exported there as bundles and imported into `services` (the manager's folder); their
+    ids by name.
+
+    Zoë: the worked-example ladder with two check-ins (`private_profile`); Ana Lima, Bea,
+    Chidi and 李雷: a year of monthly demo check-ins each, every one different; Noor: no
+    check-in yet (not assessable).
+    """
+    from app.bundle.export import export_bundle
+    from app.bundle.importer import import_bundle
+    from app.services import open_services
+    from app.services.demo import create_demo
+
+    files = tmp_path / "team-files"
+    files.mkdir()
+    mentees = open_services(tmp_path / "mentees")
+    try:
+        mentees.identity.set(name="Zoë")
+        ids = {"Zoë": private_profile(mentees, files)}
+        for seed, name in enumerate(TEAM[1:5], start=1):
+            profile_id = create_demo(
+                mentees.store,
+                mentees.frameworks,
+                mentees.profiles,
+                years=1,
+                seed=seed,
+                today=TEAM_DAY,
+            )
+            profile = mentees.profiles.get(profile_id)
+            mentees.profiles.update_details(
+                profile_id,
+                name=name,
+                interval_days=profile.checkin_interval_days,
+                manager=profile.manager,
+                role_start=profile.role_start,
+            )
+            ids[name] = profile_id
+        noor = mentees.profiles.create(
+            name="Noor", framework=BUILTIN, level=JUNIOR, target=MID, started=date(2026, 5, 1)
+        )
+        ids["Noor"] = noor.id
+        for profile_id in ids.values():
+            export_bundle(
+                mentees.store, profile_id, files / f"{profile_id}.rung", include_private=False
+            )
+    finally:
+        mentees.close()
+    for profile_id in ids.values():
+        import_bundle(services.store, services.frameworks, files / f"{profile_id}.rung")
+    return ids
+
+
+def assess_team(services: Services, ids: dict[str, str]) -> None:
+    """The manager's assessments, on TEAM_DAY: Zoë calibrated (B Important 0 against her
+    2) with a recommendation; Ana Lima's first skill two above her own rating; Chidi only
+    commented on; the others not assessed."""
+    sign_as_manager(services)
+    manager = services.manager
+    manager.set_calibration(ids["Zoë"], "b-important", 0, on=TEAM_DAY)
+    manager.set_recommendation(ids["Zoë"], "approaching", "One more launch.", on=TEAM_DAY)
+    row = next(
+        r
+        for r in manager.calibration(ids["Ana Lima"], TEAM_DAY)
+        if not r.not_applicable and (r.self_rating or 0) <= 2
+    )
+    manager.set_calibration(
+        ids["Ana Lima"], row.skill_id, min(4, (row.self_rating or 0) + 2), on=TEAM_DAY
+    )
+    profile = services.profiles.get(ids["Chidi"])
+    dimension = services.frameworks.get(profile.framework, profile.framework_version).dimensions[0]
+    manager.set_comment(ids["Chidi"], dimension.id, "Steady.", on=TEAM_DAY)

@@ -541,6 +541,8 @@ def test_ambiguous_name_lists_the_candidates(rung: Run, data: Path) -> None:
         (["checkins", "list", "--profile", "Ada"], 1),
         (["checkins", "list", "--profile", "Ada", "--json"], 1),
         (["profiles", "delete", "Ada", "--yes"], 1),
+        (["team", "list"], 0),
+        (["team", "list", "--json"], 0),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else str(value),
 )
@@ -610,6 +612,14 @@ FAILURES: list[tuple[str, list[str], int, str]] = [
         "Argument --to: the date 9999-12-31 is not between",
     ),
     ("interval zero", [*CREATE, *LEVELS, "--interval", "0"], 2, "positive whole number"),
+    ("team without subcommand", ["team"], 2, "Choose a subcommand"),
+    ("team list with an unknown option", ["team", "list", "--csv"], 2, "--csv"),
+    (
+        "team list on a far date",
+        ["team", "list", "--on", "9999-12-31"],
+        2,
+        "Argument --on: the date 9999-12-31 is not between",
+    ),
     ("demo years not a number", ["demo", "--years", "two"], 2, "'two'"),
     ("demo years negative", ["demo", "--years", "-1"], 2, "positive"),
     ("demo years too many", ["demo", "--years", "51"], 2, "at most 50"),

@@ -263,11 +263,11 @@ def test_no_two_controls_of_a_section_answer_the_same_key(
     keys.check("new profile", window)
 
     window.reload_profiles(_ampersand_profile(services, tmp_path))
-    for key in ("dashboard", "checkin", "history", "evidence", "plan", "assessment"):
+    for key in ("dashboard", "checkin", "history", "evidence", "plan", "assessment", "team"):
         window.show_section(key)
         keys.check(f"shared {key}", window)
 
-    assert len(keys.pages) == 16
+    assert len(keys.pages) == 17
     assert not keys.problems, "\n".join(keys.problems)
 
 

@@ -33,7 +33,8 @@ WRITERS = {
 }  # fmt: skip
 READERS = {
     "checkins": {"all", "finals", "draft", "current_ratings", "last_kpi_values", "kpi_history",
-                 "kpi_histories", "rating_history", "final_history", "final_span",
+                 "kpi_histories", "rating_history", "final_history", "final_histories",
+                 "current_milestones_of", "final_span",
                  "last_final_date", "notes", "ratings_as_of",
                  "detail",
                  "changes", "compare", "schedule", "current_milestones"},

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from ui.reports import ReportsPanel
     from ui.settings_dialog import SettingsDialog
     from ui.tasks import TaskRunner
+    from ui.team import TeamPanel
 
 SECTIONS = (
     ("dashboard", "Dashboard", "dashboard"),
@@ -78,7 +79,10 @@ SECTIONS = (
     # sent an assessment of it back: last, so that the shortcuts of the others never change,
     # and apart from the owner's sections above it.
     ("assessment", "Assessment", "checkin"),
+    # Shown only while the folder holds a profile shared with you (Ctrl+0).
+    ("team", "Team", "team"),
 )
+HIDDEN_SECTIONS = ("assessment", "team")  # until there is something for them to show
 READ_ONLY_SECTIONS = ("checkin", "history", "evidence", "plan")  # for a profile shared with you
 CAPTURE_SHORTCUT = "Ctrl+Shift+E"
 MINIMUM_SIZE = QSize(800, 560)  # what a 1280×720 screen leaves with a panel and a title bar
@@ -318,6 +322,12 @@ class MainWindow(QMainWindow):
 
         return self._section("assessment", ManagerPanel)
 
+    @property
+    def team(self) -> TeamPanel:
+        from ui.team import TeamPanel
+
+        return self._section("team", TeamPanel)
+
     def _section(self, key: str, kind: type[Section]) -> Section:
         """A section's panel, built (wired, and showing the current profile) the first time
         it is shown or used: a start builds and loads only what it shows."""
@@ -384,6 +394,12 @@ class MainWindow(QMainWindow):
             backups.restoring.connect(self._flush_drafts)
             backups.restored.connect(self._on_restored)
             return backups
+        if key == "team":
+            from ui.team import TeamPanel
+
+            team = TeamPanel(services, runner, self)
+            team.open_requested.connect(self._on_open_person)
+            return team
         from ui.manager import ManagerPanel
 
         return ManagerPanel(services, runner, self)
@@ -391,6 +407,8 @@ class MainWindow(QMainWindow):
     def _show_profile_in(self, key: str, panel: Any) -> None:
         """Hand a built section the current profile (a shared one: read-only, and the
         Assessment section's)."""
+        if key == "team":  # the whole team's, not a profile's: read when shown
+            return
         if self.profile_id is None:
             return
         if key == "assessment":
@@ -428,7 +446,7 @@ class MainWindow(QMainWindow):
         for key, title, _icon in SECTIONS:
             item = QListWidgetItem(title, self.sidebar)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setHidden(key == "assessment")
+            item.setHidden(key in HIDDEN_SECTIONS)
         self.pages = QStackedWidget(self)
         for _section in SECTIONS:
             self.pages.addWidget(QWidget(self.pages))  # until the section is built
@@ -512,9 +530,9 @@ class MainWindow(QMainWindow):
         self.section_actions: dict[str, QAction] = {}
         for index, (key, title, _icon) in enumerate(SECTIONS):
             action = view_menu.addAction(title)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, row=index: self.sidebar.setCurrentRow(row))
-            action.setVisible(key != "assessment")
+            action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))  # the tenth: Ctrl+0
+            action.triggered.connect(lambda _=False, row=index: self._on_section_shortcut(row))
+            action.setVisible(key not in HIDDEN_SECTIONS)
             self.section_actions[key] = action
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -530,6 +548,7 @@ class MainWindow(QMainWindow):
         for profile in profiles:
             self.switcher.addItem(profile.name, profile.id)
         self.toolbar.setVisible(len(profiles) > 1)
+        self._show_team(any(profile.shared for profile in profiles))
         has_profile = bool(profiles)
         for action in (
             self.edit_profile_action,
@@ -579,6 +598,24 @@ class MainWindow(QMainWindow):
     def _assessed(self) -> bool:
         """Whether the Assessment section has something to show for the current profile."""
         return self.shared or self.received
+
+    def _show_team(self, shown: bool) -> None:
+        """The Team section shows while the folder holds a profile shared with you; its rows
+        are read again (if it was built) for what changed."""
+        row = [key for key, _t, _i in SECTIONS].index("team")
+        self.sidebar.item(row).setHidden(not shown)
+        self.section_actions["team"].setVisible(shown)
+        if not shown and self.sidebar.currentRow() == row:
+            self.show_section("dashboard")
+        panel = self._built("team")
+        if shown and panel is not None and self.current_section() == "team":
+            panel.reload()
+
+    def _on_open_person(self, profile_id: str) -> None:
+        """A person opened in the Team section: their profile, on the Dashboard."""
+        if profile_id != self.profile_id:
+            self.set_profile(profile_id)
+        self.show_section("dashboard")
 
     def _on_capture_evidence(self) -> None:
         """Open the quick-capture dialog from any section (File → Capture evidence…)."""
@@ -861,6 +898,13 @@ class MainWindow(QMainWindow):
             self._section(key, QWidget)  # built now, the first time it is shown
         self.pages.setCurrentIndex(row)
         self._settings.last_section = key
+        if key == "team":  # the team as it is now: assessments may have changed meanwhile
+            self.team.reload()
+
+    def _on_section_shortcut(self, row: int) -> None:
+        """View → a section (Ctrl+1 … Ctrl+0): only to one the sidebar shows."""
+        if not self.sidebar.item(row).isHidden():
+            self.sidebar.setCurrentRow(row)
 
     def _on_checkin_finalized(self, what_changed: str) -> None:
         """A check-in was finalised: the Dashboard shows what it changed."""

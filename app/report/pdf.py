@@ -355,6 +355,12 @@ def _lines(
     return cut or Paragraph("…", style)
 
 
+def clipped(text: str, style: ParagraphStyle, width: float, lines: int) -> Paragraph:
+    """`text` (user text: escaped here) as a paragraph of at most `lines` lines at `width`,
+    cut with an ellipsis; for the other layouts of the report layer (the team summary)."""
+    return _lines(text, style, width, lines)
+
+
 class _PageReference(Flowable):  # type: ignore[misc]
     """One line of the report's own words ending in the page a section starts on, which is
     known only once that section is laid out: the number is a form filled in at save."""

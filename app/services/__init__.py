@@ -19,6 +19,7 @@ from app.services.manager import ManagerService
 from app.services.plan import PlanService
 from app.services.profiles import ProfileService
 from app.services.readiness import ReadinessService
+from app.services.team import TeamService
 from app.store.backup import BackupInfo
 from app.store.db import Store, open_memory_store, open_store
 from app.store.sqlite import SQLITE_VERSION, sqlite_version_note
@@ -40,6 +41,7 @@ class Services:
     identity: IdentityService
     criteria: CriteriaService
     gitwork: GitWorkService
+    team: TeamService
 
     @classmethod
     def on(cls, store: Store, *, read_only: bool = False) -> Services:
@@ -67,6 +69,7 @@ class Services:
             identity,
             CriteriaService(frameworks, profiles, checkins),
             GitWorkService(store, frameworks, profiles, evidence, identity),
+            TeamService(store, frameworks, profiles, checkins, readiness),
         )
 
     def close(self) -> None:

@@ -262,34 +262,49 @@ class CheckInService:
         One entry per date, so a series drawn from it has one point per date and a
         day's first check-in never shows as a point of its own.
         """
-        days: dict[date, tuple[CheckInInfo, list[RatingChange]]] = {}
-        for checkin, ratings in self._final_ratings(profile_id):
-            earlier = days[checkin.date][1] if checkin.date in days else []
-            days[checkin.date] = (checkin, earlier + ratings)  # the day's last stands for it
-        return list(days.values())
+        return _by_day(self._final_ratings(profile_id))
+
+    def final_histories(self, profile_ids: list[str]) -> dict[str, FinalHistory]:
+        """`final_history` of each of several profiles, read in two queries for them all
+        (a team's worth of history at once); a profile without final check-ins has []."""
+        histories = self._final_ratings_of(profile_ids)
+        return {profile_id: _by_day(histories[profile_id]) for profile_id in profile_ids}
 
     def _final_ratings(self, profile_id: str) -> FinalHistory:
-        """Every final check-in in the order finalised, with the ratings it records.
+        """Every final check-in in the order finalised, with the ratings it records."""
+        return self._final_ratings_of([profile_id])[profile_id]
 
-        Two queries whatever the length of the history: the check-ins in order,
-        then all their ratings.
-        """
+    def _final_ratings_of(self, profile_ids: list[str]) -> dict[str, FinalHistory]:
+        """Each profile's final check-ins in the order finalised, with the ratings each
+        records. Two queries whatever the length of the histories: the check-ins in
+        order, then all their ratings."""
+        finals = (
+            select(CheckIn.id, CheckIn.profile_id, CheckIn.date, CheckIn.finalized_at)
+            .where(CheckIn.profile_id.in_(profile_ids), CheckIn.status == "final")
+            .order_by(CheckIn.profile_id, CheckIn.date, CheckIn.finalized_at)
+        )
         query = (
             select(Rating.checkin_id, Rating.skill_id, Rating.value, Rating.not_applicable)
             .join(CheckIn, CheckIn.id == Rating.checkin_id)
             .where(
-                CheckIn.profile_id == profile_id,
+                CheckIn.profile_id.in_(profile_ids),
                 CheckIn.status == "final",
                 or_(Rating.value.is_not(None), Rating.not_applicable),
             )
         )  # unordered: each rating goes to its check-in, and a check-in rates a skill once
         with self._store.session() as session:  # one transaction: the two reads agree
-            finals = self._finals(session, profile_id)
-            rows = session.connection().execute(query).all()  # Core rows: cheaper than ORM's
-        recorded: dict[str, list[RatingChange]] = {c.id: [] for c in finals}
+            checkins = [  # Core rows: cheaper than ORM's
+                CheckInInfo(id_, profile_id, day, "final", finalized_at, 0)
+                for id_, profile_id, day, finalized_at in session.connection().execute(finals)
+            ]
+            rows = self._store.plain_rows(session, query)  # a row a rating: plain tuples
+        recorded: dict[str, list[RatingChange]] = {c.id: [] for c in checkins}
         for checkin_id, skill_id, value, not_applicable in rows:
             recorded[checkin_id].append((skill_id, value, bool(not_applicable)))
-        return [(checkin, recorded[checkin.id]) for checkin in finals]
+        histories: dict[str, FinalHistory] = {profile_id: [] for profile_id in profile_ids}
+        for checkin in checkins:
+            histories[checkin.profile_id].append((checkin, recorded[checkin.id]))
+        return histories
 
     def draft(self, profile_id: str) -> CheckInInfo | None:
         """The profile's draft, if one is waiting (a profile has at most one)."""
@@ -498,12 +513,22 @@ class CheckInService:
         ).where(CheckIn.profile_id == profile_id)
         with self._store.session() as session:
             last, draft = session.execute(query).one()
-        return Schedule(last, (last or role_start) + timedelta(days=interval_days), draft)
+        return Schedule(last, next_due(last, role_start, interval_days), draft)
 
     def current_milestones(self, profile_id: str, as_of: date) -> dict[str, CurrentMilestone]:
         """Each milestone's latest finalised status on or before `as_of`."""
         rows = self._read(_latest_milestones(), profile_id=profile_id, as_of=as_of)
         return {r.key: CurrentMilestone(r.status, r.date, r.status_date) for r in rows}
+
+    def current_milestones_of(
+        self, profile_ids: list[str], as_of: date
+    ) -> dict[str, dict[str, CurrentMilestone]]:
+        """`current_milestones` of each of several profiles, in one query for them all."""
+        found: dict[str, dict[str, CurrentMilestone]] = {p: {} for p in profile_ids}
+        rows = self._read(_latest_milestones_of(), profile_ids=profile_ids, as_of=as_of)
+        for r in rows:
+            found[r.profile_id][r.key] = CurrentMilestone(r.status, r.date, r.status_date)
+        return found
 
     def _read(self, statement: Select[*tuple[Any, ...]], **params: Any) -> list[Any]:
         """The rows of a prepared statement (see `_latest`), as plain Core rows."""
@@ -712,21 +737,28 @@ class CheckInService:
 # takes to run it.
 
 
-def _latest(query: Select[*tuple[Any, ...]], key: Any) -> Select[*tuple[Any, ...]]:
+def _latest(
+    query: Select[*tuple[Any, ...]], key: Any, *, many: bool = False
+) -> Select[*tuple[Any, ...]]:
     """`query`'s row of each `key` from the latest final check-in on or before `:as_of`
-    (same-day check-ins ordered by when they were finalised), for `:profile_id`."""
+    (same-day check-ins ordered by when they were finalised), for `:profile_id` (with
+    `many`, for each of `:profile_ids`, each row with its `profile_id`)."""
+    partition = (CheckIn.profile_id, key) if many else (key,)
     rank = (
         func.row_number()
-        .over(partition_by=key, order_by=(CheckIn.date.desc(), CheckIn.finalized_at.desc()))
+        .over(partition_by=partition, order_by=(CheckIn.date.desc(), CheckIn.finalized_at.desc()))
         .label("rank")
     )
+    whose = (
+        CheckIn.profile_id.in_(bindparam("profile_ids", expanding=True))
+        if many
+        else CheckIn.profile_id == bindparam("profile_id")
+    )
+    if many:
+        query = query.add_columns(CheckIn.profile_id)
     ranked = (
         query.add_columns(rank)
-        .where(
-            CheckIn.profile_id == bindparam("profile_id"),
-            CheckIn.status == "final",
-            CheckIn.date <= bindparam("as_of"),
-        )
+        .where(whose, CheckIn.status == "final", CheckIn.date <= bindparam("as_of"))
         .subquery()
     )
     return select(ranked).where(ranked.c.rank == 1)
@@ -752,17 +784,23 @@ def _latest_kpi_values() -> Select[*tuple[Any, ...]]:
     )
 
 
+def _milestone_statuses() -> Select[*tuple[Any, ...]]:
+    return select(
+        MilestoneStatus.milestone_id.label("key"),
+        MilestoneStatus.status,
+        MilestoneStatus.status_date,
+        CheckIn.date,
+    ).join(CheckIn, CheckIn.id == MilestoneStatus.checkin_id)
+
+
 @functools.cache
 def _latest_milestones() -> Select[*tuple[Any, ...]]:
-    return _latest(
-        select(
-            MilestoneStatus.milestone_id.label("key"),
-            MilestoneStatus.status,
-            MilestoneStatus.status_date,
-            CheckIn.date,
-        ).join(CheckIn, CheckIn.id == MilestoneStatus.checkin_id),
-        MilestoneStatus.milestone_id,
-    )
+    return _latest(_milestone_statuses(), MilestoneStatus.milestone_id)
+
+
+@functools.cache
+def _latest_milestones_of() -> Select[*tuple[Any, ...]]:
+    return _latest(_milestone_statuses(), MilestoneStatus.milestone_id, many=True)
 
 
 @functools.cache
@@ -778,6 +816,35 @@ def _kpi_values() -> Select[*tuple[Any, ...]]:
         )
         .order_by(CheckIn.date, CheckIn.finalized_at)
     )
+
+
+def next_due(last: date | None, role_start: date, interval_days: int) -> date:
+    """When the next check-in is due: an interval after the last final one (or the start)."""
+    return (last or role_start) + timedelta(days=interval_days)
+
+
+def _by_day(history: FinalHistory) -> FinalHistory:
+    """One entry per date, as of the end of that day: the day's last check-in, with the
+    ratings that the day's check-ins record, in the order they were finalised."""
+    days: dict[date, tuple[CheckInInfo, list[RatingChange]]] = {}
+    for checkin, ratings in history:
+        earlier = days[checkin.date][1] if checkin.date in days else []
+        days[checkin.date] = (checkin, earlier + ratings)  # the day's last stands for it
+    return list(days.values())
+
+
+def carried_ratings(history: FinalHistory, as_of: date) -> dict[str, CurrentRating]:
+    """Each rated skill's state at the end of `as_of`, carried forward through a
+    `final_history` (what `current_ratings` reads from the database, for a history
+    already read)."""
+    current: dict[str, tuple[int | None, bool, date]] = {}
+    for checkin, ratings in history:
+        day = checkin.date
+        if day > as_of:
+            break
+        for skill_id, value, not_applicable in ratings:
+            current[skill_id] = (value, not_applicable, day)
+    return {skill_id: CurrentRating(*state) for skill_id, state in current.items()}
 
 
 NOT_RATED = "not rated"  # a skill with no rating yet: never shown as 0

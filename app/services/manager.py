@@ -16,7 +16,7 @@ ratings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import InvalidInputError, NotFoundError
 from app.framework.model import Framework
-from app.services.checkins import CheckInService
+from app.services.checkins import CheckInService, CurrentRating
 from app.services.frameworks import FrameworkService
 from app.services.identity import Identity, IdentityService
 from app.services.profiles import ProfileService
@@ -108,6 +108,36 @@ class ReceivedAssessment:
 
     assessment: Assessment
     rows: list[CalibrationRow]
+
+
+def calibration_rows(
+    framework: Framework,
+    target: str,
+    ratings: Mapping[str, CurrentRating],
+    calibrations: Mapping[str, int],
+) -> list[CalibrationRow]:
+    """Every skill with the owner's rating beside the manager's, the largest disagreements
+    first (then in the framework's order), then the skills not yet calibrated."""
+    dimensions = {d.id: d.name for d in framework.dimensions}
+    rows = []
+    for skill in framework.skills:
+        state = ratings.get(skill.id)
+        rows.append(
+            CalibrationRow(
+                skill_id=skill.id,
+                name=skill.name,
+                dimension=dimensions[skill.dimension],
+                self_rating=state.value if state else None,
+                not_applicable=bool(state and state.not_applicable),
+                manager_rating=calibrations.get(skill.id),
+                expected=skill.expected.get(target, 0),
+            )
+        )
+    order = {skill.id: index for index, skill in enumerate(framework.skills)}
+    return sorted(
+        rows,
+        key=lambda r: (r.difference is None, -abs(r.difference or 0), order[r.skill_id]),
+    )
 
 
 class ManagerService:
@@ -201,30 +231,7 @@ class ManagerService:
         target = self._profiles.get(profile_id).stage_on(as_of).target
         ratings = self._checkins.current_ratings(profile_id, as_of)
         manager = (assessment or self.assessment(profile_id, as_of)).calibrations
-        dimensions = {d.id: d.name for d in framework.dimensions}
-        rows = []
-        for skill in framework.skills:
-            state = ratings.get(skill.id)
-            rows.append(
-                CalibrationRow(
-                    skill_id=skill.id,
-                    name=skill.name,
-                    dimension=dimensions[skill.dimension],
-                    self_rating=state.value if state else None,
-                    not_applicable=bool(state and state.not_applicable),
-                    manager_rating=manager.get(skill.id),
-                    expected=skill.expected.get(target, 0),
-                )
-            )
-        order = {skill.id: index for index, skill in enumerate(framework.skills)}
-        return sorted(
-            rows,
-            key=lambda r: (
-                r.difference is None,
-                -abs(r.difference or 0),
-                order[r.skill_id],
-            ),
-        )
+        return calibration_rows(framework, target, ratings, manager)
 
     # -- writing -------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
 
@@ -24,9 +25,15 @@ from app.readiness import (
     compute,
     project,
 )
-from app.services.checkins import CheckInService, CurrentRating, FinalHistory, RatingChange
+from app.services.checkins import (
+    CheckInService,
+    CurrentMilestone,
+    CurrentRating,
+    FinalHistory,
+    RatingChange,
+)
 from app.services.frameworks import FrameworkService
-from app.services.profiles import ProfileService, StageInfo
+from app.services.profiles import ProfileInfo, ProfileService, StageInfo
 
 
 class ReadinessService:
@@ -55,47 +62,63 @@ class ReadinessService:
         already has them (the Dashboard, the report).
         """
         profile = self._profiles.get(profile_id)
-        stage = profile.stage_on(day)
         if ratings is None:
             ratings = self._checkins.current_ratings(profile_id, day)
         milestones = self._checkins.current_milestones(profile_id, day)
-        result = compute(
+        assessed = bool(ratings) or bool(milestones) or self._has_final(profile_id, day)
+        result = self.from_state(profile, day, ratings, milestones, assessed=assessed)
+        if with_projection:
+            history = self.over_time(profile_id) if history is None else history
+            points = [p for p in history if p.date <= day]
+            result.projection = project(self._framework(profile.stage_on(day)), points)
+        return result
+
+    def from_state(
+        self,
+        profile: ProfileInfo,
+        day: date,
+        ratings: Mapping[str, CurrentRating],
+        milestones: Mapping[str, CurrentMilestone],
+        *,
+        assessed: bool,
+    ) -> Readiness:
+        """Readiness on `day` from the carried-forward state already read (without the
+        projection); `assessed` is whether a final check-in on or before `day` exists."""
+        stage = profile.stage_on(day)
+        return compute(
             self._framework(stage),
-            profile_id=profile_id,
+            profile_id=profile.id,
             level=stage.level,
             target=stage.target,
             role_start=profile.role_start,
             as_of=day,
             ratings={k: SkillState(v.value, v.not_applicable) for k, v in ratings.items()},
             milestones={k: MilestoneState(v.status) for k, v in milestones.items()},
-            assessed=bool(ratings) or bool(milestones) or self._has_final(profile_id, day),
+            assessed=assessed,
         )
-        if with_projection:
-            history = self.over_time(profile_id) if history is None else history
-            points = [p for p in history if p.date <= day]
-            result.projection = project(self._framework(stage), points)
-        return result
 
     def calibrated(self, profile_id: str, day: date, calibrations: dict[str, int]) -> Readiness:
         """Readiness on `day` with each skill's rating replaced by the assessor's calibration
         where there is one (`calibrations`: the latest assessment on or before `day`); its
         gates, gaps and verdict follow. Never instead of the self-assessed figure."""
         ratings = self._checkins.current_ratings(profile_id, day)
-        merged = {
-            skill_id: CurrentRating(rating.value, rating.not_applicable, rating.since)
-            for skill_id, rating in ratings.items()
-        }
-        for skill_id, value in calibrations.items():
-            merged[skill_id] = CurrentRating(value, False, day)
+        merged = with_calibrations(ratings, calibrations, day)
         return self.as_of(profile_id, day, with_projection=False, ratings=merged)
 
     def _has_final(self, profile_id: str, day: date) -> bool:
         return any(c.date <= day for c in self._checkins.finals(profile_id))
 
-    def over_time(self, profile_id: str, final_history: FinalHistory | None = None) -> list[Point]:
+    def over_time(
+        self,
+        profile_id: str,
+        final_history: FinalHistory | None = None,
+        *,
+        profile: ProfileInfo | None = None,
+    ) -> list[Point]:
         """Readiness as of the end of each date with a final check-in, oldest first
-        (`final_history` is `checkins.final_history()` when the caller already has it)."""
-        profile = self._profiles.get(profile_id)
+        (`final_history` is `checkins.final_history()` and `profile` the profile when the
+        caller already has them)."""
+        profile = profile or self._profiles.get(profile_id)
         history = final_history
         if history is None:
             history = self._checkins.final_history(profile_id)
@@ -113,6 +136,17 @@ class ReadinessService:
             readiness = None if value is None else float(value)
             points.append(Point(checkin_id=checkin.id, date=checkin.date, readiness=readiness))
         return points
+
+
+def with_calibrations(
+    ratings: Mapping[str, CurrentRating], calibrations: Mapping[str, int], day: date
+) -> dict[str, CurrentRating]:
+    """The ratings with each calibrated skill's replaced by its calibration (the calibrated
+    readiness rule: where the assessment has a rating, it counts instead)."""
+    merged = dict(ratings)
+    for skill_id, value in calibrations.items():
+        merged[skill_id] = CurrentRating(value, False, day)
+    return merged
 
 
 class CarriedSums:
@@ -145,8 +179,11 @@ class CarriedSums:
         self._held: dict[str, tuple[int, int]] = {}
 
     def apply(self, ratings: list[RatingChange]) -> None:
+        # Locals, not attributes, in the loop: it runs for every rating of every history.
+        skills, held, capped, scale = self._skills, self._held, self._capped, self.scale
+        numerators, not_applicables = self.numerator, self.not_applicable
         for skill_id, value, not_applicable in ratings:
-            entry = self._skills.get(skill_id)
+            entry = skills.get(skill_id)
             if entry is None:
                 continue
             dimension, weight, expected = entry
@@ -154,14 +191,14 @@ class CarriedSums:
                 share = (0, weight)
             elif value is None:  # not a rating ("keep current"): `final_history` leaves it out
                 continue
-            elif self._capped:
-                share = (weight * min(value, expected) * (self.scale // expected), 0)
+            elif capped:
+                share = (weight * min(value, expected) * (scale // expected), 0)
             else:
                 share = (weight * value, 0)
-            old_num, old_na = self._held.get(skill_id, (0, 0))
-            self._held[skill_id] = share
-            self.numerator[dimension] += share[0] - old_num
-            self.not_applicable[dimension] += share[1] - old_na
+            old_num, old_na = held.get(skill_id, (0, 0))
+            held[skill_id] = share
+            numerators[dimension] += share[0] - old_num
+            not_applicables[dimension] += share[1] - old_na
 
     def counted(self, dimension: str) -> int:
         """The weight of the dimension's skills not rated not applicable."""
@@ -169,17 +206,26 @@ class CarriedSums:
 
     def readiness(self) -> Fraction | None:
         """Σ dimension weight × attainment; a dimension with nothing left counts fully
-        (None when no dimension has anything to assess)."""
-        total = Fraction(0)
+        (None when no dimension has anything to assess).
+
+        Summed as integers over a common denominator, and made a Fraction once: the
+        same exact value as a sum of Fractions, at a fraction of the cost (this runs
+        once per check-in of every history shown).
+        """
+        numerator, denominator = 0, 1
         assessable = False
         for dimension, weight in self._dimensions:
-            counted = self.counted(dimension)
+            counted = self.weight[dimension] - self.not_applicable[dimension]
             if counted > 0:
                 assessable = True
-                total += Fraction(weight * self.numerator[dimension], self.scale * counted)
+                part = self.scale * counted
+                common = math.lcm(denominator, part)
+                share = weight * self.numerator[dimension]
+                numerator = numerator * (common // denominator) + share * (common // part)
+                denominator = common
             else:
-                total += weight
-        return total if assessable else None
+                numerator += weight * denominator
+        return Fraction(numerator, denominator) if assessable else None
 
 
 def attainment_sums(framework: Framework, target: str) -> CarriedSums:

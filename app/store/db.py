@@ -17,12 +17,12 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -338,6 +338,31 @@ class Store:
             raise
         finally:
             self._daily = None
+
+    def plain_rows(
+        self, session: Session, statement: Select[*tuple[Any, ...]]
+    ) -> Sequence[tuple[Any, ...]]:
+        """`statement`'s rows on `session`'s connection as the driver returns them: plain
+        tuples, with no conversion per row (text, integers and reals as SQLite stores
+        them; dates stay ISO text, booleans 0 or 1).
+
+        For the bulk reads of a whole team's history, where building SQLAlchemy's row
+        objects costs a third of what SQLite takes to find the rows. The statement runs
+        through SQLAlchemy as usual (its events, its errors); only the rows are fetched
+        from the driver's cursor, and an error while fetching them takes the same path:
+        busy and disk errors become their sentence, anything else a `DBAPIError`.
+        """
+        result = session.connection().execute(statement)
+        try:
+            rows: Sequence[tuple[Any, ...]] = result.cursor.fetchall()
+        except sqlite3.Error as exc:
+            error = known_error(self.path, exc)
+            if error is not None:
+                raise error from None
+            raise DBAPIError.instance(str(statement), None, exc, sqlite3.Error) from exc
+        finally:
+            result.close()
+        return rows
 
     def integrity_problems(self, *, full: bool = True) -> list[str]:
         """`integrity_check` (or the quicker `quick_check`) and `foreign_key_check` results."""
