@@ -417,7 +417,7 @@ def test_level_diff_panel_lists_what_changes(qtbot: QtBot, services: Services) -
     qtbot.addWidget(panel)
     panel.show()
     model = panel.model
-    framework = services.frameworks.load("ml-engineer")
+    framework = services.frameworks.load("ml-engineer@1.0")  # the list's first built-in
     assert model.rowCount() == len(framework.skills)
     header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert header[LevelDiffModel.LOWER :] == ["Junior ML Engineer", "ML Engineer", "Change"]

@@ -46,7 +46,7 @@ def _rows(services: Services, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 def _create_profile(qtbot: QtBot, window: Any) -> None:
     form = window.first_run
     assert window.central.currentWidget() is form
-    assert form.picker.framework.currentData() == "ml-engineer@1.0"  # the built-in, preselected
+    assert form.picker.framework.currentData() == "ml-engineer@1.1"  # the newest ML ladder
     _type(qtbot, form.name, TEXT)
     qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
     assert window.central.currentWidget() is window.sections
