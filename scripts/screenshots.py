@@ -3,10 +3,11 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT] [--years N] [--weekly]
 
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
-of the check-in wizard, History, Evidence, Growth plan, Frameworks,
-Reports (with its preview), Backups and the first-run form, in Light and Dark, on
-a throwaway data folder seeded with the demo; then the manager's view of a demo
-mentee's bundle (read-only sections and the Assessment).
+of the check-in wizard, History, Evidence (with Propose from git… on a small
+repository it makes), Growth plan, Frameworks, Reports (with its preview),
+Backups and the first-run form, in Light and Dark, on a throwaway data folder
+seeded with the demo; then the manager's view of a demo mentee's bundle
+(read-only sections and the Assessment).
 
 With `--readme`, it also remakes the README's small images in `docs/`: the
 Dashboard, the first check-in page and page 1 of the manager's promotion packet.
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -43,6 +46,7 @@ from ui.theme import Appearance, Theme
 
 SIZE = (1200, 780)
 README_WIDTH = 900  # the README's images: small files, still legible
+DEMO_EMAIL = "sam@example.com"
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -67,6 +71,7 @@ def main() -> int:
         window.show()
         runner.drain()
         shots: list[Path] = []
+        repository = _demo_repository(Path(tempfile.mkdtemp(prefix="rung-repository-")))
 
         def shoot(name: str, wait_ms: int = 0) -> None:
             runner.drain()
@@ -123,6 +128,7 @@ def main() -> int:
             shoot("frameworks")
             window.show_section("evidence")
             shoot("evidence")
+            shots.append(_git_proposals(window, runner, repository, out, theme.appearance.value))
             window.show_section("plan")
             shoot("plan")
             window.show_section("reports")
@@ -147,6 +153,7 @@ def main() -> int:
                 shoot(f"shared-{section}")
         runner.shutdown()
         services.close()
+        shutil.rmtree(repository, ignore_errors=True)
     for path in shots:
         print(path)
     return 0
@@ -180,6 +187,50 @@ def _packet_image(services: Services, profile_id: str) -> None:
         painter.end()
         DOCS.mkdir(exist_ok=True)
         white.save(str(DOCS / "packet.png"))
+
+
+def _demo_repository(path: Path) -> Path:
+    """A small git repository with a few weeks of the demo person's commits (pygit2)."""
+    import pygit2
+
+    repo = pygit2.init_repository(str(path), initial_head="main")
+    repo.remotes.create("origin", "git@github.com:acme/ranker.git")
+    work = [
+        (40, "Add tests for the feature loader", "tests/test_loader.py"),
+        (33, "Ship the ranker's Dockerfile (#41)", "Dockerfile"),
+        (21, "Alert on p95 latency above 200 ms", "monitoring/alerts.yml"),
+        (21, "Document the alert runbook", "monitoring/RUNBOOK.md"),
+        (12, "Batch the feature lookups", "ranker/features.py"),
+        (5, "Run the evaluation in CI", ".github/workflows/eval.yml"),
+    ]
+    parents: list[pygit2.Oid] = []
+    index = pygit2.Index()
+    for days, subject, name in work:
+        moment = int(time.time()) - days * 86_400
+        author = pygit2.Signature("Sam Lee", DEMO_EMAIL, moment, 60)
+        blob = repo.create_blob(subject.encode())
+        index.add(pygit2.IndexEntry(name, blob, pygit2.enums.FileMode.BLOB))
+        tree = index.write_tree(repo)
+        parents = [repo.create_commit("refs/heads/main", author, author, subject, tree, parents)]
+    return path
+
+
+def _git_proposals(
+    window: MainWindow, runner: TaskRunner, repository: Path, out: Path, appearance: str
+) -> Path:
+    """Evidence → Propose from git… after reading the demo repository."""
+    dialog = window.evidence.propose_from_git()
+    assert dialog is not None
+    runner.drain()
+    dialog.repository.setText(str(repository))
+    dialog.aliases.setText(DEMO_EMAIL)
+    dialog.read_button.click()
+    runner.drain()
+    QApplication.processEvents()
+    path = out / f"git-proposals-{appearance}.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
 
 
 def _shared_demo(services: Services, years: int) -> str:
