@@ -3,12 +3,13 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT] [--years N] [--weekly]
 
 Writes PNGs (default `screenshots/`, ignored by git): the dashboard, every page
-of the check-in wizard, History, Evidence, Growth plan, Frameworks,
-Reports (with its preview), Backups and the first-run form, in Light and Dark, on
-a throwaway data folder seeded with the demo; the demo's own profile once its
-manager's assessment came back (the Assessment section and the radar); then the
-manager's view of a demo mentee's bundle (read-only sections and the Assessment),
-and the Team section with five more mentees' bundles.
+of the check-in wizard, History, Evidence (with Propose from git… on a small
+repository it makes), Growth plan, Frameworks, Reports (with its preview),
+Backups and the first-run form, in Light and Dark, on a throwaway data folder
+seeded with the demo; the demo's own profile once its manager's assessment came
+back (the Assessment section and the radar); then the manager's view of a demo
+mentee's bundle (read-only sections and the Assessment), and the Team section
+with five more mentees' bundles.
 
 With `--readme`, it also remakes the README's small images in `docs/`: the
 Dashboard, the first check-in page and page 1 of the manager's promotion packet.
@@ -18,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +50,7 @@ from ui.theme import Appearance, Theme
 
 SIZE = (1200, 780)
 README_WIDTH = 900  # the README's images: small files, still legible
+DEMO_EMAIL = "sam@example.com"
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -83,6 +87,7 @@ def main() -> int:
         window.show()
         runner.drain()
         shots: list[Path] = []
+        repository = _demo_repository(Path(tempfile.mkdtemp(prefix="rung-repository-")))
 
         def shoot(name: str, wait_ms: int = 0) -> None:
             runner.drain()
@@ -139,6 +144,7 @@ def main() -> int:
             shoot("frameworks")
             window.show_section("evidence")
             shoot("evidence")
+            shots.append(_git_proposals(window, runner, repository, out, theme.appearance.value))
             window.show_section("plan")
             shoot("plan")
             window.show_section("reports")
@@ -182,6 +188,7 @@ def main() -> int:
             window.team.view.clearSelection()
         runner.shutdown()
         services.close()
+        shutil.rmtree(repository, ignore_errors=True)
     for path in shots:
         print(path)
     return 0
@@ -284,6 +291,50 @@ def _shared_team(services: Services, years: int) -> None:
         manager.set_calibration(profile_id, row.skill_id, max(0, (row.self_rating or 0) - 1))
         if number == 0:
             manager.set_recommendation(profile_id, "approaching", "Close; one more launch.")
+
+
+def _demo_repository(path: Path) -> Path:
+    """A small git repository with a few weeks of the demo person's commits (pygit2)."""
+    import pygit2
+
+    repo = pygit2.init_repository(str(path), initial_head="main")
+    repo.remotes.create("origin", "git@github.com:acme/ranker.git")
+    work = [
+        (40, "Add tests for the feature loader", "tests/test_loader.py"),
+        (33, "Ship the ranker's Dockerfile (#41)", "Dockerfile"),
+        (21, "Alert on p95 latency above 200 ms", "monitoring/alerts.yml"),
+        (21, "Document the alert runbook", "monitoring/RUNBOOK.md"),
+        (12, "Batch the feature lookups", "ranker/features.py"),
+        (5, "Run the evaluation in CI", ".github/workflows/eval.yml"),
+    ]
+    parents: list[pygit2.Oid] = []
+    index = pygit2.Index()
+    for days, subject, name in work:
+        moment = int(time.time()) - days * 86_400
+        author = pygit2.Signature("Sam Lee", DEMO_EMAIL, moment, 60)
+        blob = repo.create_blob(subject.encode())
+        index.add(pygit2.IndexEntry(name, blob, pygit2.enums.FileMode.BLOB))
+        tree = index.write_tree(repo)
+        parents = [repo.create_commit("refs/heads/main", author, author, subject, tree, parents)]
+    return path
+
+
+def _git_proposals(
+    window: MainWindow, runner: TaskRunner, repository: Path, out: Path, appearance: str
+) -> Path:
+    """Evidence → Propose from git… after reading the demo repository."""
+    dialog = window.evidence.propose_from_git()
+    assert dialog is not None
+    runner.drain()
+    dialog.repository.setText(str(repository))
+    dialog.aliases.setText(DEMO_EMAIL)
+    dialog.read_button.click()
+    runner.drain()
+    QApplication.processEvents()
+    path = out / f"git-proposals-{appearance}.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
 
 
 def _shared_demo(services: Services, years: int) -> str:

@@ -66,6 +66,12 @@ def open_file(parent: QWidget | None, title: str, file_filter: str) -> Path | No
     return Path(name) if name else None
 
 
+def open_folder(parent: QWidget | None, title: str, start: str = "") -> Path | None:
+    """Choose an existing folder (starting in `start`); None if the user cancelled."""
+    name = QFileDialog.getExistingDirectory(parent, title, start)
+    return Path(name) if name else None
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     message_box(parent, QMessageBox.Icon.Information, title, text).exec()
 

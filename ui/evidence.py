@@ -41,6 +41,7 @@ from ui.evidence_capture import (
     step_criteria,
     tag_label,
 )
+from ui.git_proposals import GitProposalsDialog
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.read_only import ReadOnlyLine
 from ui.table_model import RowTableModel, prefer_name
@@ -290,6 +291,13 @@ class EvidencePanel(QWidget):
         self.import_button.setToolTip("Import a brag document: a CSV or a Markdown list.")
         self.import_button.clicked.connect(self._on_import)
         self.import_dialog: BragImportDialog | None = None
+        self.git_button = QPushButton("Propose from &git…", self)
+        self.git_button.setToolTip(
+            "Propose entries from your commits in a local git repository (commit metadata "
+            "and changed paths only; nothing leaves this computer)."
+        )
+        self.git_button.clicked.connect(self.propose_from_git)
+        self.git_dialog: GitProposalsDialog | None = None
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -300,6 +308,7 @@ class EvidencePanel(QWidget):
         filters.addWidget(self.tag, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.git_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
@@ -401,6 +410,8 @@ class EvidencePanel(QWidget):
         self.delete_button.setEnabled(has)
         self.add_button.setEnabled(self.framework is not None and not self._read_only)
         self.import_button.setEnabled(self.framework is not None and not self._read_only)
+        self.git_button.setEnabled(self.context is not None)
+        self.git_button.setVisible(not self._read_only)  # the owner's evidence: not proposed
 
     def capture(self, entry: EvidenceInfo | None = None) -> QuickCaptureDialog | None:
         """Open the capture dialog (for `entry`, or a new one); None without a profile, or
@@ -450,6 +461,24 @@ class EvidencePanel(QWidget):
         self._runner.submit(
             lambda: evidence.delete(entry.id), lambda _: self._on_saved(entry), owner=self
         )
+
+    # -- from git --------------------------------------------------------------------
+
+    def propose_from_git(self) -> GitProposalsDialog | None:
+        """Open the review of proposals from a git repository; None without a profile or
+        its framework, or for a profile shared with you."""
+        if self._profile_id is None or self._read_only or self.context is None:
+            return None
+        dialog = GitProposalsDialog(self._services, self._runner, self.context, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._on_proposals_accepted)
+        self.git_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_proposals_accepted(self) -> None:
+        self.reload()
+        self.changed.emit()
 
     # -- importing -----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ problem is one sentence in the dialog, which keeps what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -91,7 +91,7 @@ class QuickCaptureDialog(QDialog):
     """A small form for one evidence entry: new, or an existing one to edit.
 
     Signals:
-        saved(object): the entry was stored (its `EvidenceInfo`).
+        saved(object): the entry was stored (its `EvidenceInfo`; what `save_job` returned).
     """
 
     saved = Signal(object)
@@ -172,7 +172,7 @@ class QuickCaptureDialog(QDialog):
         self.message.setAccessibleName("Problem")
         self.message.hide()
 
-        kind_row = QWidget(self)
+        self.kind_row = kind_row = QWidget(self)
         kinds = QHBoxLayout(kind_row)
         kinds.setContentsMargins(0, 0, 0, 0)
         kinds.addWidget(self.work)
@@ -342,15 +342,20 @@ class QuickCaptureDialog(QDialog):
                 else None
             ),
         }
+        self.buttons.setEnabled(False)
+        self._runner.submit(
+            self.save_job(fields), self._on_saved, owner=self, on_error=self._on_save_failed
+        )
+
+    def save_job(self, fields: dict[str, Any]) -> Callable[[], object]:
+        """What Save runs on the worker with the fields as typed: add the entry, or update it.
+        A dialog that stores the fields some other way (a proposal accepted) says so here."""
         evidence, profile_id, entry = self._services.evidence, self._profile_id, self._entry
         if entry is None:
-            job = lambda: evidence.add(profile_id, **fields)  # noqa: E731
-        else:
-            job = lambda: evidence.update(entry.id, **fields)  # noqa: E731
-        self.buttons.setEnabled(False)
-        self._runner.submit(job, self._on_saved, owner=self, on_error=self._on_save_failed)
+            return lambda: evidence.add(profile_id, **fields)
+        return lambda: evidence.update(entry.id, **fields)
 
-    def _on_saved(self, info: EvidenceInfo) -> None:
+    def _on_saved(self, info: object) -> None:
         self.saved.emit(info)
         self.accept()
 

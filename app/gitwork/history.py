@@ -10,7 +10,7 @@ the whole history does not matter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -28,6 +28,8 @@ MAX_MERGED = 2000
 # Time zones run from -12:00 to +14:00; committer clocks drift a little more.
 _SLACK = timedelta(days=2)
 _CO_AUTHOR = re.compile(r"^co-authored-by:\s*(?P<who>.*)$", re.IGNORECASE | re.MULTILINE)
+_CO_AUTHOR_BYTES = re.compile(rb"^co-authored-by:", re.IGNORECASE | re.MULTILINE)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _EMAIL = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -67,6 +69,15 @@ class Changes:
     paths: tuple[str, ...]  # at most MAX_PATHS
     count: int
     top_folders: tuple[tuple[str, int], ...]  # (top-level folder or "" for the root, paths)
+
+
+def _maybe_by(raw: pygit2.Commit, emails: frozenset[str]) -> bool:
+    """Whether a commit may be by one of `emails`: its author's, or a `Co-authored-by:`
+    trailer (a quick look at the raw bytes; `Commit.by` decides)."""
+    return (
+        _decode(raw.author.raw_email).lower() in emails
+        or _CO_AUTHOR_BYTES.search(raw.raw_message) is not None
+    )
 
 
 def _decode(raw: bytes, encoding: str | None = None) -> str:
@@ -120,6 +131,7 @@ class Repo:
             raise InvalidInputError(f"The git repository at '{shown}' has no commits yet.")
         self.path = Path(self.repo.path).resolve()
         self.shallow = bool(getattr(self.repo, "is_shallow", False))
+        self.walked = 0  # the commits of the period the last `commits()` walked
 
     # -- metadata ------------------------------------------------------------------
 
@@ -145,20 +157,44 @@ class Repo:
             parent_ids=tuple(str(p) for p in raw.parent_ids),
         )
 
-    def commits(self, since: date, until: date) -> Iterator[Commit]:
+    def commits(
+        self,
+        since: date,
+        until: date,
+        *,
+        emails: frozenset[str] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Iterator[Commit]:
         """The commits reachable from HEAD authored from `since` to `until` (the author's own
-        dates), newest first; the walk stops at the first commit made before the period."""
+        dates), newest first; the walk stops at the first commit made before the period.
+
+        With `emails` (lower case), only merges and the commits those emails authored or
+        co-authored are yielded: the others are counted in `walked` without being read
+        further. `walked` counts every commit of the period; a walk that `cancelled` stops
+        (asked every 1000 commits) ends early.
+        """
         pygit2 = self._pygit2
         start = datetime.combine(since, time(), UTC) - _SLACK
         stop_before = int(start.timestamp())
+        first, last = since.toordinal(), until.toordinal()
+        self.walked = 0
         try:
-            walker = self.repo.walk(self.repo.head.target, pygit2.enums.SortMode.TIME)
-            for raw in walker:
+            # Git's own order (commit time, newest first) yields as it goes; SortMode.TIME
+            # would first read the whole history to sort it.
+            walker = self.repo.walk(self.repo.head.target, pygit2.enums.SortMode.NONE)
+            for count, raw in enumerate(walker, 1):
                 if raw.commit_time < stop_before:
                     return
-                commit = self._commit(raw)
-                if since <= commit.day <= until:
-                    yield commit
+                if count % 1000 == 0 and cancelled():
+                    return
+                author = raw.author
+                day = _EPOCH_ORDINAL + (author.time + author.offset * 60) // 86_400
+                if not first <= day <= last:
+                    continue
+                self.walked += 1
+                if emails is not None and len(raw.parent_ids) < 2 and not _maybe_by(raw, emails):
+                    continue  # someone else's: the metadata is not even decoded
+                yield self._commit(raw)
         except (pygit2.GitError, KeyError) as exc:
             raise InvalidInputError(
                 f"The repository at '{self.path}' is missing objects or is damaged ({exc}); "

@@ -176,17 +176,14 @@ def propose(
     """The proposals for the user's work (`emails`, lower case) from `since` to `until`."""
     forge = forge_of(repo.remote_url())
     key = repository_key(repo)
-    seen = 0
     mine: list[Commit] = []
     merges: list[Commit] = []
-    for commit in repo.commits(since, until):
-        seen += 1
-        if seen % 1000 == 0 and cancelled():
-            break
+    for commit in repo.commits(since, until, emails=emails, cancelled=cancelled):
         if commit.is_merge:
             merges.append(commit)
         elif commit.by(emails):
             mine.append(commit)
+    seen = repo.walked
 
     changes: dict[str, Changes] = {}
 
