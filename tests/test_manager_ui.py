@@ -7,6 +7,7 @@ data folder, exported there, as they would from another computer.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -76,7 +77,7 @@ class Dialogs:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.asked: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self._answers: Dialogs = defaultdict(list)
-        for name in ("open_file", "save_file", "choose", "inform", "error"):
+        for name in ("open_file", "save_file", "choose", "ask", "inform", "error"):
             monkeypatch.setattr(dialogs, name, self._answering(name))
 
     def _answering(self, name: str) -> Callable[..., Any]:
@@ -230,6 +231,16 @@ def test_a_manager_imports_annotates_and_exports_the_packet(
     assert SHARED_EVIDENCE in text
     assert CANARIES["wins"] not in text  # the bundle carried no private text
 
+    # Export bundle… on Zoë's copy offers the assessment instead; it goes back to her.
+    answers.queue("ask", True)
+    answers.queue("save_file", out / "for-zoe")
+    window.export_bundle_action.trigger()
+    runner.drain()
+    assert answers.asked["error"] == []
+    sent = json.loads((out / "for-zoe.rung").read_text(encoding="utf-8"))
+    assert sent["kind"] == "assessment"
+    assert sent["payload"]["recommendation"] == {"band": "approaching", "rationale": RATIONALE}
+
 
 def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     qtbot: QtBot,
@@ -316,12 +327,14 @@ def test_a_shared_profile_is_read_only_everywhere_but_the_assessment(
     # bundle… says why, and what to send instead, without asking for a file.
     assert not window.edit_profile_action.isEnabled()
     assert not window.capture_action.isEnabled()
+    answers.queue("ask", False)
     window.export_bundle_action.trigger()
-    [(title, text)] = answers.asked["inform"]
+    [(title, text, *_buttons)] = answers.asked["ask"]
     assert title == "Export bundle"
     assert text.startswith("<b>Zoë</b> & co shared this profile with you, and only its owner")
-    assert "rung assess export" in text
+    assert "(File → Export assessment…)" in text
     assert answers.asked["choose"] == answers.asked["save_file"] == []
+    assert window.export_assessment_action.isEnabled()
     assert window.import_bundle_action.isEnabled()
     # The Assessment section is there, at the bottom, with the same line.
     window.show_section("assessment")

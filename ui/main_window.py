@@ -496,6 +496,9 @@ class MainWindow(QMainWindow):
         self.export_report_action.triggered.connect(self._on_export_report)
         self.export_bundle_action = file_menu.addAction("Export &bundle…")
         self.export_bundle_action.triggered.connect(self._on_export_bundle)
+        self.export_assessment_action = file_menu.addAction("Export assess&ment…")
+        self.export_assessment_action.setEnabled(False)  # until a shared profile is shown
+        self.export_assessment_action.triggered.connect(self._on_export_assessment)
         self.import_bundle_action = file_menu.addAction("&Import bundle…")
         self.import_bundle_action.triggered.connect(self._on_import_bundle)
         file_menu.addSeparator()
@@ -589,6 +592,7 @@ class MainWindow(QMainWindow):
         self._shared_line = shared_line(profile)
         for action in (self.edit_profile_action, self.capture_action):
             action.setEnabled(not profile.shared)
+        self.export_assessment_action.setEnabled(profile.shared)  # yours goes back to its owner
         row = [key for key, _t, _i in SECTIONS].index("assessment")
         self.sidebar.item(row).setHidden(not self._assessed())
         self.section_actions["assessment"].setVisible(self._assessed())
@@ -637,7 +641,9 @@ class MainWindow(QMainWindow):
             from app.bundle.export import shared_export_refused
 
             owner = self._services.profiles.get(self.profile_id).name
-            dialogs.inform(self, "Export bundle", shared_export_refused(owner))
+            text = shared_export_refused(owner, "(File → Export assessment…)")
+            if dialogs.ask(self, "Export bundle", text, "Export &assessment…", "Cancel"):
+                self._on_export_assessment()
             return
         choice = dialogs.choose(
             self, "Export bundle", BUNDLE_PRIVATE_TEXT, ("&Leave them out", "&Include them")
@@ -661,6 +667,30 @@ class MainWindow(QMainWindow):
             lambda _bundle: self.statusBar().showMessage(f"Bundle saved to {path}", 15_000),
             owner=self,
             on_error=lambda error: self._on_bundle_failed("Export bundle", error),
+        )
+
+    def _on_export_assessment(self) -> None:
+        """File → Export assessment…: your latest assessment of a profile shared with you, as
+        an assessment bundle for its owner to import (the core refuses, in one sentence, an
+        own profile, no assessment yet or no identity to sign it)."""
+        if self.profile_id is None:
+            return
+        profile = self._services.profiles.get(self.profile_id)
+        suggested = bundle_file_name(f"{profile.name} assessment", date.today())
+        path = dialogs.save_file(self, "Export assessment", BUNDLE_FILTER, suggested)
+        if path is None:
+            return
+        if path.suffix.lower() != ".rung":
+            path = path.with_name(path.name + ".rung")
+        from app.bundle.assessment import export_assessment  # only when one is made
+
+        store = self._services.store
+        self.statusBar().showMessage(f"Exporting {path.name}…")
+        self._runner.submit(
+            lambda: export_assessment(store, profile.id, path),
+            lambda _bundle: self.statusBar().showMessage(f"Assessment saved to {path}", 15_000),
+            owner=self,
+            on_error=lambda error: self._on_bundle_failed("Export assessment", error),
         )
 
     def _on_import_bundle(self) -> None:

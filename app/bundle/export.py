@@ -293,12 +293,14 @@ def export_payload(session: Session, profile_id: str, *, include_private: bool) 
     )
 
 
-def shared_export_refused(owner: str) -> str:
-    """Why a profile `owner` shared with you is not exported, and what to send instead."""
+def shared_export_refused(
+    owner: str, how: str = "with 'rung assess export --profile P --out FILE'"
+) -> str:
+    """Why a profile `owner` shared with you is not exported, and what to send instead (`how`:
+    the command, or in the app its menu item)."""
     return (
         f"{owner} shared this profile with you, and only its owner exports it as a bundle (a "
-        "copy passed on could undo their newer changes); send your assessment back instead "
-        "with 'rung assess export --profile P --out FILE'."
+        f"copy passed on could undo their newer changes); send your assessment back instead {how}."
     )
 
 
