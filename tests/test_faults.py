@@ -629,7 +629,7 @@ def test_a_save_that_meets_a_full_disk_is_refused_clearly_and_damages_nothing(
     with contextlib.closing(open_services(data_dir)) as services:
         before = {i: services.checkins.detail(i) for i in (seeded.final_id, seeded.draft_id)}
 
-    # The limit is 64 KiB above the database's largest file; the note is 400 KB.
+    # The limit is 64 KiB above the emptied -wal (and -shm); the note is 400 KB.
     result = run_limited("save", data_dir, seeded.draft_id, seeded.free_skill, 64 * 1024)
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)

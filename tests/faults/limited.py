@@ -9,10 +9,11 @@ Usage:
     python tests/faults/limited.py [--fsize BYTES] [--umask OCTAL] cli ARG...
         `rung ARG...` under the limit; exits with its status (stderr is rung's).
     python tests/faults/limited.py save DATA_DIR CHECKIN_ID SKILL_ID HEADROOM
-        Opens the data folder, sets the limit HEADROOM bytes above its largest
-        file, saves a rating with a 400 KB note, lifts the limit and saves a
-        small one. Prints JSON: what the big save raised, and whether the small
-        one worked afterwards in the same process.
+        Opens the data folder, saves a small rating, empties the -wal, sets
+        the limit HEADROOM bytes above the larger of its -wal and -shm, saves a
+        rating with a 400 KB note, lifts the limit and saves a small one.
+        Prints JSON: what the big save raised, and whether the small one
+        worked afterwards in the same process.
     python tests/faults/limited.py --umask 0 modes DATA_DIR EXPORT_DIR
         With every permission bit allowed by the umask, creates the data folder,
         the database, a backup, an export and an `atomic_write` file, and prints
@@ -23,10 +24,12 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
 import signal
+import sqlite3
 import stat
 import sys
 from pathlib import Path
@@ -58,7 +61,14 @@ def save(data_dir: Path, checkin_id: str, skill_id: str, headroom: int) -> int:
     from app.services import open_services
 
     services = open_services(data_dir)
-    sizes = {p.name: p.stat().st_size for p in data_dir.glob("rung.sqlite3*")}
+    # A first save takes the day's backup, if one is due, while there is room; then a save
+    # writes to the -wal only: emptied, it is what must not fit. (The database itself may be
+    # larger than the note: the built-in ladders are stored in it.)
+    services.checkins.set_rating(checkin_id, skill_id, 1, note=SMALL_NOTE)
+    with contextlib.closing(sqlite3.connect(data_dir / "rung.sqlite3")) as conn:
+        busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0, "the -wal could not be emptied"
+    sizes = {p.name: p.stat().st_size for p in data_dir.glob("rung.sqlite3-*")}
     limit = max(sizes.values()) + headroom
     result: dict[str, Any] = {"sizes": sizes, "limit": limit}
     limit_file_size(limit)
