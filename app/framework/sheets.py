@@ -638,18 +638,20 @@ def framework_from_tables(name: str, tables: dict[str, Table]) -> Framework:
     try:
         return Framework.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
         problems = [
             f"{places.describe(_document_loc(tuple(e['loc']), data))}: {_describe(dict(e))}"
-            for e in errors[:5]
+            for e in exc.errors()
         ]
-        more = f" (and {len(errors) - 5} more problems)" if len(errors) > 5 else ""
-        raise FrameworkError(f"{name}: " + "; ".join(problems) + more + ".") from None
+        raise _problems_error(name, problems) from None
     except FrameworkProblems as exc:
-        found = exc.problems
-        problems = [f"{places.describe(loc)}: {msg}" for loc, msg in found[:5]]
-        more = f" (and {len(found) - 5} more problems)" if len(found) > 5 else ""
-        raise FrameworkError(f"{name}: " + "; ".join(problems) + more + ".") from None
+        problems = [f"{places.describe(loc)}: {msg}" for loc, msg in exc.problems]
+        raise _problems_error(name, problems) from None
+
+
+def _problems_error(name: str, problems: list[str]) -> FrameworkError:
+    """One sentence naming the first five problems; every one of them in `problems`."""
+    more = f" (and {len(problems) - 5} more problems)" if len(problems) > 5 else ""
+    return FrameworkError(f"{name}: " + "; ".join(problems[:5]) + more + ".", problems)
 
 
 def load_spreadsheet(path: Path) -> Framework:
