@@ -127,7 +127,7 @@ def test_a_bad_cell_is_named_in_the_preview_and_nothing_is_stored(
     assert preview.import_button is None  # only Close
     text = preview.details.toPlainText()
     assert (
-        "• Skills, row 4, column 'senior-engineer': the expected rating 9 is outside the scale"
+        "Skills, row 4, column 'senior-engineer': the expected rating 9 is outside the scale"
         in text
     )
     click(qtbot, preview, QDialogButtonBox.StandardButton.Close)

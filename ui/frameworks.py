@@ -6,7 +6,7 @@ import contextlib
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtGui import QFont, QTextCursor, QTextListFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -116,9 +117,7 @@ def preview_text(preview: ImportPreview) -> str:
     """What the import will create, or each problem as the core words it."""
     framework = preview.framework
     if framework is None:
-        lines = [f"{preview.name} cannot be imported:", ""]
-        lines += [f"• {problem}" for problem in preview.problems]
-        return "\n".join(lines)
+        return "\n".join(preview.problems)
     levels = " → ".join(level.name for level in framework.levels)
     parts = (
         _count(len(framework.dimensions), "dimension"),
@@ -165,8 +164,17 @@ class ImportPreviewDialog(QDialog):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        self.details = QPlainTextEdit(preview_text(preview), self)
+        self.details = QTextEdit(self)
         self.details.setReadOnly(True)
+        if ok:
+            self.details.setPlainText(preview_text(preview))
+        else:  # one bullet per problem, a wrapped line indented under its bullet
+            cursor = self.details.textCursor()
+            cursor.insertList(QTextListFormat.Style.ListDisc)
+            for number, problem in enumerate(preview.problems):
+                if number:
+                    cursor.insertBlock()
+                cursor.insertText(problem)  # as plain text, whatever the cell held
         self.details.setAccessibleName("What the import creates" if ok else "Problems")
         self.details.setMinimumSize(520, 220)
         layout.addWidget(self.details, 1)

@@ -638,14 +638,20 @@ def framework_from_tables(name: str, tables: dict[str, Table]) -> Framework:
     try:
         return Framework.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{places.describe(_document_loc(tuple(e['loc']), data))}: {_describe(dict(e))}"
-            for e in exc.errors()
-        ]
+        problems = [_validation_problem(dict(e), data, places) for e in exc.errors()]
         raise _problems_error(name, problems) from None
     except FrameworkProblems as exc:
         problems = [f"{places.describe(loc)}: {msg}" for loc, msg in exc.problems]
         raise _problems_error(name, problems) from None
+
+
+def _validation_problem(error: dict[str, Any], data: dict[str, Any], places: _Places) -> str:
+    """Where a validation error is and what it is; an empty required cell names its column."""
+    loc = _document_loc(tuple(error["loc"]), data)
+    where = places.describe(loc)
+    if error["type"] == "missing" and loc and isinstance(loc[-1], str) and "column" not in where:
+        return f"{where}, column '{loc[-1]}': this required value is empty"
+    return f"{where}: {_describe(error)}"
 
 
 def _problems_error(name: str, problems: list[str]) -> FrameworkError:
