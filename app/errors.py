@@ -28,7 +28,15 @@ class NotFoundError(RungError):
 
 
 class FrameworkError(RungError):
-    """A framework file or model that cannot be used."""
+    """A framework file or model that cannot be used.
+
+    `problems` lists each problem on its own, where it is and what is wrong with it (all
+    of them, where the sentence names the first few); else it is the sentence alone.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 class DatabaseError(RungError):

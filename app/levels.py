@@ -24,6 +24,7 @@ class SkillDiff(BaseModel):
 class Criterion(BaseModel):
     text: str
     skills: list[str]  # skill names
+    step: str = ""  # the name of the level the criterion's step leads to
 
 
 class LevelDiff(BaseModel):
@@ -31,15 +32,21 @@ class LevelDiff(BaseModel):
     lower: str  # level names
     higher: str
     skills: list[SkillDiff]  # grouped by dimension, in framework order
-    criteria: list[Criterion]  # the promotion criteria, shown with the step up
+    criteria: list[Criterion]  # the criteria of every step from the lower level to the higher
 
     @property
     def changed(self) -> list[SkillDiff]:
         return [s for s in self.skills if s.change in {"new", "raised", "lowered"}]
 
 
-def level_diff(framework: Framework, lower: str, higher: str) -> LevelDiff:
-    """Per skill the expectation at each level, and whether it is new, raised or lowered."""
+def level_diff(framework: Framework, first: str, second: str) -> LevelDiff:
+    """Per skill the expectation at each level, and whether it is new, raised or lowered.
+
+    Any two levels compare, in either order: the lower one on the ladder comes first,
+    so a change always reads upwards, and the criteria are those of every step between.
+    """
+    ids = [level.id for level in framework.levels]
+    lower, higher = sorted((first, second), key=ids.index)
     dimension_order = {d.id: i for i, d in enumerate(framework.dimensions)}
     names = {s.id: s.name for s in framework.skills}
     rows = []
@@ -69,7 +76,10 @@ def level_diff(framework: Framework, lower: str, higher: str) -> LevelDiff:
         higher=framework.level(higher).name,
         skills=rows,
         criteria=[
-            Criterion(text=c.text, skills=[names[s] for s in c.skills])
-            for c in framework.promotion_criteria
+            Criterion(
+                text=c.text, skills=[names[s] for s in c.skills], step=framework.level(to).name
+            )
+            for _from, to in framework.steps(lower, higher)
+            for c in framework.criteria_of_step(to)
         ],
     )

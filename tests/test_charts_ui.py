@@ -412,8 +412,10 @@ def test_dates_sit_at_local_midnight_exactly_as_qt_places_them(zone: str) -> Non
         time.tzset()
 
 
-def test_level_diff_panel_lists_what_changes(qtbot: QtBot, services: Services) -> None:
-    panel = FrameworksPanel(services)
+def test_level_diff_panel_lists_what_changes(
+    qtbot: QtBot, services: Services, runner: TaskRunner
+) -> None:
+    panel = FrameworksPanel(services, runner)
     qtbot.addWidget(panel)
     panel.show()
     model = panel.model

@@ -256,3 +256,32 @@ def test_any_csv_levels_give_a_framework_error_or_a_framework(
     (folder / "levels.csv").write_text(buffer.getvalue(), encoding="utf-8")
     with contextlib.suppress(FrameworkError):
         load_any_framework(folder)
+
+
+def test_a_preview_reads_without_storing_and_lists_every_problem(
+    services: Services, tmp_path: Path, data_dir: Path
+) -> None:
+    out = tmp_path / "se.xlsx"
+    services.frameworks.export_file("software-engineer", out)
+    _edit(out, "Framework", "B3", "1.1")
+    before = folder_digest(data_dir)
+    preview = services.frameworks.preview_import(out)
+    assert preview.framework is not None
+    assert (preview.framework.ref, preview.new, preview.problems) == (
+        "software-engineer@1.1",
+        True,
+        [],
+    )
+    book = openpyxl.load_workbook(out)
+    book["Skills"]["B3"] = None  # a required name left empty
+    for row in range(4, 11):  # and more problems than the sentence names
+        book["Skills"][f"{_skills_column(out, 'category')}{row}"] = "vital"
+    book.save(out)
+    bad = services.frameworks.preview_import(out)
+    assert bad.framework is None
+    assert bad.problems[0] == "Skills, row 3, column 'name': this required value is empty"
+    with pytest.raises(FrameworkError, match=r"\(and \d+ more problems\)") as raised:
+        load_any_framework(out)
+    assert raised.value.problems == bad.problems
+    assert folder_digest(data_dir) == before
+    assert "software-engineer@1.1" not in {info.ref for info in services.frameworks.all()}

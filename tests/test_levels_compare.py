@@ -36,12 +36,37 @@ def test_level_diff_lists_what_is_new_raised_and_the_criteria(services: Services
     assert {s.id for s in diff.changed} == {
         s.id for s in diff.skills if s.change in {"new", "raised", "lowered"}
     }
-    assert len(diff.criteria) == len(framework.promotion_criteria)
+    step = framework.criteria_of_step("ml-engineer")  # only the criteria of this step
+    assert [c.text for c in diff.criteria] == [c.text for c in step]
+    assert {c.step for c in diff.criteria} == {"ML Engineer"}
     assert all(criterion.skills for criterion in diff.criteria)
     dimensions = [s.dimension for s in diff.skills]
     assert dimensions == sorted(
         dimensions, key=[d.name for d in framework.dimensions].index
     )  # grouped by dimension, in framework order
+
+
+def test_any_two_levels_compare_in_either_order(services: Services) -> None:
+    framework = services.frameworks.load("ml-engineer@1.1")
+    ids = [level.id for level in framework.levels]
+    up = level_diff(framework, "junior-ml-engineer", "staff-ml-engineer")
+    down = level_diff(framework, "staff-ml-engineer", "junior-ml-engineer")
+    assert up == down  # the lower level comes first whichever is named first
+    assert (up.lower, up.higher) == ("Junior ML Engineer", "Staff ML Engineer")
+    for row in up.skills:
+        skill = framework.skill(row.id)
+        assert (row.lower, row.higher) == (
+            skill.expected.get("junior-ml-engineer", 0),
+            skill.expected.get("staff-ml-engineer", 0),
+        )
+        assert row.change != "lowered"  # expectations never fall on the way up this ladder
+    # every step's criteria, lowest step first
+    expected = [c.text for to in ids[1:] for c in framework.criteria_of_step(to)]
+    assert [c.text for c in up.criteria] == expected
+    assert [c.step for c in up.criteria][-1] == "Staff ML Engineer"
+    same = level_diff(framework, "ml-engineer", "ml-engineer")
+    assert same.criteria == []
+    assert not same.changed
 
 
 def _final(services: Services, profile_id: str, day: date, ratings: dict[str, int]) -> str:

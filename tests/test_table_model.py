@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.services import Services
 from ui.frameworks import FrameworksPanel
 from ui.table_model import RowTableModel
+from ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 
@@ -110,9 +111,9 @@ def test_a_view_of_another_model_is_refused(table: Table) -> None:
 
 
 def test_the_level_comparison_model_passes_the_model_tester(
-    qtbot: QtBot, qtmodeltester: ModelTester, services: Services
+    qtbot: QtBot, qtmodeltester: ModelTester, services: Services, runner: TaskRunner
 ) -> None:
-    panel = FrameworksPanel(services)
+    panel = FrameworksPanel(services, runner)
     qtbot.addWidget(panel)
     assert panel.model.rowCount() > 0
     qtmodeltester.check(panel.model)

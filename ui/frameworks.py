@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtGui import QFont, QTextCursor, QTextListFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QTableView,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +27,14 @@ from PySide6.QtWidgets import (
 from app.framework.model import Framework
 from app.levels import LevelDiff, SkillDiff, level_diff
 from app.services import Services
+from app.services.frameworks import FrameworkInfo, ImportPreview
+from ui import dialogs
 from ui.table_model import AnyIndex, RowTableModel, prefer_name
+from ui.tasks import TaskRunner
+
+IMPORT_FILTER = (
+    "Frameworks (*.yaml *.yml *.json *.xlsx);;A folder of CSV files: pick any of them (*.csv)"
+)
 
 CHANGE_WORDS = {
     "new": "New",
@@ -97,6 +109,90 @@ class _ChangedOnly(QSortFilterProxyModel):
         return model.info(source_row).change in {"new", "raised", "lowered"}
 
 
+def _count(number: int, noun: str, plural: str = "") -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def preview_text(preview: ImportPreview) -> str:
+    """What the import will create, or each problem as the core words it."""
+    framework = preview.framework
+    if framework is None:
+        return "\n".join(preview.problems)
+    levels = " → ".join(level.name for level in framework.levels)
+    parts = (
+        _count(len(framework.dimensions), "dimension"),
+        _count(len(framework.skills), "skill"),
+        _count(len(framework.milestones), "milestone"),
+        _count(len(framework.kpis), "KPI"),
+        _count(len(framework.promotion_criteria), "promotion criterion", "promotion criteria"),
+    )
+    lines = [
+        f"Name: {framework.name}",
+        f"Id: {framework.id}",
+        f"Version: {framework.version}",
+        f"Levels: {levels}",
+        f"Contents: {', '.join(parts)}.",
+        "",
+        (
+            "Nothing is stored until you choose Import."
+            if preview.new
+            else f"{framework.ref} is already stored, the same ladder: importing changes nothing."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+class ImportPreviewDialog(QDialog):
+    """Shows what an import will create, or why it cannot; accepted means "store it"."""
+
+    def __init__(self, preview: ImportPreview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.preview = preview
+        ok = preview.framework is not None
+        self.setWindowTitle(f"Import {preview.name}")
+        layout = QVBoxLayout(self)
+        heading = QLabel(
+            f"{preview.name} holds a framework to import."
+            if ok
+            else f"{preview.name} has {_count(len(preview.problems), 'problem')}; "
+            "nothing will be stored.",
+            self,
+        )
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading.setWordWrap(True)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        self.details = QTextEdit(self)
+        self.details.setReadOnly(True)
+        if ok:
+            self.details.setPlainText(preview_text(preview))
+        else:  # one bullet per problem, a wrapped line indented under its bullet
+            cursor = self.details.textCursor()
+            cursor.insertList(QTextListFormat.Style.ListDisc)
+            for number, problem in enumerate(preview.problems):
+                if number:
+                    cursor.insertBlock()
+                cursor.insertText(problem)  # as plain text, whatever the cell held
+        self.details.setAccessibleName("What the import creates" if ok else "Problems")
+        self.details.setMinimumSize(520, 220)
+        layout.addWidget(self.details, 1)
+        self.buttons = QDialogButtonBox(self)
+        self.import_button: QPushButton | None = None
+        if ok:
+            self.import_button = self.buttons.addButton(
+                "&Import", QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.import_button.setDefault(True)
+            self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        else:
+            self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+
 def _combo(parent: QWidget, name: str, length: int) -> QComboBox:
     """A combo as wide as `length` characters, however long its items (they elide)."""
     combo = QComboBox(parent)
@@ -107,11 +203,17 @@ def _combo(parent: QWidget, name: str, length: int) -> QComboBox:
 
 
 class FrameworksPanel(QWidget):
-    """Browse a stored framework; compare two levels skill by skill, with the criteria."""
+    """Browse a stored framework; compare any two of its levels skill by skill, with the
+    criteria of every step between them (the lower level's column comes first, whichever
+    combo names it, so "Change" always reads upwards)."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
+        self._runner = runner
+        self.preview: ImportPreviewDialog | None = None
         self.framework: Framework | None = None
         self.diff: LevelDiff | None = None
         layout = QVBoxLayout(self)
@@ -128,14 +230,27 @@ class FrameworksPanel(QWidget):
             label.setBuddy(combo)
             pickers.addWidget(label)
             pickers.addWidget(combo, 2 if combo is self.framework_combo else 1)
+        self.import_button = QPushButton("&Import…", self)
+        self.import_button.setToolTip(
+            "Import a framework: YAML, JSON, an XLSX workbook or a folder of CSV files "
+            "(rung frameworks template writes one to fill in)"
+        )
         layout.addLayout(pickers)
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setAccessibleName("Import status")
+        self.status.hide()
+        layout.addWidget(self.status)
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Framework summary")
         layout.addWidget(self.summary)
         self.only_changes = QCheckBox("Show only what &changes between the levels", self)
-        layout.addWidget(self.only_changes)
+        options = QHBoxLayout()
+        options.addWidget(self.only_changes, 1)
+        options.addWidget(self.import_button)
+        layout.addLayout(options)
 
         self.model = LevelDiffModel(self)
         self.proxy = _ChangedOnly(self)
@@ -162,6 +277,7 @@ class FrameworksPanel(QWidget):
         self.level_a.currentIndexChanged.connect(self._on_levels_changed)
         self.level_b.currentIndexChanged.connect(self._on_levels_changed)
         self.only_changes.toggled.connect(self._on_only_changes_toggled)
+        self.import_button.clicked.connect(self._on_import_clicked)
         self.reload()
 
     def reload(self, select: str | None = None, levels: tuple[str, str] | None = None) -> None:
@@ -220,13 +336,20 @@ class FrameworksPanel(QWidget):
         self.model.set_rows(diff.skills)
         self.model.set_levels(diff.lower, diff.higher)
         changed = diff.changed
-        lines = [
-            f"From {diff.lower} to {diff.higher}: {len(changed)} skill"
-            f"{'s' if len(changed) != 1 else ''} expected higher or newly expected.",
-            "",
-            "Promotion criteria (the capabilities needed for the next level):",
-        ]
+        if diff.lower == diff.higher:
+            lines = [f"{diff.lower} is compared with itself: choose another level to compare."]
+        else:
+            lines = [
+                f"From {diff.lower} up to {diff.higher}: {len(changed)} skill"
+                f"{'s' if len(changed) != 1 else ''} expected higher or newly expected.",
+                "",
+                "Promotion criteria (the capabilities needed for each step up):",
+            ]
+        step = ""
         for criterion in diff.criteria:
+            if criterion.step != step:
+                step = criterion.step
+                lines.append(f"Into {step}:")
             lines.append(f"• {criterion.text}")
             lines.append(f"    evidenced by: {', '.join(criterion.skills)}")
         self.criteria.setPlainText("\n".join(lines))
@@ -235,3 +358,72 @@ class FrameworksPanel(QWidget):
     def _on_only_changes_toggled(self, checked: bool) -> None:
         self.proxy.only_changes = checked
         self.proxy.invalidate()
+
+    # -- importing ---------------------------------------------------------------
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _on_import_clicked(self) -> None:
+        path = dialogs.open_file(self, "Import a framework", IMPORT_FILTER)
+        if path is None:
+            return
+        if path.suffix.lower() == ".csv":
+            path = path.parent  # a CSV framework is the folder of its files
+        self.import_button.setEnabled(False)
+        self._set_status(f"Reading {path.name}…")
+        frameworks = self._services.frameworks
+        self._runner.submit(
+            lambda: frameworks.preview_import(path),
+            self._on_preview_read,
+            owner=self,
+            key="import-preview",
+            on_error=lambda exc: self._on_import_failed("Import a framework", exc),
+        )
+
+    def _on_preview_read(self, preview: ImportPreview) -> None:
+        self.import_button.setEnabled(True)
+        self._set_status("")
+        dialog = ImportPreviewDialog(preview, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_preview_accepted(preview))
+        dialog.destroyed.connect(lambda: setattr(self, "preview", None))
+        self.preview = dialog
+        dialog.open()
+
+    def _on_preview_accepted(self, preview: ImportPreview) -> None:
+        framework = preview.framework
+        if framework is None:
+            return
+        services, new = self._services, preview.new
+        self.import_button.setEnabled(False)
+        self._set_status(f"Importing {framework.ref}…")
+
+        def store() -> FrameworkInfo:
+            backups = services.store.backups
+            safety = (  # as the command line: a backup first, kept if the import fails
+                backups.kept_unless_failed("before-import")
+                if new and backups is not None
+                else contextlib.nullcontext()
+            )
+            with safety:
+                info, _created = services.frameworks.import_framework(framework)
+            return info
+
+        self._runner.submit(
+            store,
+            self._on_imported,
+            owner=self,
+            on_error=lambda exc: self._on_import_failed("Import a framework", exc),
+        )
+
+    def _on_imported(self, info: FrameworkInfo) -> None:
+        self.import_button.setEnabled(True)
+        self._set_status(f"Imported {info.name} ({info.ref}).")
+        self.reload(info.ref)
+
+    def _on_import_failed(self, title: str, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        self._set_status("")
+        dialogs.show_error(self, title, exc, self._services.store.data_dir)

@@ -382,7 +382,7 @@ class MainWindow(QMainWindow):
         if key == "frameworks":
             from ui.frameworks import FrameworksPanel
 
-            return FrameworksPanel(services, self)
+            return FrameworksPanel(services, runner, self)
         if key == "reports":
             from ui.reports import ReportsPanel
 

@@ -638,18 +638,26 @@ def framework_from_tables(name: str, tables: dict[str, Table]) -> Framework:
     try:
         return Framework.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        problems = [
-            f"{places.describe(_document_loc(tuple(e['loc']), data))}: {_describe(dict(e))}"
-            for e in errors[:5]
-        ]
-        more = f" (and {len(errors) - 5} more problems)" if len(errors) > 5 else ""
-        raise FrameworkError(f"{name}: " + "; ".join(problems) + more + ".") from None
+        problems = [_validation_problem(dict(e), data, places) for e in exc.errors()]
+        raise _problems_error(name, problems) from None
     except FrameworkProblems as exc:
-        found = exc.problems
-        problems = [f"{places.describe(loc)}: {msg}" for loc, msg in found[:5]]
-        more = f" (and {len(found) - 5} more problems)" if len(found) > 5 else ""
-        raise FrameworkError(f"{name}: " + "; ".join(problems) + more + ".") from None
+        problems = [f"{places.describe(loc)}: {msg}" for loc, msg in exc.problems]
+        raise _problems_error(name, problems) from None
+
+
+def _validation_problem(error: dict[str, Any], data: dict[str, Any], places: _Places) -> str:
+    """Where a validation error is and what it is; an empty required cell names its column."""
+    loc = _document_loc(tuple(error["loc"]), data)
+    where = places.describe(loc)
+    if error["type"] == "missing" and loc and isinstance(loc[-1], str) and "column" not in where:
+        return f"{where}, column '{loc[-1]}': this required value is empty"
+    return f"{where}: {_describe(error)}"
+
+
+def _problems_error(name: str, problems: list[str]) -> FrameworkError:
+    """One sentence naming the first five problems; every one of them in `problems`."""
+    more = f" (and {len(problems) - 5} more problems)" if len(problems) > 5 else ""
+    return FrameworkError(f"{name}: " + "; ".join(problems[:5]) + more + ".", problems)
 
 
 def load_spreadsheet(path: Path) -> Framework:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import FrameworkError, NotFoundError
+from app.errors import FrameworkError, NotFoundError, RungError
 from app.files import atomic_write, check_output
 from app.framework.loader import (
     canonical_json,
@@ -43,6 +43,17 @@ class FrameworkInfo:
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a file would do, read without storing anything: the framework it
+    holds and whether it is new, or each problem that stops it, where it is."""
+
+    name: str  # the file's or folder's name
+    framework: Framework | None
+    problems: list[str]
+    new: bool = False  # False with a framework: the same ladder is already stored
 
 
 def _info(row: StoredFramework) -> FrameworkInfo:
@@ -177,6 +188,18 @@ class FrameworkService:
                 "bump the version to import this one."
             )
         return not stored
+
+    def preview_import(self, path: Path) -> ImportPreview:
+        """Read and check a framework file (YAML, JSON, XLSX or a CSV folder) as
+        `import_file` would, and store nothing."""
+        try:
+            framework = load_any_framework(path)
+            new = self.is_new(framework)
+        except FrameworkError as exc:
+            return ImportPreview(path.name, None, exc.problems)
+        except RungError as exc:  # too large, unreadable: one sentence
+            return ImportPreview(path.name, None, [str(exc)])
+        return ImportPreview(path.name, framework, [], new)
 
     def import_file(self, path: Path) -> tuple[FrameworkInfo, bool]:
         """Validate and store a framework file (YAML, JSON, XLSX or a CSV folder); returns
