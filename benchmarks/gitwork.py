@@ -18,7 +18,8 @@ first, RUNS rounds of
   paths, no line counts on either side.
 
 Before timing, both sides must find the same commits of the author. Prints the
-median of each side, the median of the per-round ratios and their spread.
+median of each side, the median of the per-round ratios and their spread, in wall time
+and in CPU time (this process's and the `git` child's).
 This is a benchmark, not a test: nothing fails on time. The floor shares no
 code with what it measures.
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -127,6 +129,16 @@ def project(path: Path, email: str) -> dict[str, tuple[str, ...]]:
     return {c.id: c.files for p in scan.proposals for c in p.commits}
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the floor's `git`): less
+    moved than wall time by other work on shared cores."""
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commits", type=int, default=20_000)
@@ -148,25 +160,31 @@ def main() -> int:
     assert authored == theirs, "the paths differ"
     print(f"{len(theirs)} commits authored, {len(mine) - len(theirs)} co-authored, in the year")
     times: dict[str, list[float]] = {"project": [], "floor": []}
-    ratios = []
+    cpu: dict[str, list[float]] = {"project": [], "floor": []}
+    ratios, cpu_ratios = [], []
     for n in range(args.runs):
         order = [("project", project), ("floor", floor)]
         if n % 2:
             order.reverse()
-        took = {}
+        took, used = {}, {}
         for name, run in order:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), _cpu()
             run(path, email)
             took[name] = time.perf_counter() - began
+            used[name] = _cpu() - began_cpu
             times[name].append(took[name])
+            cpu[name].append(used[name])
         ratios.append(took["project"] / took["floor"])
-    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
-    print(
-        f"project {statistics.median(times['project']) * 1000:.0f} ms, "
-        f"floor {statistics.median(times['floor']) * 1000:.0f} ms, "
-        f"median ratio {statistics.median(ratios):.2f}× "
-        f"(IQR {quartiles[0]:.2f}–{quartiles[2]:.2f}, min–max {min(ratios):.2f}–{max(ratios):.2f})"
-    )
+        cpu_ratios.append(used["project"] / used["floor"])
+    for label, spent, spread in (("wall", times, ratios), ("CPU", cpu, cpu_ratios)):
+        quartiles = statistics.quantiles(spread, n=4) if len(spread) > 1 else spread * 3
+        print(
+            f"{label}: project {statistics.median(spent['project']) * 1000:.0f} ms, "
+            f"floor {statistics.median(spent['floor']) * 1000:.0f} ms, "
+            f"median ratio {statistics.median(spread):.2f}× "
+            f"(IQR {quartiles[0]:.2f}–{quartiles[2]:.2f}, "
+            f"min–max {min(spread):.2f}–{max(spread):.2f})"
+        )
     return 0
 
 

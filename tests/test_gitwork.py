@@ -78,6 +78,37 @@ def test_authors_match_without_case_on_author_and_co_author_trailers(tmp_path: P
     assert co_authors("x\nco-authored-by: A <A@X.org>\nCo-Authored-By: B b@y") == ("a@x.org",)
 
 
+def test_emails_outside_ascii_and_others_trailers_are_matched_as_decoded(tmp_path: Path) -> None:
+    # The walk skips others' commits on their raw bytes; what it cannot tell that way (an
+    # email outside ASCII, a trailer) is decoded and matched as text, without case.
+    jorg = ("Jörg", "Jörg@Example.com")
+    repo = RepoBuilder(tmp_path / "r")
+    repo.commit("Umlaut author", {"a/x.py": b"1"}, author=("Jörg", "JÖRG@example.com"))
+    repo.commit("Paired with Jörg\n\nCo-authored-by: J <jÖrg@EXAMPLE.com>", {"b/x.py": b"1"},
+                author=ALEX)  # fmt: skip
+    repo.commit("Paired with Kim\n\nCo-authored-by: Kim <kim@example.com>", {"c/x.py": b"1"},
+                author=ALEX)  # fmt: skip
+    repo.commit("Not Jörg's", {"d/x.py": b"1"}, author=("Jörgen", "jörgen@example.com"))
+    mine = frozenset({jorg[1].lower()})
+    assert titles(scan(tmp_path / "r", mine)) == ["Paired with Jörg", "Umlaut author"]
+    assert titles(scan(tmp_path / "r", frozenset({"kim@example.com"}))) == ["Paired with Kim"]
+    assert titles(scan(tmp_path / "r", frozenset({"lee@example.com"}))) == []
+
+
+def test_a_merge_of_others_work_is_not_mine_unless_a_trailer_names_me(tmp_path: Path) -> None:
+    repo = _merge_history(tmp_path / "r")
+    assert titles(scan(tmp_path / "r", frozenset({"kim@example.com"}))) == []
+    side = repo.commit("Pair on the branch\n\nCo-authored-by: Kim <KIM@example.com>",
+                       {"docs/pair.md": b"1"}, author=ALEX, branch="feature",
+                       when="2026-04-04T10:00:00+00:00")  # fmt: skip
+    main = str(repo.repo.references["refs/heads/main"].target)
+    repo.commit("Merge pull request #8 from alex/pair", {"docs/pair.md": b"1"}, author=ALEX,
+                when="2026-04-05T12:00:00+00:00", parents=[main, side])  # fmt: skip
+    [merge] = scan(tmp_path / "r", frozenset({"kim@example.com"})).proposals
+    assert merge.title == "Pair on the branch (#8)"
+    assert [c.subject for c in merge.commits] == ["Pair on the branch"]
+
+
 def _merge_history(path: Path) -> RepoBuilder:
     repo = RepoBuilder(path)
     base = repo.commit("Base", {"README.md": b"1"}, author=ALEX, when="2026-01-05T09:00:00+00:00")

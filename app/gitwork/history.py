@@ -71,13 +71,23 @@ class Changes:
     top_folders: tuple[tuple[str, int], ...]  # (top-level folder or "" for the root, paths)
 
 
-def _maybe_by(raw: pygit2.Commit, emails: frozenset[str]) -> bool:
+def _maybe_by(raw: pygit2.Commit, emails: frozenset[str], encoded: frozenset[bytes]) -> bool:
     """Whether a commit may be by one of `emails`: its author's, or a `Co-authored-by:`
-    trailer (a quick look at the raw bytes; `Commit.by` decides)."""
-    return (
-        _decode(raw.author.raw_email).lower() in emails
-        or _CO_AUTHOR_BYTES.search(raw.raw_message) is not None
-    )
+    trailer (a quick look at the raw bytes; `Commit.by` decides). `encoded` is `emails` in
+    UTF-8: an ASCII email is compared as bytes, without decoding it."""
+    email = raw.author.raw_email.lower()
+    if email in encoded:
+        return True
+    if not email.isascii() and _decode(raw.author.raw_email).lower() in emails:
+        return True
+    message = raw.raw_message
+    if _CO_AUTHOR_BYTES.search(message) is None:
+        return False
+    if message.isascii() and all(e.isascii() for e in encoded):
+        # Someone's trailer: one of the emails must be in it, as bytes, for it to be theirs.
+        lowered = message.lower()
+        return any(e in lowered for e in encoded)
+    return True
 
 
 def _decode(raw: bytes, encoding: str | None = None) -> str:
@@ -178,6 +188,8 @@ class Repo:
         stop_before = int(start.timestamp())
         first, last = since.toordinal(), until.toordinal()
         self.walked = 0
+        encoded = frozenset(e.encode() for e in emails) if emails is not None else frozenset()
+        walked = 0
         try:
             # Git's own order (commit time, newest first) yields as it goes; SortMode.TIME
             # would first read the whole history to sort it.
@@ -191,33 +203,49 @@ class Repo:
                 day = _EPOCH_ORDINAL + (author.time + author.offset * 60) // 86_400
                 if not first <= day <= last:
                     continue
-                self.walked += 1
-                if emails is not None and len(raw.parent_ids) < 2 and not _maybe_by(raw, emails):
-                    continue  # someone else's: the metadata is not even decoded
+                walked += 1
+                # Someone else's commit, not a merge, is skipped on its raw bytes: the
+                # metadata is not even decoded. Inline, as it runs for every commit.
+                if emails is not None:
+                    email = author.raw_email
+                    if email.lower() not in encoded and len(raw.parent_ids) < 2:
+                        if email.isascii() and _CO_AUTHOR_BYTES.search(raw.raw_message) is None:
+                            continue
+                        if not _maybe_by(raw, emails, encoded):
+                            continue  # a trailer of someone else's
                 yield self._commit(raw)
         except (pygit2.GitError, KeyError) as exc:
             raise InvalidInputError(
                 f"The repository at '{self.path}' is missing objects or is damaged ({exc}); "
                 "'git fsck' says more."
             ) from None
+        finally:
+            self.walked = walked
 
-    def merged(self, merge: Commit) -> list[Commit]:
+    def merged(self, merge: Commit, emails: frozenset[str] | None = None) -> list[Commit]:
         """The commits a merge brought in (reachable from its other parents, not its first),
-        newest first, at most MAX_MERGED."""
-        pygit2 = self._pygit2
-        found: list[Commit] = []
+        newest first, at most MAX_MERGED.
+
+        With `emails` (lower case), a merge that is not theirs and brought in nothing they may
+        have authored or co-authored gives an empty list, its commits left undecoded."""
+        git = self._pygit2
+        found: list[pygit2.Commit] = []
         try:
-            walker = self.repo.walk(merge.parent_ids[1], pygit2.enums.SortMode.TIME)
+            walker = self.repo.walk(merge.parent_ids[1], git.enums.SortMode.TIME)
             walker.hide(merge.parent_ids[0])
             for extra in merge.parent_ids[2:]:
                 walker.push(extra)
             for raw in walker:
-                found.append(self._commit(raw))
+                found.append(raw)
                 if len(found) >= MAX_MERGED:
                     break
-        except (pygit2.GitError, KeyError, ValueError):
+        except (git.GitError, KeyError, ValueError):
             pass  # a shallow clone's cut-off branch: what was found is what there is
-        return found
+        if emails is not None and not merge.by(emails):
+            encoded = frozenset(e.encode() for e in emails)
+            if not any(_maybe_by(raw, emails, encoded) for raw in found):
+                return []
+        return [self._commit(raw) for raw in found]
 
     def changes(self, commit_id: str) -> Changes:
         """The paths changed against the first parent: a tree-to-tree comparison of object ids,

@@ -218,12 +218,11 @@ def propose(
     for merge in merges:
         if cancelled():
             break
-        brought = repo.merged(merge)
+        brought = repo.merged(merge, emails)
         theirs = [c for c in brought if c.by(emails)]
         if not theirs and not merge.by(emails):
             continue
         commits = theirs or brought or [merge]
-        changes[merge.id] = changed(merge)
         number = _request_number(merge)
         title = _first_body_line(merge) or (
             _telling(commits, {c.id: changed(c) for c in commits}) if brought else merge.subject
