@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,7 +44,7 @@ from ui.evidence_capture import (
 from ui.git_proposals import GitProposalsDialog
 from ui.profile_form import date_edit, to_date, to_qdate
 from ui.read_only import ReadOnlyLine
-from ui.table_model import RowTableModel, prefer_name
+from ui.table_model import RowTableModel, prefer_name, record_table
 from ui.tasks import TaskRunner
 from ui.text import tooltip
 
@@ -253,22 +253,9 @@ class EvidencePanel(QWidget):
         self.tag.currentIndexChanged.connect(self._on_filter_changed)
 
         self.model = EvidenceTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(EvidenceTableModel.SORT_ROLE)
-        self.view = QTableView(self)
-        self.view.setAccessibleName("Evidence")
-        self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(EvidenceTableModel.DATE, Qt.SortOrder.DescendingOrder)
-        self.view.horizontalHeader().setHighlightSections(False)
+        self.proxy, self.view = record_table(
+            self, self.model, "Evidence", EvidenceTableModel.SORT_ROLE, EvidenceTableModel.DATE
+        )
         prefer_name(
             self.view,
             EvidenceTableModel.TITLE,

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -45,7 +44,7 @@ from app.services.identity import Identity
 from ui import dialogs
 from ui.evidence_capture import CaptureContext, QuickCaptureDialog, framework_tags
 from ui.profile_form import date_edit, to_date
-from ui.table_model import RowTableModel, prefer_name
+from ui.table_model import RowTableModel, prefer_name, record_table
 from ui.tasks import TaskRunner
 from ui.text import tooltip
 
@@ -246,22 +245,14 @@ class GitProposalsDialog(QDialog):
 
         self.model = ProposalTableModel(self)
         self.model.names = dict(framework_tags(context.framework))
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(ProposalTableModel.SORT_ROLE)
-        self.view = QTableView(self)
-        self.view.setAccessibleName("Proposals")
-        self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(ProposalTableModel.DATE, Qt.SortOrder.DescendingOrder)
-        self.view.horizontalHeader().setHighlightSections(False)
+        self.proxy, self.view = record_table(
+            self,
+            self.model,
+            "Proposals",
+            ProposalTableModel.SORT_ROLE,
+            ProposalTableModel.DATE,
+            many=True,
+        )
         prefer_name(
             self.view,
             ProposalTableModel.TITLE,

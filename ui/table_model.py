@@ -1,5 +1,6 @@
-"""A read-only table model over a list of rows, the skeleton the list panels share, and
-`prefer_name`, which keeps a table's name column readable.
+"""A read-only table model over a list of rows, the skeleton the list panels share;
+`record_table`, the sortable view over one; and `prefer_name`, which keeps a table's
+name column readable.
 
 A subclass names its columns in `HEADERS`, says which field identifies a row in
 `key()`, and answers `cell()`; this class holds the rows and does the rest.
@@ -19,9 +20,10 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -201,3 +203,37 @@ def prefer_name(
     its model."""
     least = view.fontMetrics().horizontalAdvance("Mmmmmm…") + 12
     return NameFirst(view, name, give_way, least, share)
+
+
+def record_table(
+    parent: QWidget,
+    model: RowTableModel[Any],
+    name: str,
+    sort_role: int,
+    newest: int,
+    *,
+    many: bool = False,
+) -> tuple[QSortFilterProxyModel, QTableView]:
+    """A sortable, read-only table of `model`'s records, a row each, the `newest` column's
+    latest first; the Tab key leaves it and one row is chosen at a time unless `many`."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(sort_role)
+    view = QTableView(parent)
+    view.setAccessibleName(name)
+    view.setModel(proxy)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if many
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.setSortingEnabled(True)
+    view.sortByColumn(newest, Qt.SortOrder.DescendingOrder)
+    view.horizontalHeader().setHighlightSections(False)
+    return proxy, view
