@@ -285,3 +285,16 @@ def test_a_preview_reads_without_storing_and_lists_every_problem(
     assert raised.value.problems == bad.problems
     assert folder_digest(data_dir) == before
     assert "software-engineer@1.1" not in {info.ref for info in services.frameworks.all()}
+
+
+def test_an_unknown_kind_of_file_names_every_kind_import_reads(
+    rung: Run, data: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "ladder.txt"
+    path.write_text("id: x\n", encoding="utf-8")
+    result = rung("--data-dir", data, "frameworks", "import", path)
+    assert result.code == 1
+    assert result.err == (
+        "rung: ladder.txt: a framework is a .yaml, .yml, .json or .xlsx file, or a folder of "
+        "CSV files.\n"
+    )

@@ -691,6 +691,11 @@ def load_any_framework(path: Path) -> Framework:
         )
     if path.is_dir() or suffix == ".xlsx":
         return load_spreadsheet(path)
+    if suffix not in {".yaml", ".yml", ".json"}:
+        raise FrameworkError(
+            f"{path.name}: a framework is a .yaml, .yml, .json or .xlsx file, or a folder of "
+            "CSV files."
+        )
     return load_framework_file(path)
 
 
