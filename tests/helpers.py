@@ -18,9 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDateEdit, QRadioButton, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDateEdit,
+    QRadioButton,
+    QScrollArea,
+    QWidget,
+)
 
 from app.dates import MAX_DATE, MIN_DATE
 from app.paths import builtin_framework_files
@@ -258,8 +265,37 @@ def wait_idle(qtbot: QtBot, runner: TaskRunner, timeout: int = 10_000) -> None:
 def activate(qtbot: QtBot, widget: QWidget) -> None:
     """Make `widget`'s window the active one, as a click on it would, and wait until it is:
     shortcuts (Alt+letter, Enter in a dialog) reach the active window only."""
-    with qtbot.waitActive(widget):
-        widget.activateWindow()
+    window = widget.window()
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        # Not `waitActive`: a dialog counts as active while its parent window is.
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def press_mnemonic(qtbot: QtBot, widget: QWidget, key: Qt.Key) -> QWidget:
+    """Alt+`key` pressed in `widget`'s window; the widget that has the focus after it.
+
+    A button clicks itself a moment after its key (it shows itself pressed first), and a
+    window that loses the focus meanwhile ends the press without ending that moment: so
+    this waits for the button's own click, not for the press to end."""
+    activate(qtbot, widget)
+    sequence = QKeySequence(Qt.KeyboardModifier.AltModifier | key)
+    buttons = [
+        button
+        for button in widget.window().findChildren(QAbstractButton)
+        if button.isVisible()
+        and button.isEnabled()
+        and QKeySequence.mnemonic(button.text()).matches(sequence)
+        == QKeySequence.SequenceMatch.ExactMatch
+    ]
+    if len(buttons) == 1:
+        with qtbot.waitSignal(buttons[0].clicked):
+            qtbot.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
+    else:  # a label's buddy takes the focus at once
+        qtbot.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    return focused
 
 
 def click(widget: QWidget) -> None:

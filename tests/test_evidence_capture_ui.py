@@ -13,12 +13,12 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
 from app.services.evidence import EvidenceInfo, Feedback, Impact, Tag
-from tests.helpers import type_text, wait_idle
+from tests.helpers import press_mnemonic, type_text, wait_idle
 from tests.layout_check import check_layout
 from tests.shortcut_check import collisions
 from ui.evidence import EvidencePanel, EvidenceTableModel
@@ -94,17 +94,6 @@ def _save_with_enter(qtbot: QtBot, dialog: QuickCaptureDialog, runner: TaskRunne
     wait_idle(qtbot, runner)
 
 
-def _alt(qtbot: QtBot, dialog: QWidget, key: Qt.Key) -> QWidget:
-    """A mnemonic pressed in the dialog; the widget that has the focus after it (a button
-    clicks itself a moment after its key, as it shows itself pressed)."""
-    qtbot.keyClick(dialog, key, ALT)
-    buttons = dialog.findChildren(QAbstractButton)
-    qtbot.waitUntil(lambda: not any(button.isDown() for button in buttons))
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    return focused
-
-
 def _closed(dialog: QuickCaptureDialog) -> bool:
     """Saved and closed (a closed capture dialog deletes itself)."""
     return not shiboken6.isValid(dialog) or not dialog.isVisible()
@@ -136,17 +125,17 @@ def test_work_done_with_its_impact_and_a_metric_typed_in_the_users_locale(
     panel = _panel(qtbot, services, runner, profile_id)
     dialog = _capture(qtbot, panel)
     type_text(dialog.title, "Faster ranking")
-    assert _alt(qtbot, dialog, Qt.Key.Key_I) is dialog.context  # the impact part opens
+    assert press_mnemonic(qtbot, dialog, Qt.Key.Key_I) is dialog.context  # the impact part opens
     assert dialog.context.isVisible()
     type_text(dialog.context, "Checkout p95 was 400 ms")
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_H), "Batched the feature lookups")
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_U), "p95 down to 90 ms")
-    assert _alt(qtbot, dialog, Qt.Key.Key_M) is dialog.metric_value
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_H), "Batched the feature lookups")
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_U), "p95 down to 90 ms")
+    assert press_mnemonic(qtbot, dialog, Qt.Key.Key_M) is dialog.metric_value
     type_text(dialog.metric_value, "0,31")  # German: 0.31
     qtbot.keyClick(dialog.metric_value, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is dialog.metric_unit
     type_text(dialog.metric_unit, "s saved")
-    tags = _alt(qtbot, dialog, Qt.Key.Key_A)
+    tags = press_mnemonic(qtbot, dialog, Qt.Key.Key_A)
     assert tags is dialog.tags
     dialog.tags.setCurrentRow(0)  # the criteria come first
     assert dialog.tags.currentItem().data(Qt.ItemDataRole.UserRole) == CRITERION
@@ -179,8 +168,8 @@ def test_a_metric_needs_a_number_and_a_unit_and_nothing_is_stored_until_it_has(
     panel = _panel(qtbot, services, runner, profile_id)
     dialog = _capture(qtbot, panel)
     type_text(dialog.title, TEXT)
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_I), "Context as typed")
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_M), "90")
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_I), "Context as typed")
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_M), "90")
     _save_with_enter(qtbot, dialog, runner)  # no unit
     assert dialog.isVisible()
     assert dialog.message.isVisible()
@@ -217,14 +206,14 @@ def test_feedback_received_needs_who_gave_it_and_shows_as_their_words(
     profile_id = _profile(services)
     panel = _panel(qtbot, services, runner, profile_id)
     dialog = _capture(qtbot, panel)
-    _alt(qtbot, dialog, Qt.Key.Key_F)
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_F)
     assert dialog.feedback.isChecked()
     assert dialog.giver.isVisible()
     assert dialog.giver_role.isVisible()
     assert dialog.description_label.text() == "&Quote:"
     assert dialog.description.accessibleName() == "Quote"
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_T), "Design review")
-    assert _alt(qtbot, dialog, Qt.Key.Key_Q) is dialog.description
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_T), "Design review")
+    assert press_mnemonic(qtbot, dialog, Qt.Key.Key_Q) is dialog.description
     type_text(dialog.description, TEXT)
     dialog.title.setFocus()
     _save_with_enter(qtbot, dialog, runner)
@@ -234,8 +223,8 @@ def test_feedback_received_needs_who_gave_it_and_shows_as_their_words(
     assert _stored(services) == 0
     assert dialog.description.toPlainText() == TEXT
 
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_O), "Noor Haddad")
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_R), "Staff engineer")
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_O), "Noor Haddad")
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_R), "Staff engineer")
     _save_with_enter(qtbot, dialog, runner)
     assert _closed(dialog)
     [entry] = services.evidence.search(profile_id)
@@ -247,12 +236,12 @@ def test_feedback_received_needs_who_gave_it_and_shows_as_their_words(
     )
     # Switching back to work done hides who gave it; nothing of it is saved with the work.
     dialog = _capture(qtbot, panel)
-    _alt(qtbot, dialog, Qt.Key.Key_F)
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_O), "Someone")
-    _alt(qtbot, dialog, Qt.Key.Key_W)
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_F)
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_O), "Someone")
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_W)
     assert not dialog.giver.isVisible()
     assert dialog.description_label.text() == "D&escription:"
-    type_text(_alt(qtbot, dialog, Qt.Key.Key_T), "Work")
+    type_text(press_mnemonic(qtbot, dialog, Qt.Key.Key_T), "Work")
     _save_with_enter(qtbot, dialog, runner)
     assert [e.feedback for e in services.evidence.search(profile_id)] == [
         None,
@@ -330,8 +319,8 @@ def test_the_picker_offers_the_criteria_of_the_profiles_steps(
 
 
 def _everything_shown(qtbot: QtBot, dialog: QuickCaptureDialog) -> None:
-    _alt(qtbot, dialog, Qt.Key.Key_F)
-    _alt(qtbot, dialog, Qt.Key.Key_I)
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_F)
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_I)
     assert dialog.giver.isVisible()
     assert dialog.metric_unit.isVisible()
 

@@ -13,13 +13,13 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
 from app.services.evidence import Tag
 from tests.gitrepo import ALEX, SAM, RepoBuilder
-from tests.helpers import activate, click, type_text, wait_idle
+from tests.helpers import activate, click, press_mnemonic, type_text, wait_idle
 from tests.layout_check import check_layout
 from tests.shortcut_check import collisions
 from tests.test_manager import share
@@ -105,14 +105,6 @@ def _click_row(dialog: GitProposalsDialog, title: str) -> None:
     assert [p.title for p in dialog.selected()] == [title]
 
 
-def _alt(qtbot: QtBot, widget: QWidget, key: Qt.Key) -> None:
-    """A mnemonic pressed in `widget`'s window (a button clicks itself a moment after its
-    key, as it shows itself pressed)."""
-    qtbot.keyClick(widget, key, ALT)
-    buttons = widget.findChildren(QAbstractButton)
-    qtbot.waitUntil(lambda: not any(button.isDown() for button in buttons))
-
-
 def test_accept_one_edit_one_dismiss_one_and_none_comes_back(
     qtbot: QtBot,
     services: Services,
@@ -128,7 +120,7 @@ def test_accept_one_edit_one_dismiss_one_and_none_comes_back(
     monkeypatch.setattr(
         dialogs, "open_folder", lambda _parent, title, _start: asked.append(title) or repo
     )
-    _alt(qtbot, dialog, Qt.Key.Key_B)  # Browse…: the folder chosen is read at once
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_B)  # Browse…: the folder chosen is read at once
     assert asked == ["Choose a git repository"]
     assert dialog.status.text() == "Reading history…" or not runner.busy
     wait_idle(qtbot, runner)
@@ -157,7 +149,7 @@ def test_accept_one_edit_one_dismiss_one_and_none_comes_back(
     # Edit, then accept: a new title, private, without the Docker tag.
     _click_row(dialog, "Ship the Dockerfile (#12)")
     assert "https://github.com/acme/ranker/pull/12" in dialog.details.toPlainText()
-    _alt(qtbot, dialog, Qt.Key.Key_E)
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_E)
     edit = dialog.edit_dialog
     assert isinstance(edit, ProposalEditDialog)
     qtbot.waitExposed(edit)
@@ -170,7 +162,7 @@ def test_accept_one_edit_one_dismiss_one_and_none_comes_back(
     edit.title.selectAll()
     type_text(edit.title, "Containerised the ranker")
     assert collisions(edit) == []
-    _alt(qtbot, edit, Qt.Key.Key_P)  # Private
+    press_mnemonic(qtbot, edit, Qt.Key.Key_P)  # Private
     assert edit.private.isChecked()
     edit.check_tag(DOCKER, False)
     qtbot.keyClick(edit.title, Qt.Key.Key_Return)  # Accept is the default button
@@ -181,7 +173,7 @@ def test_accept_one_edit_one_dismiss_one_and_none_comes_back(
     # Dismiss the last one with its key.
     activate(qtbot, dialog)  # back from the edit dialog
     _click_row(dialog, "Tune the ranker's weights")
-    _alt(qtbot, dialog, Qt.Key.Key_D)
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_D)
     wait_idle(qtbot, runner)
     assert _titles(dialog) == []
     assert dialog.status.text() == "Dismissed 1 proposal: not proposed again."
@@ -199,7 +191,7 @@ def test_accept_one_edit_one_dismiss_one_and_none_comes_back(
     assert stored["Add tests for the loader"].private is False
 
     # A second read offers none of them again.
-    _alt(qtbot, dialog, Qt.Key.Key_H)
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_H)
     wait_idle(qtbot, runner)
     assert _titles(dialog) == []
     assert dialog.status.text() == (
