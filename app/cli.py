@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -989,6 +990,149 @@ def _launch(args: argparse.Namespace) -> int:
     return run(_data_dir(args), smoke_test=args.smoke_test)
 
 
+# -- the team hub --------------------------------------------------------------
+
+
+def _hub_url(args: argparse.Namespace) -> Any:
+    from app.hub.connection import connected, parse_url
+
+    return parse_url(connected(_data_dir(args)).url)
+
+
+def _hub_init(args: argparse.Namespace) -> int:
+    from app.hub.admin import init_hub
+    from app.hub.connection import HubSettings, parse_url, save_settings, shown
+
+    url = parse_url(args.url)
+    revision = init_hub(url, skip_levels=args.skip_levels)
+    folder = _data_dir(args)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    save_settings(folder, HubSettings(shown(url)))
+    skip = "see" if args.skip_levels else "do not see"
+    _out(
+        f"The hub at {shown(url)} is ready (revision {revision}); managers {skip} their "
+        "reports' reports. Add members with 'rung hub member add LOGIN --name N --role R'."
+    )
+    return 0
+
+
+def _hub_member_add(args: argparse.Namespace) -> int:
+    from app.hub.admin import add_member
+
+    member, created = add_member(
+        _hub_url(args), args.login, args.name, args.role or ["engineer"], args.manager
+    )
+    login = "created the login and added" if created else "added"
+    manager = f", reporting to {member.manager}" if member.manager else ""
+    _out(
+        f"{login.capitalize()} {member.name} ({member.login}: {', '.join(member.roles)}{manager})."
+    )
+    return 0
+
+
+def _hub_member_list(args: argparse.Namespace) -> int:
+    from app.hub.admin import list_members
+
+    members = list_members(_hub_url(args))
+    if args.json:
+        _json_out([dataclasses.asdict(m) for m in members])
+        return 0
+    for m in members:
+        manager = f", reports to {m.manager}" if m.manager else ""
+        _out(f"{m.login}  {m.name}  ({', '.join(m.roles)}{manager})")
+    if not members:
+        _out("The hub has no members yet; add one with 'rung hub member add'.")
+    return 0
+
+
+def _hub_member_remove(args: argparse.Namespace) -> int:
+    from app.hub.admin import remove_member
+
+    remove_member(_hub_url(args), args.login)
+    _out(f"Removed {args.login} and what they published from the hub.")
+    return 0
+
+
+def _hub_cycle(args: argparse.Namespace) -> int:
+    from app.hub.admin import change_cycle
+
+    action = args.cycle_action
+    change_cycle(_hub_url(args), action, args.cycle, getattr(args, "login", None))
+    _out(
+        {
+            "create": f"The cycle '{args.cycle}' exists.",
+            "nominate": f"{getattr(args, 'login', '')} is nominated to '{args.cycle}'.",
+            "seat": f"{getattr(args, 'login', '')} sits on the committee of '{args.cycle}'.",
+        }[action]
+    )
+    return 0
+
+
+def _hub_connect(args: argparse.Namespace) -> int:
+    from app.hub.service import HubService
+
+    with _services(args) as services:
+        status = HubService(services).connect(
+            args.url, publish_after_finalise=args.publish_after_finalise
+        )
+    for line in status.lines():
+        _out(line)
+    if status.member is None:
+        _out("Ask the hub's admin to add your login with 'rung hub member add'.")
+    return 0
+
+
+def _hub_status(args: argparse.Namespace) -> int:
+    from app.hub.service import HubService
+
+    with _services(args, read_only=True) as services:
+        status = HubService(services).status()
+    if args.json:
+        _json_out(
+            {
+                "url": status.url,
+                "login": status.login,
+                "member": dataclasses.asdict(status.member) if status.member else None,
+                "revision": status.revision,
+                "expected_revision": status.head,
+                "published": status.published,
+                "readable": status.readable,
+                **dataclasses.asdict(status.settings),
+            }
+        )
+        return 0
+    for line in status.lines():
+        _out(line)
+    return 0
+
+
+def _hub_publish(args: argparse.Namespace) -> int:
+    from app.hub.service import HubService
+
+    with _services(args, read_only=True) as services:
+        only = [services.profiles.resolve(args.profile).id] if args.profile else None
+        if only is not None and services.profiles.get(only[0]).shared:
+            raise InvalidInputError(
+                "Only your own profiles are published; a shared copy is its owner's to publish."
+            )
+        result = HubService(services).publish(only)
+    _out(result.summary())
+    return 0
+
+
+def _hub_pull(args: argparse.Namespace) -> int:
+    from app.hub.service import HubService
+
+    with _services(args) as services:
+        result = HubService(services).pull()
+    _out(result.summary())
+    for line in [*result.updated, *result.assessments_received]:
+        _out(f"  {line}")
+    for problem in result.problems:
+        sys.stderr.write(f"rung: {_visible(problem)}\n")
+    return 1 if result.problems else 0
+
+
 # -- the parser --------------------------------------------------------------
 
 
@@ -1212,6 +1356,53 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(team, "list", _team_list, "each person: check-ins, readiness, your assessment")
     sub.add_argument("--on", type=_iso_date, metavar="DATE", help="as of this date (default today)")
     sub.add_argument("--json", action="store_true")
+
+    hub = group("hub", "a team hub on PostgreSQL: publish your profiles, pull your team's")
+    sub = command(hub, "init", _hub_init, "create or upgrade a hub (its admin, as a superuser)")
+    sub.add_argument("url", metavar="URL", help="postgresql://LOGIN@HOST/DATABASE, no password")
+    sub.add_argument(
+        "--skip-levels", action="store_true",
+        help="managers also read their reports' reports",
+    )  # fmt: skip
+    member = hub.add_parser("member", help="the hub's members (its admin)", parents=[common])
+    member.set_defaults(handler=lambda _a, p=member: p.error("choose a subcommand"))
+    members = member.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=_Parser)
+    sub = command(members, "add", _hub_member_add, "add a member, or add roles to one")
+    sub.add_argument("login", metavar="LOGIN", help="their PostgreSQL login (created if missing)")
+    sub.add_argument("--name", required=True, metavar="N")
+    sub.add_argument(
+        "--role", action="append", choices=("engineer", "manager", "committee", "admin"),
+        help="repeat for more; roles add up (default: engineer)",
+    )  # fmt: skip
+    sub.add_argument("--manager", metavar="LOGIN", help="the member they report to")
+    sub = command(members, "list", _hub_member_list, "the hub's directory")
+    sub.add_argument("--json", action="store_true")
+    sub = command(members, "remove", _hub_member_remove, "remove a member and what they published")
+    sub.add_argument("login", metavar="LOGIN")
+    cycle = hub.add_parser("cycle", help="promotion cycles (its admin)", parents=[common])
+    cycle.set_defaults(handler=lambda _a, p=cycle: p.error("choose a subcommand"))
+    cycles = cycle.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=_Parser)
+    for action, help_text in (
+        ("create", "create a promotion cycle"),
+        ("nominate", "nominate a member (their published profiles) to a cycle"),
+        ("seat", "seat a committee member on a cycle"),
+    ):
+        sub = command(cycles, action, _hub_cycle, help_text)
+        sub.set_defaults(cycle_action=action)
+        sub.add_argument("cycle", metavar="NAME")
+        if action != "create":
+            sub.add_argument("login", metavar="LOGIN")
+    sub = command(hub, "connect", _hub_connect, "connect this data folder to a hub")
+    sub.add_argument("url", metavar="URL", help="postgresql://LOGIN@HOST/DATABASE, no password")
+    sub.add_argument(
+        "--publish-after-finalise", action="store_true",
+        help="publish in the app after each finalised check-in",
+    )  # fmt: skip
+    sub = command(hub, "status", _hub_status, "the hub, your login, and the last sync")
+    sub.add_argument("--json", action="store_true")
+    sub = command(hub, "publish", _hub_publish, "publish your profiles (only what changed)")
+    sub.add_argument("--profile", metavar="P", help="only this profile (default: all of yours)")
+    command(hub, "pull", _hub_pull, "bring the profiles you may read here; send your assessments")
 
     sub = command(
         checkins, "add", _checkins_add, "record a check-in (a draft, or final); prints its id"

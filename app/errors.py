@@ -77,6 +77,10 @@ class BundleError(InvalidInputError):
     """A `.rung` file that cannot be imported as it is: damaged, newer, or inconsistent."""
 
 
+class HubError(RungError):
+    """The team hub cannot be reached, or refused what was asked; local data is unchanged."""
+
+
 BUG = "this is a bug, please report it"
 LOGGED_AT = "rung_log"  # the attribute `app.log.log_bug` sets on an exception it wrote
 

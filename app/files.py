@@ -87,7 +87,15 @@ def atomic_write(path: Path, data: bytes, *, data_dir: Path, mode: int = 0o600) 
 
     `path` is checked first (`check_output`); errors name `path` as the user gave it.
     """
-    target = check_output(path, data_dir)
+    write_own_file(check_output(path, data_dir), data, mode=mode, shown_as=path)
+
+
+def write_own_file(
+    target: Path, data: bytes, *, mode: int = 0o600, shown_as: Path | None = None
+) -> None:
+    """`atomic_write` without the output check: for Rung's own files in the data folder
+    (such as the hub's connection settings); errors name `shown_as`, default `target`."""
+    path = shown_as or target
     folder = target.parent
     existed = target.exists()
     temporary: str | None = None

@@ -15,6 +15,8 @@ from app.services import Services, open_services
 from app.store.lock import LOCK_NAME
 from tests.helpers import Result, Run, wait_idle
 
+pytest_plugins = ["tests.pg"]  # the hub's PostgreSQL server and hubs
+
 if TYPE_CHECKING:  # the core's tests run without Qt
     from PySide6.QtWidgets import QApplication
     from pytestqt.qtbot import QtBot

@@ -732,7 +732,13 @@ def import_bundle(
     Everything is checked before the database is backed up ("before-import") and
     written in one transaction.
     """
-    document = read_document(path)
+    return import_document(store, frameworks, read_document(path), as_mine=as_mine)
+
+
+def import_document(
+    store: Store, frameworks: FrameworkService, document: Document, *, as_mine: bool = False
+) -> ImportResult:
+    """`import_bundle` of a document already read (a file's, or a hub's copy)."""
     if document.kind == "assessment":
         if as_mine:
             raise InvalidInputError(
@@ -743,18 +749,19 @@ def import_bundle(
     bundle = check_profile_bundle(document)
     payload = bundle.payload
     record = payload.profile
+    name = document.name
     with store.session() as session:
         row = session.get(Profile, record.id)
-        action = _action(row, bundle, path.name, as_mine=as_mine)
+        action = _action(row, bundle, name, as_mine=as_mine)
         if action == "unchanged-same":
             return ImportResult(record.id, record.name, action, "this bundle was imported before")
         if action == "unchanged-older":
             summary = f"this export ({bundle.exported_at}) is not newer than the copy here"
             return ImportResult(record.id, record.name, action, summary)
-        adopted = _owner_to_adopt(session, payload, path.name) if as_mine else None
-        _check_ids(session, payload, path.name)
+        adopted = _owner_to_adopt(session, payload, name) if as_mine else None
+        _check_ids(session, payload, name)
         holds_profiles = session.scalar(select(Profile.id).limit(1)) is not None
-    new_frameworks = _new_frameworks(frameworks, payload, path.name)  # the last check
+    new_frameworks = _new_frameworks(frameworks, payload, name)  # the last check
     safety = (
         store.backups.kept_unless_failed("before-import")
         if holds_profiles and store.backups is not None

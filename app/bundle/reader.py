@@ -250,6 +250,11 @@ def read_document(path: Path) -> Document:
         raise BundleError(f"{path}: the file cannot be read ({exc.strerror}).") from None
     if too_large or len(raw) > MAX_BYTES:
         raise BundleError(f"{name}: the file is larger than {MAX_BYTES >> 20} MiB.")
+    return parse_document(raw, name)
+
+
+def parse_document(raw: bytes, name: str) -> Document:
+    """Check a bundle's bytes as a document (a file's, or a hub's copy); `name` says whose."""
     text, document = _parse(raw, name)
     _check_header(document, name)
     return Document(name, text, document.get("kind", "profile"))

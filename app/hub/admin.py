@@ -1,0 +1,241 @@
+"""What the hub's admin does: create or upgrade the hub, manage members and cycles.
+
+`hub init` runs the hub's Alembic migrations in one transaction as a
+superuser (the organisation's database administrator, who is trusted). A
+member's login is never a superuser, never has `BYPASSRLS` and never holds the
+owner role: adding such a login is refused, and `hub status` checks it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from app.errors import HubError, InvalidInputError, NotFoundError
+from app.hub.connection import create_hub_engine, reaching
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.engine import URL
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+ROLES = ("engineer", "manager", "committee", "admin")
+Role = Literal["engineer", "manager", "committee", "admin"]
+MEMBER_GROUP = "rung_hub_member"
+ADMIN_GROUP = "rung_hub_admin"
+OWNER_ROLE = "rung_hub_owner"
+
+
+@dataclass(frozen=True)
+class Member:
+    login: str
+    name: str
+    roles: tuple[str, ...]
+    manager: str | None
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def init_hub(url: URL, *, skip_levels: bool) -> str:
+    """Create the hub (or bring it up to date) and set whether managers see skip levels;
+    returns the hub's revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = create_hub_engine(url)
+    with reaching(url), engine.begin() as connection:
+        if not connection.exec_driver_sql(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar():
+            raise HubError(
+                "'rung hub init' creates roles and row-level security policies, so it runs as "
+                "a PostgreSQL superuser (the organisation's database administrator)."
+            )
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        _secure_version_table(connection)
+        connection.exec_driver_sql(
+            "INSERT INTO rung_hub.settings (id, skip_levels) VALUES (1, %(skip)s) "
+            "ON CONFLICT (id) DO UPDATE SET skip_levels = EXCLUDED.skip_levels",
+            {"skip": skip_levels},
+        )
+    engine.dispose()
+    return head_revision()
+
+
+def _secure_version_table(connection: Connection) -> None:
+    """Alembic's version table, made by the admin, joins the others: owned by the owner
+    role, under forced row-level security, readable by members (for `hub status`)."""
+    connection.exec_driver_sql(
+        """
+        ALTER TABLE rung_hub.alembic_version OWNER TO rung_hub_owner;
+        ALTER TABLE rung_hub.alembic_version ENABLE ROW LEVEL SECURITY,
+            FORCE ROW LEVEL SECURITY;
+        DROP POLICY IF EXISTS read ON rung_hub.alembic_version;
+        CREATE POLICY read ON rung_hub.alembic_version FOR SELECT TO rung_hub_member
+            USING (true);
+        GRANT SELECT ON rung_hub.alembic_version TO rung_hub_member;
+        """
+    )
+
+
+def unsafe_reason(connection: Connection, login: str) -> str | None:
+    """Why `login` must not be a member (it would see past row-level security), or None."""
+    row = connection.exec_driver_sql(
+        """
+        SELECT r.rolsuper, r.rolbypassrls, pg_has_role(r.oid, 'rung_hub_owner', 'USAGE'),
+               EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'rung_hub' AND c.relowner = r.oid)
+        FROM pg_roles r WHERE r.rolname = %(login)s
+        """,
+        {"login": login},
+    ).one_or_none()
+    if row is None:
+        return None
+    superuser, bypass, owner, owns = row
+    if superuser:
+        return "is a superuser"
+    if bypass:
+        return "has BYPASSRLS"
+    if owner or owns:
+        return "owns the hub's tables"
+    return None
+
+
+def add_member(
+    url: URL, login: str, name: str, roles: Sequence[Role], manager: str | None
+) -> tuple[Member, bool]:
+    """Add a member (roles add up: adding an existing member adds the roles given and
+    updates the name and manager); creates the login when it does not exist yet.
+    Returns the member and whether the login was created."""
+    name = name.strip()
+    if not name:
+        raise InvalidInputError("A member needs a name: give it with --name.")
+    if manager == login:
+        raise InvalidInputError(f"{login} cannot be their own manager.")
+    engine = create_hub_engine(url)
+    with reaching(url), engine.begin() as connection:
+        reason = unsafe_reason(connection, login)
+        if reason is not None:
+            raise HubError(
+                f"The login {login} {reason}, so the database would not hold it to the hub's "
+                "rules; give the member a login of their own without those rights."
+            )
+        if manager is not None and _member(connection, manager) is None:
+            raise NotFoundError(
+                f"{manager} is not a member of this hub; add them before naming them as a manager."
+            )
+        created = not connection.exec_driver_sql(
+            "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = %(login)s)", {"login": login}
+        ).scalar()
+        quoted = connection.dialect.identifier_preparer.quote_identifier(login)
+        if created:
+            connection.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN")
+        connection.exec_driver_sql(f"GRANT {MEMBER_GROUP} TO {quoted}")
+        if "admin" in roles:
+            connection.exec_driver_sql(f"GRANT {ADMIN_GROUP} TO {quoted}")
+        connection.exec_driver_sql(
+            """
+            INSERT INTO rung_hub.members (login, name, roles, manager)
+            VALUES (%(login)s, %(name)s, %(roles)s, %(manager)s)
+            ON CONFLICT (login) DO UPDATE SET
+                name = EXCLUDED.name,
+                roles = ARRAY(SELECT DISTINCT unnest(members.roles || EXCLUDED.roles) ORDER BY 1),
+                manager = COALESCE(EXCLUDED.manager, members.manager)
+            """,
+            {"login": login, "name": name, "roles": sorted(set(roles)), "manager": manager},
+        )
+        member = _member(connection, login)
+    engine.dispose()
+    assert member is not None
+    return member, created
+
+
+def _member(connection: Connection, login: str) -> Member | None:
+    row = connection.exec_driver_sql(
+        "SELECT login, name, roles, manager FROM rung_hub.members WHERE login = %(login)s",
+        {"login": login},
+    ).one_or_none()
+    return None if row is None else Member(row[0], row[1], tuple(row[2]), row[3])
+
+
+def list_members(url: URL) -> list[Member]:
+    """The hub's directory, by name (every member reads it)."""
+    engine = create_hub_engine(url)
+    with reaching(url), engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT login, name, roles, manager FROM rung_hub.members ORDER BY name, login"
+        ).all()
+    engine.dispose()
+    return [Member(r[0], r[1], tuple(r[2]), r[3]) for r in rows]
+
+
+def remove_member(url: URL, login: str) -> None:
+    """Remove a member and everything published by them or about them; the login stays
+    (the database administrator's), but no longer belongs to the hub's groups."""
+    engine = create_hub_engine(url)
+    with reaching(url), engine.begin() as connection:
+        gone = connection.exec_driver_sql(
+            "DELETE FROM rung_hub.members WHERE login = %(login)s RETURNING login",
+            {"login": login},
+        ).one_or_none()
+        if gone is None:
+            raise NotFoundError(f"{login} is not a member of this hub.")
+        connection.exec_driver_sql(
+            "DELETE FROM rung_hub.assessments WHERE owner_login = %(login)s", {"login": login}
+        )
+        quoted = connection.dialect.identifier_preparer.quote_identifier(login)
+        connection.exec_driver_sql(f"REVOKE {MEMBER_GROUP}, {ADMIN_GROUP} FROM {quoted}")
+    engine.dispose()
+
+
+CycleAction = Literal["create", "nominate", "seat"]
+
+
+def change_cycle(url: URL, action: CycleAction, cycle: str, login: str | None = None) -> None:
+    """Create a promotion cycle, nominate a member to it, or seat a committee member."""
+    engine = create_hub_engine(url)
+    with reaching(url), engine.begin() as connection:
+        if action == "create":
+            if not cycle.strip():
+                raise InvalidInputError("A cycle needs a name.")
+            connection.exec_driver_sql(
+                "INSERT INTO rung_hub.cycles (name) VALUES (%(cycle)s) ON CONFLICT DO NOTHING",
+                {"cycle": cycle},
+            )
+        else:
+            assert login is not None
+            exists = connection.exec_driver_sql(
+                "SELECT EXISTS (SELECT FROM rung_hub.cycles WHERE name = %(cycle)s)",
+                {"cycle": cycle},
+            ).scalar()
+            if not exists:
+                raise NotFoundError(f"There is no cycle '{cycle}': create it first.")
+            member = _member(connection, login)
+            if member is None:
+                raise NotFoundError(f"{login} is not a member of this hub.")
+            if action == "seat" and "committee" not in member.roles:
+                raise InvalidInputError(
+                    f"{login} does not have the committee role; add it with "
+                    f"'rung hub member add {login} --name … --role committee' first."
+                )
+            table = "nominations" if action == "nominate" else "cycle_seats"
+            connection.exec_driver_sql(
+                f"INSERT INTO rung_hub.{table} (cycle, login) VALUES (%(cycle)s, %(login)s) "
+                "ON CONFLICT DO NOTHING",
+                {"cycle": cycle, "login": login},
+            )
+    engine.dispose()

@@ -1,0 +1,158 @@
+"""The team hub as the command line and the app use it: a data folder's connection,
+its status, and publishing and pulling with the time of the last of each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.bundle.export import stamp
+from app.errors import HubError
+from app.hub.admin import Member, head_revision, unsafe_reason
+from app.hub.connection import (
+    HubSettings,
+    connected,
+    create_hub_engine,
+    load_settings,
+    parse_url,
+    reaching,
+    save_settings,
+    shown,
+    update_settings,
+)
+from app.hub.sync import PublishResult, PullResult, own_profile_ids, publish, pull
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+
+@dataclass(frozen=True)
+class HubStatus:
+    url: str
+    login: str
+    member: Member | None  # None: the login is not (or no longer) a member
+    revision: str | None
+    head: str
+    published: int  # your profiles on the hub
+    readable: int  # others' profiles this login may read
+    settings: HubSettings
+    unsafe: str | None  # why this login sees past the hub's rules, if it does
+
+    def lines(self) -> list[str]:
+        who = (
+            f"{self.member.name} ({', '.join(self.member.roles)})"
+            if self.member
+            else "not a member of this hub"
+        )
+        revision = (
+            f"{self.revision}, up to date"
+            if self.revision == self.head
+            else f"{self.revision}; this Rung expects {self.head}: its admin runs 'rung hub init'"
+        )
+        return [
+            f"Hub: {self.url} (revision {revision})",
+            f"Login: {self.login}, {who}",
+            f"Your profiles on the hub: {self.published}; others' you may read: {self.readable}",
+            f"Last publish: {self.settings.last_publish or 'never'}; "
+            f"last pull: {self.settings.last_pull or 'never'}",
+            "Publishes after each finalised check-in: "
+            + ("yes" if self.settings.publish_after_finalise else "no"),
+            *([f"Warning: this login {self.unsafe}, so the hub's rules do not bind it."]
+              if self.unsafe else []),
+        ]  # fmt: skip
+
+
+class HubService:
+    """One data folder's use of its hub (`services.store.data_dir`'s `hub.json`)."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def _data_dir(self) -> Path:
+        return self._services.store.data_dir
+
+    def settings(self) -> HubSettings | None:
+        return load_settings(self._data_dir)
+
+    def connect(self, url_text: str, *, publish_after_finalise: bool = False) -> HubStatus:
+        """Check the hub answers and this login belongs to it, then remember it here."""
+        url = parse_url(url_text)
+        previous = load_settings(self._data_dir)
+        settings = HubSettings(shown(url), publish_after_finalise)
+        if previous is not None and previous.url == settings.url:
+            settings = HubSettings(
+                settings.url, publish_after_finalise, previous.last_publish, previous.last_pull
+            )
+        status = self._status(settings)
+        if status.revision is None:
+            raise HubError(
+                f"{status.url} holds no Rung hub yet: its admin creates one with 'rung hub init'."
+            )
+        save_settings(self._data_dir, settings)
+        return status
+
+    def remember(self, url_text: str) -> None:
+        """Remember a hub without checking who this login is (the admin, after `init`)."""
+        save_settings(self._data_dir, HubSettings(shown(parse_url(url_text))))
+
+    def set_publish_after_finalise(self, on: bool) -> HubSettings:
+        return update_settings(self._data_dir, publish_after_finalise=on)
+
+    def status(self) -> HubStatus:
+        return self._status(connected(self._data_dir))
+
+    def _status(self, settings: HubSettings) -> HubStatus:
+        url = parse_url(settings.url)
+        engine = create_hub_engine(url)
+        try:
+            with reaching(url), engine.connect() as connection:
+                login = connection.exec_driver_sql("SELECT current_user").scalar_one()
+                hub = connection.exec_driver_sql(
+                    "SELECT to_regclass('rung_hub.alembic_version') IS NOT NULL"
+                ).scalar_one()
+                if not hub:
+                    return HubStatus(
+                        shown(url), login, None, None, head_revision(), 0, 0, settings, None
+                    )
+                revision = connection.exec_driver_sql(
+                    "SELECT version_num FROM rung_hub.alembic_version"
+                ).scalar()
+                row = connection.exec_driver_sql(
+                    "SELECT login, name, roles, manager FROM rung_hub.members "
+                    "WHERE login = current_user"
+                ).one_or_none()
+                mine, others = connection.exec_driver_sql(
+                    "SELECT count(*) FILTER (WHERE owner_login = current_user), "
+                    "count(*) FILTER (WHERE owner_login <> current_user) FROM rung_hub.profiles"
+                ).one()
+                unsafe = unsafe_reason(connection, login)
+        finally:
+            engine.dispose()
+        member = Member(row[0], row[1], tuple(row[2]), row[3]) if row else None
+        return HubStatus(
+            shown(url), login, member, revision, head_revision(), mine, others, settings, unsafe
+        )
+
+    def publish(self, profile_ids: list[str] | None = None) -> PublishResult:
+        """Publish your profiles (all of them, or these) and note the time."""
+        settings = connected(self._data_dir)
+        ids = own_profile_ids(self._services, profile_ids)
+        result = publish(self._services, parse_url(settings.url), ids)
+        update_settings(self._data_dir, last_publish=stamp(datetime.now(UTC)))
+        return result
+
+    def publish_if_wanted(self) -> PublishResult | None:
+        """After a finalised check-in: publish when this folder asked for it, else None."""
+        settings = load_settings(self._data_dir)
+        if settings is None or not settings.publish_after_finalise:
+            return None
+        return self.publish()
+
+    def pull(self) -> PullResult:
+        settings = connected(self._data_dir)
+        result = pull(self._services, parse_url(settings.url))
+        update_settings(self._data_dir, last_pull=stamp(datetime.now(UTC)))
+        return result

