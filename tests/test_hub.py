@@ -299,5 +299,12 @@ def test_hub_commands_say_what_is_wrong_in_one_sentence(
     assert_failed(
         rung("hub", "connect", hub.uri(hub.login("stranger")), "--data-dir", stranger),
         1,
-        "permission denied",
+        "is not a member of the hub",
     )
+
+
+def test_a_database_without_a_hub_is_named_as_such(hub: Hub, folder: Folder) -> None:
+    hub.sql("CREATE DATABASE no_hub_here")
+    bare = hub.server.uri(hub.server.superuser, "no_hub_here")
+    with pytest.raises(HubError, match="holds no Rung hub yet: its admin creates one"):
+        HubService(folder("zoe")).connect(bare)

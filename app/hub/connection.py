@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from app.errors import HubError, InvalidInputError
 from app.files import write_own_file
@@ -65,7 +66,8 @@ def parse_url(text: str) -> URL:
 
 def shown(url: URL) -> str:
     """The URL as a person reads it (no driver name, never a password)."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+    text = url.set(drivername="postgresql").render_as_string(hide_password=True)
+    return unquote(text)  # "?host=/run/postgresql" as typed, not "%2Frun%2Fpostgresql"
 
 
 def create_hub_engine(url: URL) -> Engine:

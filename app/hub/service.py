@@ -109,10 +109,16 @@ class HubService:
         engine = create_hub_engine(url)
         try:
             with reaching(url), engine.connect() as connection:
-                login = connection.exec_driver_sql("SELECT current_user").scalar_one()
-                hub = connection.exec_driver_sql(
-                    "SELECT to_regclass('rung_hub.alembic_version') IS NOT NULL"
-                ).scalar_one()
+                login, hub, member = connection.exec_driver_sql(
+                    "SELECT current_user, to_regnamespace('rung_hub') IS NOT NULL, "
+                    "CASE WHEN to_regrole('rung_hub_member') IS NULL THEN false "
+                    "ELSE pg_has_role('rung_hub_member', 'USAGE') END"
+                ).one()
+                if hub and not member:
+                    raise HubError(
+                        f"The login {login} is not a member of the hub at {shown(url)}: ask its "
+                        f"admin to add it with 'rung hub member add {login} --name …'."
+                    )
                 if not hub:
                     return HubStatus(
                         shown(url), login, None, None, head_revision(), 0, 0, settings, None

@@ -311,6 +311,7 @@ class _Snapshot:
     frameworks: dict[tuple[str, str, str], dict[str, Any]]
     assessments_of_me: list[dict[str, Any]]
     my_assessments: dict[tuple[str, str], str]  # (profile, date) -> digest
+    managed: set[str]  # the logins this one may assess: reports (and theirs, with skip levels)
 
 
 def pull(services: Services, url: URL) -> PullResult:
@@ -391,8 +392,9 @@ def _read(engine: Any, url: URL, local: dict[str, tuple[str, datetime | None]]) 
                 "WHERE assessor_login = current_user"
             )
         }
+        managed = set(connection.exec_driver_sql("SELECT rung_hub.managed_logins()").scalars())
         connection.rollback()
-    return _Snapshot(me, profiles, bodies, records, frameworks, of_me, mine)
+    return _Snapshot(me, profiles, bodies, records, frameworks, of_me, mine, managed)
 
 
 def _document(snapshot: _Snapshot, pid: str, published_at: datetime) -> dict[str, Any]:
@@ -460,8 +462,10 @@ def _import_assessment(services: Services, body: dict[str, Any], result: PullRes
 
 def _send_assessments(services: Services, engine: Any, url: URL, snapshot: _Snapshot) -> int:
     """Publish this folder owner's latest assessment of each profile shared here that the
-    hub holds; an unchanged one writes nothing."""
-    owners = {pid: owner for pid, owner, _name, _at in snapshot.profiles if owner != snapshot.me}
+    hub holds and this login may assess (a committee member's notes stay here); an
+    unchanged one writes nothing."""
+    managed = snapshot.managed
+    owners = {pid: owner for pid, owner, _name, _at in snapshot.profiles if owner in managed}
     rows = []
     for pid, owner in owners.items():
         try:
