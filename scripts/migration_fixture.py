@@ -59,6 +59,15 @@ FILL = {
         "SELECT 'fixture-comment', p.updated_at, p.id, 'python-engineering', :hostile "
         "FROM profiles p WHERE p.origin = 'shared'"
     ),
+    "git_proposals": (
+        "INSERT INTO git_proposals (id, updated_at, profile_id, proposal_id, repository, "
+        "decision, evidence_id, decided_at) "
+        "SELECT 'fixture-proposal-' || e.id, e.updated_at, e.profile_id, "
+        "substr('0123456789abcdef' || e.id, 1, 40), '/home/zoë/src/ranker', "
+        "CASE WHEN e.rowid % 2 THEN 'accepted' ELSE 'dismissed' END, "
+        "CASE WHEN e.rowid % 2 THEN e.id END, e.updated_at "
+        "FROM evidence e ORDER BY e.date LIMIT 4"
+    ),
     "recommendations": (
         "INSERT INTO recommendations (id, updated_at, profile_id, band, rationale) "
         "SELECT 'fixture-recommendation', p.updated_at, p.id, 'ready', :hostile "

@@ -178,6 +178,8 @@ def test_the_managers_assessment_goes_up_and_reaches_the_engineer(
     theirs.manager.set_recommendation(profile_id, "approaching", "One more launch <b>&</b> 🚀.")
 
     assert manager.pull().assessments_sent == 1
+    rows = {row.name: row for row in theirs.team.rows(date.today())}
+    assert rows["Zoë"].assessment == "exported"  # the hub carried it to Zoë
     assert manager.pull().assessments_sent == 0  # unchanged: nothing written again
 
     received = HubService(mine).pull()

@@ -148,18 +148,30 @@ def test_an_assessment_is_drafted_then_emptied(services: Services, team: dict[st
     assert _by_name(services.team.rows(TEAM_DAY))["Bea"].assessment == "none"
 
 
-def test_an_assessment_counts_as_exported_until_it_changes() -> None:
-    """The seam for the assessment bundle: exported once a bundle carried it, unchanged."""
+def test_an_assessment_reads_exported_once_its_bundle_is_written_until_it_changes(
+    services: Services, team: dict[str, str], tmp_path: Path
+) -> None:
+    from app.bundle.assessment import export_assessment
+
+    zoe = team["Zoë"]
+
+    def state() -> str:
+        return _by_name(services.team.rows(TEAM_DAY))["Zoë"].assessment
+
+    assert state() == "drafted"
+    export_assessment(services.store, zoe, tmp_path / "zoe.rung")
+    assert state() == "exported"
+    assert _by_name(services.team.rows(TEAM_DAY))["Ana Lima"].assessment == "drafted"
+    services.manager.set_calibration(zoe, "b-important", 1, on=TEAM_DAY)
+    assert state() == "drafted"  # changed since: it has to go again
+    export_assessment(services.store, zoe, tmp_path / "zoe.rung")
+    assert state() == "exported"
+
+
+def test_an_empty_assessment_is_none_even_if_sent() -> None:
     made = datetime(2026, 6, 15, 9)
-
-    def latest(exported: datetime | None, updated: datetime = made) -> LatestAssessment:
-        return LatestAssessment(TEAM_DAY, updated, {"a": 1}, None, False, exported)
-
     assert assessment_state(None) == "none"
-    assert assessment_state(latest(None)) == "drafted"
-    assert assessment_state(latest(made + timedelta(minutes=1))) == "exported"
-    assert assessment_state(latest(made, made + timedelta(minutes=1))) == "drafted"
-    empty = LatestAssessment(TEAM_DAY, made, {}, None, False, made)
+    empty = LatestAssessment(TEAM_DAY, made, {}, None, False, made + timedelta(minutes=1))
     assert assessment_state(empty) == "none"
 
 

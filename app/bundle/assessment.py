@@ -20,7 +20,7 @@ the owner's own ratings are never touched.
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,12 @@ from app.services.profiles import ProfileService
 from app.store.db import Store
 from app.store.models import (
     Assessment,
+    AssessmentSend,
     Calibration,
     DimensionComment,
     Profile,
     Recommendation,
+    utcnow,
 )
 from app.text import check_name
 
@@ -151,10 +153,33 @@ def build_assessment_bundle(
 def export_assessment(
     store: Store, profile_id: str, path: Path, *, now: datetime | None = None
 ) -> AssessmentBundle:
-    """Write the assessment bundle to `path` atomically (owner-only)."""
+    """Write the assessment bundle to `path` atomically (owner-only), and note it as sent."""
     bundle = build_assessment_bundle(store, profile_id, now=now)
     atomic_write(path, bundle_bytes(bundle), data_dir=store.data_dir)
+    mark_sent(store, profile_id, bundle.payload.date)
     return bundle
+
+
+def mark_sent(store: Store, profile_id: str, day: date) -> None:
+    """Note that your assessment of `day` just went to the profile's owner (a bundle
+    written, or a hub's row committed): the Team view reads "exported" until it changes."""
+    with store.session() as session:
+        assessment_id = session.scalar(
+            select(Assessment.id).where(
+                Assessment.profile_id == profile_id,
+                Assessment.origin == "own",
+                Assessment.date == day,
+            )
+        )
+        if assessment_id is None:
+            return
+        send = session.scalar(
+            select(AssessmentSend).where(AssessmentSend.assessment_id == assessment_id)
+        )
+        if send is None:
+            session.add(AssessmentSend(assessment_id=assessment_id, sent_at=utcnow()))
+        else:
+            send.sent_at = utcnow()
 
 
 # -- the owner's side: import -------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import rfc8785
 from sqlalchemy import select
 
-from app.bundle.assessment import build_assessment_bundle, import_assessment
+from app.bundle.assessment import build_assessment_bundle, import_assessment, mark_sent
 from app.bundle.export import checksum, export_payload, stamp
 from app.bundle.importer import import_document
 from app.bundle.model import FORMAT, FORMAT_VERSION, Payload
@@ -500,4 +500,6 @@ def _send_assessments(services: Services, engine: Any, url: URL, snapshot: _Snap
                 """,
                 rows,
             )
+        for row in rows:
+            mark_sent(services.store, row["profile"], row["date"])
     return len(rows)

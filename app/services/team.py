@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import DateTime, exists, func, literal, select
+from sqlalchemy import exists, func, select
 
 from app.files import atomic_write, check_output
 from app.readiness import Gate, Readiness, format_score
@@ -39,17 +39,18 @@ from app.services.manager import calibration_rows
 from app.services.profiles import ProfileInfo, ProfileService
 from app.services.readiness import ReadinessService, with_calibrations
 from app.store.db import Store
-from app.store.models import Assessment, Calibration, DimensionComment, Recommendation
+from app.store.models import (
+    Assessment,
+    AssessmentSend,
+    Calibration,
+    DimensionComment,
+    Recommendation,
+)
 
 TREND_DAYS = 365  # the trend covers the last year of check-ins, up to the latest
 
 AssessmentState = Literal["none", "drafted", "exported"]
 ASSESSMENT_STATES: tuple[AssessmentState, ...] = ("none", "drafted", "exported")
-
-# The seam for the assessment bundle: once `rung assess export` records when it carried
-# an assessment to its owner, select that time here instead of NULL; an assessment
-# unchanged since then reads as "exported" (see `assessment_state`).
-_EXPORTED_AT = literal(None, DateTime).label("exported_at")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class LatestAssessment:
     calibrations: dict[str, int]  # skill id → the manager's rating
     band: str | None  # the recommendation, a verdict band id
     has_comments: bool
-    exported_at: datetime | None  # when an assessment bundle carried it (see _EXPORTED_AT)
+    exported_at: datetime | None  # when it last went to its owner (a bundle or a hub)
 
     @property
     def empty(self) -> bool:
@@ -70,7 +71,8 @@ class LatestAssessment:
 
 def assessment_state(latest: LatestAssessment | None) -> AssessmentState:
     """The state: "none" before the manager assessed anything; "exported" once an assessment bundle
-    carried the latest assessment, unchanged since, to its owner; "drafted" otherwise."""
+    or a team hub carried the latest assessment, unchanged since, to its owner; "drafted"
+    otherwise."""
     if latest is None or latest.empty:
         return "none"
     if latest.exported_at is not None and latest.exported_at >= latest.updated_at:
@@ -256,10 +258,11 @@ class TeamService:
                 Assessment.updated_at,
                 Recommendation.band,
                 has_comments,
-                _EXPORTED_AT,
+                AssessmentSend.sent_at.label("exported_at"),
                 rank,
             )
             .outerjoin(Recommendation, Recommendation.assessment_id == Assessment.id)
+            .outerjoin(AssessmentSend, AssessmentSend.assessment_id == Assessment.id)
             .where(
                 Assessment.profile_id.in_(ids),
                 Assessment.origin == "own",

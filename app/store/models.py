@@ -400,6 +400,19 @@ class Assessment(Base):
     recommendation: Mapped[Recommendation | None] = relationship(cascade="all, delete-orphan")
 
 
+class AssessmentSend(Base):
+    """When an assessment made here last went to its owner — in an assessment bundle or
+    published to a team hub. A row of its own, so that sending is not a change of the
+    assessment: the Team view reads "exported" while the send is newer than the change."""
+
+    __tablename__ = "assessment_sends"
+
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Calibration(Base):
     """The assessor's own rating of one skill."""
 
