@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -101,7 +101,7 @@ def test_a_second_start_hands_over_and_the_first_comes_to_the_front(
     other.activateWindow()
     qtbot.waitUntil(lambda: other.isActiveWindow())
     assert not main_window.isActiveWindow()
-    assert hand_over(data_dir)
+    assert hand_over(data_dir, QLockFile(str(data_dir / "rung.lock")))
     qtbot.waitUntil(lambda: main_window.isActiveWindow())
     server.close()
 

@@ -294,10 +294,9 @@ def run(data_dir: Path, *, smoke_test: bool = False) -> int:
         if not lock.tryLock(100):
             from ui.instance import hand_over
 
-            if hand_over(data_dir):
+            if hand_over(data_dir, lock):
                 return 0
-            lock.removeStaleLockFile()
-            if not lock.tryLock(100):
+            if not lock.isLocked() and not lock.tryLock(100):
                 from ui import dialogs
 
                 dialogs.error(None, APP_NAME, f"Rung is already running on {data_dir}.")

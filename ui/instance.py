@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QThread
+from PySide6.QtCore import QElapsedTimer, QLockFile, QThread
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
 HANDOVER_TIMEOUT_MS = 3000
+STARTING_LIMIT_MS = 20_000  # how long a first instance may take to paint its window
 
 
 def server_name(data_dir: Path) -> str:
@@ -24,10 +25,13 @@ def server_name(data_dir: Path) -> str:
     return f"rung-{digest}"
 
 
-def hand_over(data_dir: Path) -> bool:
+def hand_over(data_dir: Path, lock: QLockFile) -> bool:
     """Ask a running instance on `data_dir` to come to the front; True if one answered.
 
-    The first instance may still be starting, so connecting is retried briefly.
+    The first instance listens only once its window is first painted, which on a busy
+    or slow machine takes seconds: connecting is retried while it holds `lock`, for up
+    to STARTING_LIMIT_MS. False when it never answered, or when it ended meanwhile (then
+    `lock` is this instance's).
     """
     socket = QLocalSocket()
     timer = QElapsedTimer()
@@ -36,7 +40,7 @@ def hand_over(data_dir: Path) -> bool:
         socket.connectToServer(server_name(data_dir))
         if socket.waitForConnected(HANDOVER_TIMEOUT_MS):
             break
-        if timer.elapsed() > HANDOVER_TIMEOUT_MS:
+        if timer.elapsed() > STARTING_LIMIT_MS or lock.tryLock(0):
             return False
         QThread.msleep(100)
     socket.write(b"activate\n")
