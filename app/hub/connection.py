@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 SETTINGS_NAME = "hub.json"
 CONNECT_TIMEOUT_S = 5
 _SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+UNCHANGED = "; your local data is unchanged, and the next sync catches up"
+"""How an unreachable hub's sentence ends (the app's own sentences put it their way)."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,7 @@ def reaching(url: URL) -> Iterator[None]:
             ) from None
         if isinstance(orig, pg.OperationalError | pg.InterfaceError) or exc.connection_invalidated:
             raise HubError(
-                f"The hub at {where} cannot be reached ({_first_line(orig)}); your local data "
-                "is unchanged, and the next sync catches up."
+                f"The hub at {where} cannot be reached ({_first_line(orig)}){UNCHANGED}."
             ) from None
         raise
 
