@@ -5,6 +5,7 @@ check-in, and an unreachable hub told in one sentence, never as a bug."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -234,6 +235,12 @@ def test_publish_now_then_a_manager_pulls_the_profile_in_another_window(
     label = window.hub.label
     assert label is not None
     qtbot.waitUntil(lambda: label.text() == "Hub: published just now")
+    window.hub_status_action.trigger()
+    wait_idle(qtbot, runner)
+    [(_title, status)] = shown.infos
+    assert re.search(
+        r"Last publish: \d{4}-\d\d-\d\d \d\d:\d\d \(just now\); last pull: never", status
+    )
 
     manager, theirs = second_window
     assert not manager.section_actions["team"].isVisible()
@@ -331,6 +338,7 @@ def test_an_unreachable_hub_is_one_sentence_never_a_bug(
     # Connecting to it: one sentence in the dialog, nothing saved.
     dialog = _connect(qtbot, window, runner, gone)
     assert "cannot be reached" in dialog.message.text()
+    assert "next sync" not in dialog.message.text()  # no sync was asked for
     assert "\n" not in dialog.message.text()
     assert BUG not in dialog.message.text()
     assert not (data_dir / "hub.json").exists()
@@ -370,12 +378,15 @@ def test_an_unreachable_hub_is_one_sentence_never_a_bug(
     [checkin] = services.checkins.all(profile.id)
     assert checkin.status == "final"
     message = window.statusBar().currentMessage()
-    assert message.startswith("Not published to the hub: the hub at postgresql://zoe@/hub?host=")
-    assert " cannot be reached (" in message
-    assert message.endswith("; it will be published next time.")
-    assert BUG not in message
+    assert message == (
+        "Not published to the hub: the hub cannot be reached; it will be published next time."
+    )
     assert label.text() == "Hub: not published"
-    assert label.toolTip() == message
+    why = label.toolTip().splitlines()
+    assert why[0] == message
+    assert why[1].startswith("The hub at postgresql://zoe@/hub?host=")
+    assert " cannot be reached (" in why[1]
+    assert BUG not in label.toolTip()
     assert shown.errors == []
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import describe
+from app.errors import HubUnreachableError, describe
 from app.hub.connection import UNCHANGED, HubSettings, load_settings
 from ui import dialogs
 from ui.identity import problem_line
@@ -98,9 +98,14 @@ def sync_line(settings: HubSettings, now: datetime) -> str:
     return "Hub: " + (", ".join(parts) if parts else "connected, not synced yet")
 
 
-def status_text(status: HubStatus) -> str:
+def status_text(status: HubStatus, now: datetime | None = None) -> str:
     """The hub's status as the app shows it: the command line's lines, in local times."""
-    lines = status.lines(local_time)
+    moment = now or datetime.now(UTC)
+
+    def when(stamp: str | None) -> str:
+        return "never" if stamp is None else f"{local_time(stamp)} ({ago(stamp, moment)})"
+
+    lines = status.lines(when)
     if status.member is None:
         lines.append(NOT_A_MEMBER)
     return "\n".join(lines)
@@ -146,6 +151,7 @@ class ConnectDialog(QDialog):
         self.status_lines.setTextFormat(Qt.TextFormat.PlainText)  # names and URLs as typed
         self.status_lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_lines.setAccessibleName("Hub status")
+        self.status_lines.setContentsMargins(0, self.fontMetrics().height() // 2, 0, 0)
         self.status_lines.hide()
         self.message = problem_line(self)
 
@@ -219,7 +225,8 @@ class ConnectDialog(QDialog):
         for widget in (self.url, self.publish_after, self.connect_button):
             widget.setEnabled(True)
         self.status_lines.hide()
-        self.message.setText(describe(error))
+        # Nothing was synced yet: "the next sync catches up" would promise what is not asked.
+        self.message.setText(describe(error).replace(f"{UNCHANGED}.", "."))
         self.message.show()
         self._fit()
         self.url.setFocus()
@@ -448,8 +455,7 @@ class HubControl(QObject):
         self._reload_settings()
 
     def _on_failed(self, title: str, error: BaseException) -> None:
-        """One sentence: in the status bar, and in a box (with the log's folder for a bug)."""
-        self._message(describe(error))
+        """One sentence in a box (with the log's folder for a bug); the label keeps saying it."""
         dialogs.show_error(self._window, title, error, self._data_dir)
 
     # -- after a check-in ----------------------------------------------------------------
@@ -475,10 +481,14 @@ class HubControl(QObject):
         self._reload_settings()
 
     def _on_publish_after_finalise_failed(self, error: BaseException) -> None:
-        reason = describe(error).rstrip(".").removesuffix(UNCHANGED)
-        if reason[1:2].islower():  # "The hub at …" goes on the sentence: "the hub at …"
-            reason = reason[:1].lower() + reason[1:]
+        """Short in the status bar (the window may be narrow), whole in the label's tooltip."""
+        if isinstance(error, HubUnreachableError):
+            reason = "the hub cannot be reached"
+        else:
+            reason = describe(error).rstrip(".")
+            if reason[1:2].islower():  # "The hub at …" goes on the sentence: "the hub at …"
+                reason = reason[:1].lower() + reason[1:]
         sentence = f"Not published to the hub: {reason}; it will be published next time."
-        self._failure = ("Hub: not published", sentence)
+        self._failure = ("Hub: not published", f"{sentence}\n{describe(error)}")
         self._message(sentence)
         self._reload_settings()

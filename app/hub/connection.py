@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.errors import HubError, InvalidInputError
+from app.errors import HubError, HubUnreachableError, InvalidInputError
 from app.files import write_own_file
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def reaching(url: URL) -> Iterator[None]:
                 f"{where} holds no Rung hub yet: its admin creates one with 'rung hub init'."
             ) from None
         if isinstance(orig, pg.OperationalError | pg.InterfaceError) or exc.connection_invalidated:
-            raise HubError(
+            raise HubUnreachableError(
                 f"The hub at {where} cannot be reached ({_first_line(orig)}){UNCHANGED}."
             ) from None
         raise
