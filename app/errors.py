@@ -81,6 +81,10 @@ class HubError(RungError):
     """The team hub cannot be reached, or refused what was asked; local data is unchanged."""
 
 
+class HubUnreachableError(HubError):
+    """The hub did not answer (the network, the server, the login): try again later."""
+
+
 BUG = "this is a bug, please report it"
 LOGGED_AT = "rung_log"  # the attribute `app.log.log_bug` sets on an exception it wrote
 

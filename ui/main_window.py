@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from ui.evidence import EvidencePanel
     from ui.frameworks import FrameworksPanel
     from ui.history import HistoryPanel
+    from ui.hub import HubControl
     from ui.manager import ManagerPanel
     from ui.plan import PlanPanel
     from ui.profile_form import ProfileForm, ProfileRequest
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
     toolbar: QToolBar
     switcher: QComboBox
     dashboard: Dashboard
+    hub: HubControl
 
     def __init__(self, settings: Settings, theme: Theme, data_dir: Path) -> None:
         super().__init__()
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
         self.dashboard.start_checkin.connect(lambda: self.show_section("checkin"))
         self._place("dashboard", self.dashboard)
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
+        self._open_hub()
 
         self.opened = True
         self.reload_profiles(settings.last_profile)
@@ -537,6 +540,19 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, row=index: self._on_section_shortcut(row))
             action.setVisible(key not in HIDDEN_SECTIONS)
             self.section_actions[key] = action
+
+        hub_menu = self.menuBar().addMenu("Team h&ub")
+        self.hub_connect_action = hub_menu.addAction("&Connect to a team hub…")
+        hub_menu.addSeparator()
+        self.hub_publish_action = hub_menu.addAction("&Publish now")
+        self.hub_pull_action = hub_menu.addAction("P&ull now")
+        self.hub_status_action = hub_menu.addAction("Hub &status…")
+        hub_menu.addSeparator()
+        self.hub_publish_after_action = hub_menu.addAction("Publish &after each finalised check-in")
+        self.hub_publish_after_action.setCheckable(True)
+        for action in (self.hub_publish_action, self.hub_pull_action, self.hub_status_action):
+            action.setEnabled(False)  # until a hub is connected (`ui.hub.HubControl`)
+        self.hub_publish_after_action.setEnabled(False)
 
         help_menu = self.menuBar().addMenu("&Help")
         about = help_menu.addAction("&About Rung")
@@ -937,7 +953,8 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(row)
 
     def _on_checkin_finalized(self, what_changed: str) -> None:
-        """A check-in was finalised: the Dashboard shows what it changed."""
+        """A check-in was finalised: the Dashboard shows what it changed, and the hub gets it
+        when this folder publishes after each check-in."""
         self.refresh_dashboard()
         if what_changed:
             self.dashboard.show_notice(what_changed)
@@ -946,6 +963,32 @@ class MainWindow(QMainWindow):
             panel = self._built(key)
             if panel is not None:
                 panel.reload()
+        self.hub.after_finalise()  # if this folder asked for it; never undoes the check-in
+
+    # -- the team hub ------------------------------------------------------------
+
+    def _open_hub(self) -> None:
+        """The Team hub menu's work (`ui.hub`), once the folder is open; nothing shows until
+        the folder has a hub."""
+        from ui.hub import HubActions, HubControl
+
+        actions = HubActions(
+            self.hub_connect_action,
+            self.hub_publish_action,
+            self.hub_pull_action,
+            self.hub_status_action,
+            self.hub_publish_after_action,
+        )
+        self.hub = HubControl(self._services, self._runner, self, actions, self._data_dir)
+        self.hub.pulling.connect(self._flush_drafts)
+        self.hub.pulled.connect(self._on_hub_pulled)
+        self.hub.load()
+
+    def _on_hub_pulled(self) -> None:
+        """A pull changed shared copies or brought an assessment: shown as after an import
+        (it was backed up before, too)."""
+        self.reload_profiles(self.profile_id)
+        self._reload_backups()
 
     def _on_amend_requested(self, checkin_id: str) -> None:
         self.checkin.open_checkin(checkin_id)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from app.errors import HubError, InvalidInputError
+from app.errors import HubError, HubUnreachableError, InvalidInputError
 from app.files import write_own_file
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 SETTINGS_NAME = "hub.json"
 CONNECT_TIMEOUT_S = 5
 _SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+UNCHANGED = "; your local data is unchanged, and the next sync catches up"
+"""How an unreachable hub's sentence ends (the app's own sentences put it their way)."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,8 @@ def reaching(url: URL) -> Iterator[None]:
                 f"{where} holds no Rung hub yet: its admin creates one with 'rung hub init'."
             ) from None
         if isinstance(orig, pg.OperationalError | pg.InterfaceError) or exc.connection_invalidated:
-            raise HubError(
-                f"The hub at {where} cannot be reached ({_first_line(orig)}); your local data "
-                "is unchanged, and the next sync catches up."
+            raise HubUnreachableError(
+                f"The hub at {where} cannot be reached ({_first_line(orig)}){UNCHANGED}."
             ) from None
         raise
 

@@ -3,6 +3,7 @@ its status, and publishing and pulling with the time of the last of each."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +41,10 @@ class HubStatus:
     settings: HubSettings
     unsafe: str | None  # why this login sees past the hub's rules, if it does
 
-    def lines(self) -> list[str]:
+    def lines(self, when: Callable[[str | None], str] | None = None) -> list[str]:
+        """What a person reads; `when` words a stamp of the last publish or pull (the app
+        shows local times), else the stamp itself or "never"."""
+        when = when or (lambda moment: moment or "never")
         who = (
             f"{self.member.name} ({', '.join(self.member.roles)})"
             if self.member
@@ -55,8 +59,8 @@ class HubStatus:
             f"Hub: {self.url} (revision {revision})",
             f"Login: {self.login}, {who}",
             f"Your profiles on the hub: {self.published}; others' you may read: {self.readable}",
-            f"Last publish: {self.settings.last_publish or 'never'}; "
-            f"last pull: {self.settings.last_pull or 'never'}",
+            f"Last publish: {when(self.settings.last_publish)}; "
+            f"last pull: {when(self.settings.last_pull)}",
             "Publishes after each finalised check-in: "
             + ("yes" if self.settings.publish_after_finalise else "no"),
             *([f"Warning: this login {self.unsafe}, so the hub's rules do not bind it."]
