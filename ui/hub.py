@@ -226,7 +226,7 @@ class ConnectDialog(QDialog):
             widget.setEnabled(True)
         self.status_lines.hide()
         # Nothing was synced yet: "the next sync catches up" would promise what is not asked.
-        self.message.setText(describe(error).replace(f"{UNCHANGED}.", "."))
+        self.message.setText(describe(error).replace(f"; {UNCHANGED}.", "."))
         self.message.show()
         self._fit()
         self.url.setFocus()

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 SETTINGS_NAME = "hub.json"
 CONNECT_TIMEOUT_S = 5
 _SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
-UNCHANGED = "; your local data is unchanged, and the next sync catches up"
-"""How an unreachable hub's sentence ends (the app's own sentences put it their way)."""
 
 
 @dataclass(frozen=True)
@@ -84,10 +82,15 @@ def create_hub_engine(url: URL) -> Engine:
     )
 
 
+UNCHANGED = "your local data is unchanged, and the next sync catches up"
+
+
 @contextlib.contextmanager
-def reaching(url: URL) -> Iterator[None]:
-    """Turn the hub's failures into one sentence each; nothing local has changed by then
-    (each sync writes locally only after the hub's transaction ended)."""
+def reaching(url: URL, *, afterwards: str = UNCHANGED) -> Iterator[None]:
+    """Turn the hub's failures into one sentence each. A lost connection ends with
+    `afterwards`: what it means here. By default nothing local has changed (each sync
+    writes locally only after the hub's transaction ended); a step after local writes
+    says what it left."""
     import psycopg.errors as pg
     from sqlalchemy.exc import DBAPIError
 
@@ -106,7 +109,7 @@ def reaching(url: URL) -> Iterator[None]:
             ) from None
         if isinstance(orig, pg.OperationalError | pg.InterfaceError) or exc.connection_invalidated:
             raise HubUnreachableError(
-                f"The hub at {where} cannot be reached ({_first_line(orig)}){UNCHANGED}."
+                f"The hub at {where} cannot be reached ({_first_line(orig)}); {afterwards}."
             ) from None
         raise
 

@@ -487,8 +487,9 @@ def _send_assessments(services: Services, engine: Any, url: URL, snapshot: _Snap
                 "body": _jsonb(document),
             }
         )
-    if rows:
-        with reaching(url), engine.begin() as connection:
+    if rows:  # after the imports: a failure now leaves what they brought here
+        kept = "what this pull brought here is kept, and the next pull sends your assessments"
+        with reaching(url, afterwards=kept), engine.begin() as connection:
             connection.exec_driver_sql(
                 """
                 INSERT INTO rung_hub.assessments
