@@ -310,3 +310,38 @@ def test_a_database_without_a_hub_is_named_as_such(hub: Hub, folder: Folder) -> 
     bare = hub.server.uri(hub.server.superuser, "no_hub_here")
     with pytest.raises(HubError, match="holds no Rung hub yet: its admin creates one"):
         HubService(folder("zoe")).connect(bare)
+
+
+def test_no_member_can_put_a_damaged_ladder_in_the_way_of_anothers_profile(
+    hub: Hub, folder: Folder, tmp_path: Path
+) -> None:
+    import psycopg
+
+    manager_uri = hub.add("noor", ["manager"])
+    uri = hub.add("zoe", ["engineer"], manager="noor")
+    hub.add("mallory", ["engineer"])
+    mine = folder("zoe")
+    profile_id = private_profile(mine, tmp_path)
+    profile = mine.profiles.get(profile_id)
+    digest = next(
+        f.hash
+        for f in mine.frameworks.all()
+        if (f.id, f.version) == (profile.framework, profile.framework_version)
+    )
+    squat = (
+        "INSERT INTO rung_hub.frameworks (id, version, hash, body{who}) "
+        "VALUES (%(id)s, %(version)s, %(hash)s, '{{}}'{value})"
+    )
+    params = {"id": profile.framework, "version": profile.framework_version, "hash": digest}
+    mallory = hub.login("mallory")
+    hub.sql(squat.format(who="", value=""), params, login=mallory)  # a copy of their own
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        hub.sql(
+            squat.format(who=", added_by", value=", %(zoe)s"),
+            {**params, "zoe": hub.login("zoe")},
+            login=mallory,
+        )
+    _connect(mine, uri).publish()
+    pulled = _connect(folder("noor"), manager_uri).pull()
+    assert pulled.problems == []
+    assert len(pulled.updated) == 1

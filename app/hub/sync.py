@@ -177,7 +177,8 @@ def _put_frameworks(connection: Connection, frameworks: list[dict[str, Any]]) ->
     held = {
         tuple(row)
         for row in connection.exec_driver_sql(
-            "SELECT id, version, hash FROM rung_hub.frameworks WHERE hash = ANY(%(hashes)s)",
+            "SELECT id, version, hash FROM rung_hub.frameworks "
+            "WHERE hash = ANY(%(hashes)s) AND added_by = current_user",
             {"hashes": [k[2] for k in keys]},
         )
     }
@@ -308,7 +309,7 @@ class _Snapshot:
     profiles: list[tuple[str, str, str, datetime]]  # id, owner login, name, published_at
     bodies: dict[str, dict[str, Any]]  # of the profiles to bring here
     records: dict[str, list[tuple[str, dict[str, Any]]]]
-    frameworks: dict[tuple[str, str, str], dict[str, Any]]
+    frameworks: dict[tuple[str, str, str, str], dict[str, Any]]  # id, version, hash, added by
     assessments_of_me: list[dict[str, Any]]
     my_assessments: dict[tuple[str, str], str]  # (profile, date) -> digest
     managed: set[str]  # the logins this one may assess: reports (and theirs, with skip levels)
@@ -330,7 +331,7 @@ def pull(services: Services, url: URL) -> PullResult:
             elif pid not in snapshot.bodies:
                 result.unchanged += 1
             else:
-                _import_profile(services, snapshot, pid, name, published_at, result)
+                _import_profile(services, snapshot, pid, owner, name, published_at, result)
         for document in snapshot.assessments_of_me:
             _import_assessment(services, document, result)
         result.assessments_sent = _send_assessments(services, engine, url, snapshot)
@@ -370,12 +371,13 @@ def _read(engine: Any, url: URL, local: dict[str, tuple[str, datetime | None]]) 
         ):
             records[pid].append((kind, body))
         hashes = sorted({f["hash"] for body in bodies.values() for f in body["frameworks"]})
+        owners = sorted({owner for pid, owner, _name, _at in profiles if pid in bodies})
         frameworks = {
-            (row[0], row[1], row[2]): row[3]
+            (row[0], row[1], row[2], row[3]): row[4]
             for row in connection.exec_driver_sql(
-                "SELECT id, version, hash, body FROM rung_hub.frameworks "
-                "WHERE hash = ANY(%(hashes)s)",
-                {"hashes": hashes},
+                "SELECT id, version, hash, added_by, body FROM rung_hub.frameworks "
+                "WHERE hash = ANY(%(hashes)s) AND added_by = ANY(%(owners)s)",
+                {"hashes": hashes, "owners": owners},
             )
         }
         of_me = [
@@ -397,15 +399,16 @@ def _read(engine: Any, url: URL, local: dict[str, tuple[str, datetime | None]]) 
     return _Snapshot(me, profiles, bodies, records, frameworks, of_me, mine, managed)
 
 
-def _document(snapshot: _Snapshot, pid: str, published_at: datetime) -> dict[str, Any]:
-    """The profile bundle the hub's rows make up, as its owner's exporter would write it."""
+def _document(snapshot: _Snapshot, pid: str, owner: str, published_at: datetime) -> dict[str, Any]:
+    """The profile bundle the hub's rows make up, as its owner's exporter would write it
+    (with the ladders as its owner published them)."""
     body = snapshot.bodies[pid]
     lists: dict[str, list[Any]] = {key: [] for key in KINDS.values()}
     for kind, record in snapshot.records[pid]:
         lists[KINDS[kind]].append(record)
     frameworks = []
     for ref in body["frameworks"]:
-        held = snapshot.frameworks.get((ref["id"], ref["version"], ref["hash"]))
+        held = snapshot.frameworks.get((ref["id"], ref["version"], ref["hash"], owner))
         frameworks.append(held if held is not None else ref)  # then refused by the checks
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -428,13 +431,14 @@ def _import_profile(
     services: Services,
     snapshot: _Snapshot,
     pid: str,
+    owner: str,
     name: str,
     published_at: datetime,
     result: PullResult,
 ) -> None:
     label = f"the hub's copy of {name}"
     try:
-        raw = json.dumps(_document(snapshot, pid, published_at), ensure_ascii=False)
+        raw = json.dumps(_document(snapshot, pid, owner, published_at), ensure_ascii=False)
         document = parse_document(raw.encode("utf-8"), label)
         imported = import_document(services.store, services.frameworks, document)
     except (RungError, KeyError, TypeError) as exc:

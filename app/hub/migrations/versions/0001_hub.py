@@ -77,12 +77,16 @@ CREATE TABLE rung_hub.nominations (
 );
 CREATE INDEX nominations_login ON rung_hub.nominations (login);
 
+-- A ladder as each publisher sent it: a profile is read with its owner's copy, so no
+-- member can put a damaged ladder in the way of someone else's profile.
 CREATE TABLE rung_hub.frameworks (
     id text,
     version text,
     hash text CHECK (hash ~ '^[0-9a-f]{64}$'),
+    added_by text NOT NULL DEFAULT CURRENT_USER
+        REFERENCES rung_hub.members (login) ON DELETE CASCADE,
     body jsonb NOT NULL,
-    PRIMARY KEY (id, version, hash)
+    PRIMARY KEY (id, version, hash, added_by)
 );
 
 CREATE TABLE rung_hub.profiles (
@@ -170,14 +174,18 @@ CREATE POLICY read ON rung_hub.settings FOR SELECT TO rung_hub_member USING (tru
 
 -- The directory (names, roles, who reports to whom) is read by every member.
 CREATE POLICY read ON rung_hub.members FOR SELECT TO rung_hub_member USING (true);
-CREATE POLICY manage ON rung_hub.members TO rung_hub_admin USING (true) WITH CHECK (true);
+-- An admin manages the directory but cannot give themselves reports (or a seat on a
+-- cycle, below): reading people's profiles is never theirs to grant themselves.
+CREATE POLICY manage ON rung_hub.members TO rung_hub_admin
+    USING (true) WITH CHECK (manager IS DISTINCT FROM CURRENT_USER);
 
 CREATE POLICY read ON rung_hub.cycles FOR SELECT TO rung_hub_member USING (true);
 CREATE POLICY manage ON rung_hub.cycles TO rung_hub_admin USING (true) WITH CHECK (true);
 
 CREATE POLICY read ON rung_hub.cycle_seats FOR SELECT TO rung_hub_member
     USING (login = CURRENT_USER);
-CREATE POLICY manage ON rung_hub.cycle_seats TO rung_hub_admin USING (true) WITH CHECK (true);
+CREATE POLICY manage ON rung_hub.cycle_seats TO rung_hub_admin
+    USING (true) WITH CHECK (login <> CURRENT_USER);
 
 CREATE POLICY read ON rung_hub.nominations FOR SELECT TO rung_hub_member
     USING (
@@ -187,7 +195,8 @@ CREATE POLICY read ON rung_hub.nominations FOR SELECT TO rung_hub_member
 CREATE POLICY manage ON rung_hub.nominations TO rung_hub_admin USING (true) WITH CHECK (true);
 
 CREATE POLICY read ON rung_hub.frameworks FOR SELECT TO rung_hub_member USING (true);
-CREATE POLICY add ON rung_hub.frameworks FOR INSERT TO rung_hub_member WITH CHECK (true);
+CREATE POLICY add ON rung_hub.frameworks FOR INSERT TO rung_hub_member
+    WITH CHECK (added_by = CURRENT_USER);
 
 CREATE POLICY read ON rung_hub.profiles FOR SELECT TO rung_hub_member
     USING (owner_login IN (SELECT rung_hub.readable_logins()));
