@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import rfc8785
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -49,6 +48,7 @@ from app.bundle.model import (
     StageRecord,
     TagRecord,
 )
+from app.canonical import canonical
 from app.errors import NotFoundError, ReadOnlyError
 from app.files import atomic_write
 from app.store.db import Store
@@ -69,7 +69,7 @@ from app.store.models import (
 def checksum(document: dict[str, Any]) -> str:
     """SHA-256 of the RFC 8785 form of the document without its `checksum` member."""
     rest = {key: value for key, value in document.items() if key != "checksum"}
-    return hashlib.sha256(rfc8785.dumps(rest)).hexdigest()
+    return hashlib.sha256(canonical(rest)).hexdigest()
 
 
 def stamp(moment: datetime) -> str:

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import rfc8785
 from pydantic import ValidationError
 
+from app.canonical import canonical
 from app.errors import FrameworkError
 from app.framework.limits import MAX_FILE_BYTES, text_too_large
 from app.framework.model import Framework, FrameworkProblems, Loc, format_loc
@@ -200,7 +200,7 @@ def canonical_json(framework: Framework) -> bytes:
     """RFC 8785 canonical JSON of the validated model (the form that is hashed and stored),
     leaving out every field that holds its default value: a field added to the model
     later, optional, changes no existing ladder's hash."""
-    return rfc8785.dumps(framework.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+    return canonical(framework.model_dump(mode="json", by_alias=True, exclude_defaults=True))
 
 
 def framework_hash(framework: Framework) -> str:
@@ -216,7 +216,7 @@ def legacy_framework_hash(framework: Framework) -> str:
     for criterion in data["promotion_criteria"]:  # fields added since, when not used
         if criterion["step"] is None:
             del criterion["step"]
-    return hashlib.sha256(rfc8785.dumps(data)).hexdigest()
+    return hashlib.sha256(canonical(data)).hexdigest()
 
 
 def framework_from_snapshot(snapshot: str) -> Framework:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import rfc8785
 from sqlalchemy import select
 
 from app.bundle.assessment import build_assessment_bundle, import_assessment
@@ -33,6 +32,7 @@ from app.bundle.export import checksum, export_payload, stamp
 from app.bundle.importer import import_document
 from app.bundle.model import FORMAT, FORMAT_VERSION, Payload
 from app.bundle.reader import exported_time, parse_document
+from app.canonical import canonical
 from app.errors import HubError, RungError
 from app.hub.connection import create_hub_engine, reaching
 from app.store.models import Profile
@@ -49,7 +49,7 @@ KINDS = {"checkin": "checkins", "evidence": "evidence", "goal": "goals", "learni
 
 def digest(body: Any) -> str:
     """The SHA-256 of a JSON value's RFC 8785 form: equal content, equal digest."""
-    return hashlib.sha256(rfc8785.dumps(body)).hexdigest()
+    return hashlib.sha256(canonical(body)).hexdigest()
 
 
 def _jsonb(body: Any) -> Any:
