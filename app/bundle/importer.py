@@ -437,7 +437,7 @@ class _Writer:
         self.inserts: dict[type[Base], list[dict[str, Any]]] = defaultdict(list)
 
     def add(self, model: type[Base], **row: Any) -> None:
-        self.inserts[model].append({"id": new_id(), **row})
+        self.inserts[model].append(row if "id" in row else {"id": new_id(), **row})
 
     def flush(self) -> None:
         for model in self.ORDER:
@@ -736,9 +736,18 @@ def import_bundle(
 
 
 def import_document(
-    store: Store, frameworks: FrameworkService, document: Document, *, as_mine: bool = False
+    store: Store,
+    frameworks: FrameworkService,
+    document: Document,
+    *,
+    as_mine: bool = False,
+    backed_up: bool = False,
 ) -> ImportResult:
-    """`import_bundle` of a document already read (a file's, or a hub's copy)."""
+    """`import_bundle` of a document already read (a file's, or a hub's copy).
+
+    `backed_up`: the caller backed the folder up before a batch of imports (a hub pull
+    does, once), so this import takes no backup of its own.
+    """
     if document.kind == "assessment":
         if as_mine:
             raise InvalidInputError(
@@ -764,7 +773,7 @@ def import_document(
     new_frameworks = _new_frameworks(frameworks, payload, name)  # the last check
     safety = (
         store.backups.kept_unless_failed("before-import")
-        if holds_profiles and store.backups is not None
+        if holds_profiles and store.backups is not None and not backed_up
         else contextlib.nullcontext()
     )
     with safety, store.session() as session:

@@ -9,15 +9,18 @@ made private, a check-in deleted), and writes nothing at all for a profile
 whose digest is unchanged. Each publish is one hub transaction.
 
 Pulling reassembles the bundle of each profile this login may read that
-changed since the copy here, and imports it exactly as a bundle file is
-imported (checked, backed up, one local transaction per profile); profiles
-this folder owns are skipped. The hub's `published_at` is the bundle's
-`exported_at`, so "newer" means what it means for files. Managers' own
-assessments go up, and assessments of your own profiles come down.
+changed since the copy here, and imports it as a bundle file is imported
+(checked, one local transaction per profile), except that the folder is backed
+up once before the pull's imports rather than before each, and the checksum
+the pull has just computed is not verified again; profiles this folder owns
+are skipped. The hub's `published_at` is the bundle's `exported_at`, so
+"newer" means what it means for files. Managers' own assessments go up, and
+assessments of your own profiles come down.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -323,13 +326,20 @@ def pull(services: Services, url: URL) -> PullResult:
     try:
         snapshot = _read(engine, url, local)
         result = PullResult()
-        for pid, owner, name, published_at in snapshot.profiles:
-            if local.get(pid, (None, None))[0] == "own" or owner == snapshot.me:
-                result.skipped_own += 1
-            elif pid not in snapshot.bodies:
-                result.unchanged += 1
-            else:
-                _import_profile(services, snapshot, pid, name, published_at, result)
+        backups = services.store.backups
+        safety = (  # one backup for the whole pull, as one import of a file takes one
+            backups.kept_unless_failed("before-import")
+            if local and snapshot.bodies and backups is not None
+            else contextlib.nullcontext()
+        )
+        with safety:
+            for pid, owner, name, published_at in snapshot.profiles:
+                if local.get(pid, (None, None))[0] == "own" or owner == snapshot.me:
+                    result.skipped_own += 1
+                elif pid not in snapshot.bodies:
+                    result.unchanged += 1
+                else:
+                    _import_profile(services, snapshot, pid, name, published_at, result)
         for document in snapshot.assessments_of_me:
             _import_assessment(services, document, result)
         result.assessments_sent = _send_assessments(services, engine, url, snapshot)
@@ -433,8 +443,8 @@ def _import_profile(
     label = f"the hub's copy of {name}"
     try:
         raw = json.dumps(_document(snapshot, pid, published_at), ensure_ascii=False)
-        document = parse_document(raw.encode("utf-8"), label)
-        imported = import_document(services.store, services.frameworks, document)
+        document = parse_document(raw.encode("utf-8"), label, stamped_here=True)
+        imported = import_document(services.store, services.frameworks, document, backed_up=True)
     except (RungError, KeyError, TypeError) as exc:
         result.problems.append(str(exc) if isinstance(exc, RungError) else f"{label} is damaged.")
         return
