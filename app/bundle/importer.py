@@ -706,16 +706,24 @@ def _check_ids(session: Session, payload: Payload, name: str) -> None:
 
 
 def _new_frameworks(
-    frameworks: FrameworkService, payload: Payload, name: str
+    frameworks: FrameworkService, payload: Payload, name: str, *, hashes_checked: bool
 ) -> list[FrameworkRecord]:
-    """The bundle's framework versions not stored here; a different ladder under one is refused."""
+    """The bundle's framework versions not stored here; a different ladder under one is refused.
+
+    `hashes_checked`: each record's hash is the current hash of its framework, as
+    `check_profile_bundle` found for a version 2 bundle, so it is compared as it stands.
+    """
     stored = {(info.id, info.version): info.hash for info in frameworks.all()}
     new = []
     for record in payload.frameworks:
         known = stored.get((record.id, record.version))
         if known is None:
             new.append(record)
-        elif known != framework_hash(Framework.model_validate(record.framework)):
+        elif known != (
+            record.hash
+            if hashes_checked
+            else framework_hash(Framework.model_validate(record.framework))
+        ):
             raise BundleError(
                 f"{name} uses the framework {record.id}@{record.version}, but a different "
                 "framework with that id and version is stored here, so it cannot be imported."
@@ -770,7 +778,9 @@ def import_document(
         adopted = _owner_to_adopt(session, payload, name) if as_mine else None
         _check_ids(session, payload, name)
         holds_profiles = session.scalar(select(Profile.id).limit(1)) is not None
-    new_frameworks = _new_frameworks(frameworks, payload, name)  # the last check
+    new_frameworks = _new_frameworks(  # the last check
+        frameworks, payload, name, hashes_checked=bundle.format_version != 1
+    )
     safety = (
         store.backups.kept_unless_failed("before-import")
         if holds_profiles and store.backups is not None and not backed_up
