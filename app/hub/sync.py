@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -85,8 +86,13 @@ class _Published:
         }
         return cls(payload.profile.id, payload.profile.name, body, records, frameworks)
 
-    def record_digests(self) -> dict[tuple[str, str], str]:
+    @cached_property
+    def _record_digests(self) -> dict[tuple[str, str], str]:
         return {key: digest(body) for key, body in self.records.items()}
+
+    def record_digests(self) -> dict[tuple[str, str], str]:
+        """Computed once: the profile's digest and the write of its records both need them."""
+        return self._record_digests
 
     def digest(self) -> str:
         """Of the whole profile: its body and every record's digest."""
