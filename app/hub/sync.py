@@ -39,7 +39,7 @@ from app.bundle.reader import exported_time, parse_document
 from app.canonical import canonical
 from app.errors import HubError, RungError
 from app.hub.connection import create_hub_engine, reaching
-from app.store.models import Profile
+from app.store.models import Assessment, Profile
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -478,8 +478,14 @@ def _send_assessments(services: Services, engine: Any, url: URL, snapshot: _Snap
     """Publish this folder owner's latest assessment of each profile shared here that the
     hub holds; an unchanged one writes nothing."""
     owners = {pid: owner for pid, owner, _name, _at in snapshot.profiles if owner != snapshot.me}
+    with services.store.session() as session:  # one query, not a refused bundle per profile
+        assessed = set(
+            session.scalars(select(Assessment.profile_id).where(Assessment.origin == "own"))
+        )
     rows = []
     for pid, owner in owners.items():
+        if pid not in assessed:  # nothing to send: build_assessment_bundle would refuse
+            continue
         try:
             bundle = build_assessment_bundle(services.store, pid)
         except RungError:  # none yet, your own profile, or no identity to sign it
