@@ -223,6 +223,21 @@ def kill_at_a_random_moment(
     return child, kind
 
 
+def _local_writing_time(server: SyncServer, folder: Path) -> float:
+    """Seconds from a whole pull's first local write transaction to its last one's end
+    (the puller then waits to be killed, as after every pull)."""
+    child = server.spawn(f"PULL {folder}")
+    first = last = 0.0
+    while (kind := server.follow(child)) != "PULLED":
+        if kind == "TX" and not first:
+            first = time.monotonic()
+        elif kind == "TXEND":
+            last = time.monotonic()
+    server.kill(child)
+    assert first, "the pull wrote nothing here"
+    return last - first
+
+
 # -- 1. kill -9 during publish ------------------------------------------------------
 
 
@@ -391,13 +406,16 @@ def test_kill_9_while_pulling_leaves_the_old_or_the_new_copy_whole(
     started = time.monotonic()
     server = SyncServer(tmp_path / "puller-stderr.txt")
     try:
+        fresh_copy(manager, folder)
+        importing = _local_writing_time(server, folder)  # kills land within it, on any machine
         for kill in range(KILLS):
             fresh_copy(manager, folder)
             child, _mark = kill_at_a_random_moment(
                 server,
                 f"PULL {folder}",
                 rng,
-                [("OPEN", 0, 1.5), ("HUB", 0, 0.05), ("TX", 0, 0.4)],
+                # Half the kills aim at the local import, so one lands in it on any seed.
+                [("OPEN", 0, 1.5), ("HUB", 0, 0.05), ("TX", 0, importing), ("TX", 0, importing)],
             )
             in_hub_read += child.hub_open
             in_local_write += child.local_open

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import rfc8785
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from app.bundle.model import (
     FORMAT,
@@ -77,10 +78,20 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+
+
 class _Exporter:
-    def __init__(self, session: Session, include_private: bool) -> None:
+    def __init__(
+        self, session: Session, include_private: bool, only: Mapping[str, Collection[str]] | None
+    ) -> None:
         self.session = session
         self.private = include_private
+        self.only = only
+
+    def chosen(self, statement: _S, column: InstrumentedAttribute[str], key: str) -> _S:
+        """`statement` narrowed to the records of the payload's list `key` that were asked for."""
+        return statement if self.only is None else statement.where(column.in_(self.only[key]))
 
     def text(self, value: str | None) -> str | None:
         """Private text, kept only when it is included."""
@@ -137,10 +148,14 @@ class _Exporter:
 
     def evidence(self, profile_id: str) -> list[EvidenceRecord]:
         rows = self.session.scalars(
-            select(Evidence)
-            .where(Evidence.profile_id == profile_id)
-            .options(selectinload(Evidence.tags))
-            .order_by(Evidence.date, Evidence.id)
+            self.chosen(
+                select(Evidence)
+                .where(Evidence.profile_id == profile_id)
+                .options(selectinload(Evidence.tags))
+                .order_by(Evidence.date, Evidence.id),
+                Evidence.id,
+                "evidence",
+            )
         )
         return [
             EvidenceRecord(
@@ -174,23 +189,31 @@ class _Exporter:
     def checkins(self, profile_id: str, carried: set[str]) -> list[CheckInRecord]:
         links: dict[str, list[str]] = {}
         for rating_id, evidence_id in self.session.execute(
-            select(RatingEvidence.rating_id, RatingEvidence.evidence_id)
-            .join(Rating, Rating.id == RatingEvidence.rating_id)
-            .join(CheckIn, CheckIn.id == Rating.checkin_id)
-            .where(CheckIn.profile_id == profile_id)
+            self.chosen(
+                select(RatingEvidence.rating_id, RatingEvidence.evidence_id)
+                .join(Rating, Rating.id == RatingEvidence.rating_id)
+                .join(CheckIn, CheckIn.id == Rating.checkin_id)
+                .where(CheckIn.profile_id == profile_id),
+                CheckIn.id,
+                "checkins",
+            )
         ):
             if evidence_id in carried:
                 links.setdefault(rating_id, []).append(evidence_id)
         rows = self.session.scalars(
-            select(CheckIn)
-            .where(CheckIn.profile_id == profile_id, CheckIn.status == "final")
-            .options(
-                selectinload(CheckIn.ratings),
-                selectinload(CheckIn.milestones),
-                selectinload(CheckIn.kpi_values),
-                selectinload(CheckIn.amendments),
+            self.chosen(
+                select(CheckIn)
+                .where(CheckIn.profile_id == profile_id, CheckIn.status == "final")
+                .options(
+                    selectinload(CheckIn.ratings),
+                    selectinload(CheckIn.milestones),
+                    selectinload(CheckIn.kpi_values),
+                    selectinload(CheckIn.amendments),
+                )
+                .order_by(CheckIn.date, CheckIn.finalized_at),
+                CheckIn.id,
+                "checkins",
             )
-            .order_by(CheckIn.date, CheckIn.finalized_at)
         )
         return [self.checkin(row, links) for row in rows]
 
@@ -237,10 +260,14 @@ class _Exporter:
 
     def goals(self, profile_id: str) -> list[GoalRecord]:
         rows = self.session.scalars(
-            select(Goal)
-            .where(Goal.profile_id == profile_id)
-            .options(selectinload(Goal.skills))
-            .order_by(Goal.created_at, Goal.id)
+            self.chosen(
+                select(Goal)
+                .where(Goal.profile_id == profile_id)
+                .options(selectinload(Goal.skills))
+                .order_by(Goal.created_at, Goal.id),
+                Goal.id,
+                "goals",
+            )
         )
         return [
             GoalRecord(
@@ -257,9 +284,13 @@ class _Exporter:
 
     def learning(self, profile_id: str) -> list[LearningRecord]:
         rows = self.session.scalars(
-            select(LearningItem)
-            .where(LearningItem.profile_id == profile_id)
-            .order_by(LearningItem.target_quarter, LearningItem.id)
+            self.chosen(
+                select(LearningItem)
+                .where(LearningItem.profile_id == profile_id)
+                .order_by(LearningItem.target_quarter, LearningItem.id),
+                LearningItem.id,
+                "learning",
+            )
         )
         return [
             LearningRecord(
@@ -274,23 +305,63 @@ class _Exporter:
         ]
 
 
-def export_payload(session: Session, profile_id: str, *, include_private: bool) -> Payload:
-    """A profile's payload, read in the caller's transaction (the importer diffs against it)."""
+def export_payload(
+    session: Session,
+    profile_id: str,
+    *,
+    include_private: bool,
+    only: Mapping[str, Collection[str]] | None = None,
+) -> Payload:
+    """A profile's payload, read in the caller's transaction (the importer diffs against it).
+
+    `only`: just these records of each list ("checkins", "evidence", "goals", "learning":
+    ids), for a sync that sends what changed (`carried_stamps` says what did); the profile
+    and its frameworks always come whole.
+    """
     row = session.get(Profile, profile_id)
     if row is None:
         raise NotFoundError(f"No profile has the id {profile_id}.")
-    exporter = _Exporter(session, include_private)
+    exporter = _Exporter(session, include_private, only)
     evidence = exporter.evidence(profile_id)
+    carried = (
+        {e.id for e in evidence}
+        if only is None
+        else set(carried_stamps(session, profile_id, include_private=include_private)["evidence"])
+    )
     return Payload(
         include_private=include_private,
         owner=exporter.owner(),
         profile=exporter.profile(row),
         frameworks=exporter.frameworks(row),
-        checkins=exporter.checkins(profile_id, {e.id for e in evidence}),
+        checkins=exporter.checkins(profile_id, carried),
         evidence=evidence,
         goals=exporter.goals(profile_id),
         learning=exporter.learning(profile_id),
     )
+
+
+def carried_stamps(
+    session: Session, profile_id: str, *, include_private: bool = False
+) -> dict[str, dict[str, datetime]]:
+    """The `updated_at` each record of the payload would carry, by list and id, read
+    without building the records: a record whose stamp a sync already holds is unchanged,
+    since a stamp moves whenever anything the bundle carries of it changes
+    (`app.store.stamps`)."""
+    checkin = CheckIn.updated_at if include_private else CheckIn.public_updated_at
+    goal = Goal.updated_at if include_private else Goal.public_updated_at
+    learning = LearningItem.updated_at if include_private else LearningItem.public_updated_at
+    evidence = select(Evidence.id, Evidence.updated_at).where(Evidence.profile_id == profile_id)
+    if not include_private:
+        evidence = evidence.where(Evidence.private.is_(False))
+    queries = {
+        "checkins": select(CheckIn.id, checkin).where(
+            CheckIn.profile_id == profile_id, CheckIn.status == "final"
+        ),
+        "evidence": evidence,
+        "goals": select(Goal.id, goal).where(Goal.profile_id == profile_id),
+        "learning": select(LearningItem.id, learning).where(LearningItem.profile_id == profile_id),
+    }
+    return {key: {rid: at for rid, at in session.execute(query)} for key, query in queries.items()}
 
 
 def shared_export_refused(

@@ -437,7 +437,7 @@ class _Writer:
         self.inserts: dict[type[Base], list[dict[str, Any]]] = defaultdict(list)
 
     def add(self, model: type[Base], **row: Any) -> None:
-        self.inserts[model].append({"id": new_id(), **row})
+        self.inserts[model].append(row if "id" in row else {"id": new_id(), **row})
 
     def flush(self) -> None:
         for model in self.ORDER:
@@ -706,16 +706,24 @@ def _check_ids(session: Session, payload: Payload, name: str) -> None:
 
 
 def _new_frameworks(
-    frameworks: FrameworkService, payload: Payload, name: str
+    frameworks: FrameworkService, payload: Payload, name: str, *, hashes_checked: bool
 ) -> list[FrameworkRecord]:
-    """The bundle's framework versions not stored here; a different ladder under one is refused."""
+    """The bundle's framework versions not stored here; a different ladder under one is refused.
+
+    `hashes_checked`: each record's hash is the current hash of its framework, as
+    `check_profile_bundle` found for a version 2 bundle, so it is compared as it stands.
+    """
     stored = {(info.id, info.version): info.hash for info in frameworks.all()}
     new = []
     for record in payload.frameworks:
         known = stored.get((record.id, record.version))
         if known is None:
             new.append(record)
-        elif known != framework_hash(Framework.model_validate(record.framework)):
+        elif known != (
+            record.hash
+            if hashes_checked
+            else framework_hash(Framework.model_validate(record.framework))
+        ):
             raise BundleError(
                 f"{name} uses the framework {record.id}@{record.version}, but a different "
                 "framework with that id and version is stored here, so it cannot be imported."
@@ -736,9 +744,18 @@ def import_bundle(
 
 
 def import_document(
-    store: Store, frameworks: FrameworkService, document: Document, *, as_mine: bool = False
+    store: Store,
+    frameworks: FrameworkService,
+    document: Document,
+    *,
+    as_mine: bool = False,
+    backed_up: bool = False,
 ) -> ImportResult:
-    """`import_bundle` of a document already read (a file's, or a hub's copy)."""
+    """`import_bundle` of a document already read (a file's, or a hub's copy).
+
+    `backed_up`: the caller backed the folder up before a batch of imports (a hub pull
+    does, once), so this import takes no backup of its own.
+    """
     if document.kind == "assessment":
         if as_mine:
             raise InvalidInputError(
@@ -761,10 +778,12 @@ def import_document(
         adopted = _owner_to_adopt(session, payload, name) if as_mine else None
         _check_ids(session, payload, name)
         holds_profiles = session.scalar(select(Profile.id).limit(1)) is not None
-    new_frameworks = _new_frameworks(frameworks, payload, name)  # the last check
+    new_frameworks = _new_frameworks(  # the last check
+        frameworks, payload, name, hashes_checked=bundle.format_version != 1
+    )
     safety = (
         store.backups.kept_unless_failed("before-import")
-        if holds_profiles and store.backups is not None
+        if holds_profiles and store.backups is not None and not backed_up
         else contextlib.nullcontext()
     )
     with safety, store.session() as session:

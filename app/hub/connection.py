@@ -11,6 +11,7 @@ used, so a user who never connects one pays nothing for it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -71,7 +72,17 @@ def shown(url: URL) -> str:
 
 
 def create_hub_engine(url: URL) -> Engine:
-    """An engine that opens a connection per use: a desktop app syncs now and then."""
+    """An engine that opens a connection per use: a desktop app syncs now and then.
+
+    One per hub for the process, so SQLAlchemy asks the server for its settings (the
+    dialect's first connect, several round trips) once rather than at every sync;
+    `dispose()` after a use leaves it usable.
+    """
+    return _engine(url)
+
+
+@functools.lru_cache(maxsize=8)
+def _engine(url: URL) -> Engine:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 

@@ -9,33 +9,37 @@ made private, a check-in deleted), and writes nothing at all for a profile
 whose digest is unchanged. Each publish is one hub transaction.
 
 Pulling reassembles the bundle of each profile this login may read that
-changed since the copy here, and imports it exactly as a bundle file is
-imported (checked, backed up, one local transaction per profile); profiles
-this folder owns are skipped. The hub's `published_at` is the bundle's
-`exported_at`, so "newer" means what it means for files. Managers' own
-assessments go up, and assessments of your own profiles come down.
+changed since the copy here, and imports it as a bundle file is imported
+(checked, one local transaction per profile), except that the folder is backed
+up once before the pull's imports rather than before each, and the checksum
+the pull has just computed is not verified again; profiles this folder owns
+are skipped. The hub's `published_at` is the bundle's `exported_at`, so
+"newer" means what it means for files. Managers' own assessments go up, and
+assessments of your own profiles come down.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import rfc8785
 from sqlalchemy import select
 
 from app.bundle.assessment import build_assessment_bundle, import_assessment, mark_sent
-from app.bundle.export import checksum, export_payload, stamp
+from app.bundle.export import carried_stamps, checksum, export_payload, stamp
 from app.bundle.importer import import_document
 from app.bundle.model import FORMAT, FORMAT_VERSION, Payload
 from app.bundle.reader import exported_time, parse_document
 from app.errors import HubError, RungError
 from app.hub.connection import create_hub_engine, reaching
-from app.store.models import Profile
+from app.store.models import Assessment, Profile
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -82,13 +86,17 @@ class _Published:
         }
         return cls(payload.profile.id, payload.profile.name, body, records, frameworks)
 
-    def record_digests(self) -> dict[tuple[str, str], str]:
+    @cached_property
+    def _record_digests(self) -> dict[tuple[str, str], str]:
         return {key: digest(body) for key, body in self.records.items()}
 
+    def record_digests(self) -> dict[tuple[str, str], str]:
+        """Computed once: the profile's digest and the write of its records both need them."""
+        return self._record_digests
+
     def digest(self) -> str:
-        """Of the whole profile: its body and every record's digest."""
-        records = sorted([*key, value] for key, value in self.record_digests().items())
-        return digest({"profile": self.body, "records": records})
+        """Of the whole profile (when built from a whole payload): see `_whole`."""
+        return _whole(self.body, self.record_digests())
 
 
 @dataclass
@@ -136,12 +144,10 @@ def own_profile_ids(services: Services, only: Iterable[str] | None = None) -> li
 def publish(
     services: Services, url: URL, profile_ids: list[str], *, now: datetime | None = None
 ) -> PublishResult:
-    """Publish these profiles of yours (see the module's docstring) in one hub transaction."""
-    with services.store.session() as session:
-        published = [
-            _Published.of(export_payload(session, pid, include_private=False))
-            for pid in profile_ids
-        ]
+    """Publish these profiles of yours (see the module's docstring) in one hub transaction.
+
+    Only the records whose stamp the hub does not hold yet are exported here and
+    digested: the hub's rows say what it holds (`carried_stamps` what there is)."""
     result = PublishResult()
     engine = create_hub_engine(url)
     try:
@@ -154,22 +160,67 @@ def publish(
                     {"ids": profile_ids},
                 )
             }
+            held = _held_records(connection, list(on_hub))
             moment = now or datetime.now(UTC)
-            for profile in published:
-                hub_digest, published_at = on_hub.get(profile.id, (None, None))
-                whole = profile.digest()
+            for pid in profile_ids:
+                hub_digest, published_at = on_hub.get(pid, (None, None))
+                profile, digests = _changes(services, pid, held.get(pid, {}))
+                whole = _whole(profile.body, digests)
                 if whole == hub_digest:
                     result.unchanged += 1
                     continue
                 _put_frameworks(connection, profile.frameworks)
                 _put_profile(connection, profile, whole, _next_stamp(moment, published_at))
-                written, removed = _put_records(connection, profile, fresh=hub_digest is None)
+                mine = held.get(pid, {})
+                gone = [key for key in mine if key not in digests]
+                written, removed = _put_records(connection, profile, mine, gone)
                 result.profiles += 1
                 result.written += written
                 result.removed += removed
     finally:
         engine.dispose()
     return result
+
+
+_Held = dict[tuple[str, str], tuple[str, datetime]]
+"""A profile's records on the hub: (kind, id) -> (digest, the `updated_at` they carry)."""
+
+
+def _held_records(connection: Connection, profile_ids: list[str]) -> dict[str, _Held]:
+    held: dict[str, _Held] = {pid: {} for pid in profile_ids}
+    for pid, kind, rid, value, at in connection.exec_driver_sql(
+        "SELECT profile_id, kind, id, digest, body->>'updated_at' FROM rung_hub.records "
+        "WHERE profile_id = ANY(%(ids)s)",
+        {"ids": profile_ids},
+    ):
+        held[pid][kind, rid] = (value, datetime.fromisoformat(at))
+    return held
+
+
+def _changes(
+    services: Services, profile_id: str, held: _Held
+) -> tuple[_Published, dict[tuple[str, str], str]]:
+    """The profile with just the records the hub does not hold as they are here, and the
+    digest of every record it carries (the hub's own for the unchanged ones)."""
+    kind_of = {key: kind for kind, key in KINDS.items()}
+    with services.store.session() as session:
+        stamps = {
+            (kind_of[key], rid): at
+            for key, records in carried_stamps(session, profile_id).items()
+            for rid, at in records.items()
+        }
+        changed = {key for key, at in stamps.items() if held.get(key, ("", None))[1] != at}
+        only = {key: [rid for kind, rid in changed if kind == k] for k, key in KINDS.items()}
+        payload = export_payload(session, profile_id, include_private=False, only=only)
+    profile = _Published.of(payload)
+    digests = {key: held[key][0] for key in stamps if key not in changed}
+    return profile, digests | profile.record_digests()
+
+
+def _whole(body: dict[str, Any], digests: dict[tuple[str, str], str]) -> str:
+    """A profile's digest: its body and every record's digest."""
+    records = sorted([*key, value] for key, value in digests.items())
+    return digest({"profile": body, "records": records})
 
 
 def _put_frameworks(connection: Connection, frameworks: list[dict[str, Any]]) -> None:
@@ -230,18 +281,11 @@ def _put_profile(
         raise
 
 
-def _put_records(connection: Connection, profile: _Published, *, fresh: bool) -> tuple[int, int]:
-    """Write the records whose digest changed and remove those no longer carried."""
-    held: dict[tuple[str, str], str] = {}
-    if not fresh:
-        held = {
-            (row[0], row[1]): row[2]
-            for row in connection.exec_driver_sql(
-                "SELECT kind, id, digest FROM rung_hub.records WHERE profile_id = %(id)s",
-                {"id": profile.id},
-            )
-        }
-    wanted = profile.record_digests()
+def _put_records(
+    connection: Connection, profile: _Published, held: _Held, gone: list[tuple[str, str]]
+) -> tuple[int, int]:
+    """Write the records exported (those whose digest differs from the hub's), remove
+    those no longer carried."""
     changed = [
         {
             "profile": profile.id,
@@ -250,10 +294,9 @@ def _put_records(connection: Connection, profile: _Published, *, fresh: bool) ->
             "digest": value,
             "body": _jsonb(profile.records[kind, rid]),
         }
-        for (kind, rid), value in wanted.items()
-        if held.get((kind, rid)) != value
+        for (kind, rid), value in profile.record_digests().items()
+        if held.get((kind, rid), ("", None))[0] != value
     ]
-    gone = [key for key in held if key not in wanted]
     if changed:
         connection.exec_driver_sql(
             """
@@ -325,13 +368,20 @@ def pull(services: Services, url: URL) -> PullResult:
     try:
         snapshot = _read(engine, url, local)
         result = PullResult()
-        for pid, owner, name, published_at in snapshot.profiles:
-            if local.get(pid, (None, None))[0] == "own" or owner == snapshot.me:
-                result.skipped_own += 1
-            elif pid not in snapshot.bodies:
-                result.unchanged += 1
-            else:
-                _import_profile(services, snapshot, pid, owner, name, published_at, result)
+        backups = services.store.backups
+        safety = (  # one backup for the whole pull, as one import of a file takes one
+            backups.kept_unless_failed("before-import")
+            if local and snapshot.bodies and backups is not None
+            else contextlib.nullcontext()
+        )
+        with safety:
+            for pid, owner, name, published_at in snapshot.profiles:
+                if local.get(pid, (None, None))[0] == "own" or owner == snapshot.me:
+                    result.skipped_own += 1
+                elif pid not in snapshot.bodies:
+                    result.unchanged += 1
+                else:
+                    _import_profile(services, snapshot, pid, owner, name, published_at, result)
         for document in snapshot.assessments_of_me:
             _import_assessment(services, document, result)
         result.assessments_sent = _send_assessments(services, engine, url, snapshot)
@@ -439,8 +489,8 @@ def _import_profile(
     label = f"the hub's copy of {name}"
     try:
         raw = json.dumps(_document(snapshot, pid, owner, published_at), ensure_ascii=False)
-        document = parse_document(raw.encode("utf-8"), label)
-        imported = import_document(services.store, services.frameworks, document)
+        document = parse_document(raw.encode("utf-8"), label, stamped_here=True)
+        imported = import_document(services.store, services.frameworks, document, backed_up=True)
     except (RungError, KeyError, TypeError) as exc:
         result.problems.append(str(exc) if isinstance(exc, RungError) else f"{label} is damaged.")
         return
@@ -470,8 +520,14 @@ def _send_assessments(services: Services, engine: Any, url: URL, snapshot: _Snap
     unchanged one writes nothing."""
     managed = snapshot.managed
     owners = {pid: owner for pid, owner, _name, _at in snapshot.profiles if owner in managed}
+    with services.store.session() as session:  # one query, not a refused bundle per profile
+        assessed = set(
+            session.scalars(select(Assessment.profile_id).where(Assessment.origin == "own"))
+        )
     rows = []
     for pid, owner in owners.items():
+        if pid not in assessed:  # nothing to send: build_assessment_bundle would refuse
+            continue
         try:
             bundle = build_assessment_bundle(services.store, pid)
         except RungError:  # none yet, your own profile, or no identity to sign it
