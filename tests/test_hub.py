@@ -345,3 +345,39 @@ def test_no_member_can_put_a_damaged_ladder_in_the_way_of_anothers_profile(
     pulled = _connect(folder("noor"), manager_uri).pull()
     assert pulled.problems == []
     assert len(pulled.updated) == 1
+
+
+def test_publishing_sends_what_changed_and_the_hub_ends_as_a_whole_export_would(
+    hub: Hub, folder: Folder, tmp_path: Path
+) -> None:
+    from app.bundle.export import export_payload
+    from app.hub.sync import _Published
+
+    uri = hub.add("zoe", ["engineer"])
+    mine = folder("zoe")
+    profile_id = private_profile(mine, tmp_path)
+    service = _connect(mine, uri)
+    service.publish()
+    first = mine.checkins.finals(profile_id)[0]
+
+    def whole_export_digest() -> str:
+        with mine.store.session() as session:
+            payload = export_payload(session, profile_id, include_private=False)
+        return _Published.of(payload).digest()
+
+    def on_hub() -> str:
+        return str(hub.sql("SELECT digest FROM rung_hub.profiles")[0][0])
+
+    # A private note changes nothing the hub carries: nothing is written.
+    mine.checkins.set_rating(first.id, "a-critical", 2, note="A private second thought")
+    assert service.publish().written == 0
+    # A changed rating of a final check-in (an amendment) is that check-in's record only.
+    mine.checkins.set_rating(first.id, "a-critical", 3)
+    result = service.publish()
+    assert (result.profiles, result.written, result.removed) == (1, 1, 0)
+    assert on_hub() == whole_export_digest()
+    body = hub.sql(
+        "SELECT body FROM rung_hub.records WHERE kind = 'checkin' AND id = %s", (first.id,)
+    )[0][0]
+    ratings = {r["skill"]: r["value"] for r in body["ratings"]}
+    assert ratings["a-critical"] == 3
