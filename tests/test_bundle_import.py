@@ -590,3 +590,23 @@ def test_mutated_bundles_are_a_bundle_or_a_bundle_error(
     scratch: Path, document: dict[str, Any], data: st.DataObject
 ) -> None:
     read_or_refuse(scratch, data.draw(mutated(document)))
+
+
+def test_a_ladder_checked_earlier_in_a_batch_is_trusted_only_as_it_was(
+    services: Services, profile_id: str, tmp_path: Path
+) -> None:
+    """A hub pull checks each ladder once (`check_profile_bundle(…, checked)`): the same
+    one again passes unchecked, a changed one under the same hash is still refused."""
+    from app.bundle.importer import CheckedFrameworks, check_profile_bundle
+
+    raw = write(services, profile_id, tmp_path / "zoe.rung", private=False).read_bytes()
+    checked: CheckedFrameworks = {}
+    check_profile_bundle(reader.parse_document(raw, "first"), checked)
+    assert len(checked) == 1
+    check_profile_bundle(reader.parse_document(raw, "again"), checked)
+    assert len(checked) == 1
+    changed = _edited(
+        lambda d: d["payload"]["frameworks"][0]["framework"].update(name="X"), seal=True
+    )(raw)
+    with pytest.raises(BundleError, match="the hash does not match"):
+        check_profile_bundle(reader.parse_document(changed, "changed"), checked)

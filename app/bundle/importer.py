@@ -29,6 +29,7 @@ someone else's profile their own here and export it as a "newer" one.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -128,11 +129,12 @@ _KINDS = (
 class _Checker:
     """What the model cannot say: frameworks, references between records, unique ids."""
 
-    def __init__(self, bundle: Bundle, name: str) -> None:
+    def __init__(self, bundle: Bundle, name: str, checked: CheckedFrameworks | None) -> None:
         self.name = name
         self.payload = bundle.payload
         self.version = bundle.format_version
         self.frameworks: dict[tuple[str, str], Framework] = {}
+        self.checked = checked if checked is not None else {}
 
     def fail(self, loc: Loc, problem: str) -> NoReturn:
         raise BundleError(f"{self.name}, {format_loc(('payload', *loc))}: {problem}.")
@@ -166,6 +168,11 @@ class _Checker:
     def _frameworks(self) -> None:
         for index, record in enumerate(self.payload.frameworks):
             loc = ("frameworks", index)
+            # The same ladder, claimed under the same hash, was checked in this batch.
+            seen = json.dumps([self.version, record.hash, record.framework], sort_keys=True)
+            if seen in self.checked:
+                self._add(loc, record.id, record.version, self.checked[seen])
+                continue
             try:
                 framework = parse_framework(
                     record.framework, f"{self.name}, payload.frameworks[{index}].framework"
@@ -181,9 +188,13 @@ class _Checker:
                 self.fail(
                     (*loc, "hash"), "the hash does not match the framework, which was changed"
                 )
-            if (record.id, record.version) in self.frameworks:
-                self.fail(loc, f"the framework {ref} is in the bundle twice")
-            self.frameworks[(record.id, record.version)] = framework
+            self.checked[seen] = framework
+            self._add(loc, record.id, record.version, framework)
+
+    def _add(self, loc: Loc, framework_id: str, version: str, framework: Framework) -> None:
+        if (framework_id, version) in self.frameworks:
+            self.fail(loc, f"the framework {framework_id}@{version} is in the bundle twice")
+        self.frameworks[(framework_id, version)] = framework
 
     def _profile(self) -> ProfileInfo:
         """Check the profile and its stages; the stages then say which ladder was in force."""
@@ -314,12 +325,17 @@ class _Checker:
             self.fail(loc, "record times are written in UTC without an offset")
 
 
-def check_profile_bundle(document: Document) -> Bundle:
+CheckedFrameworks = dict[str, Framework]
+"""Ladders checked in a batch of imports (a hub pull), by format version, claimed hash
+and content: the same one in the next bundle is not validated and hashed again."""
+
+
+def check_profile_bundle(document: Document, checked: CheckedFrameworks | None = None) -> Bundle:
     """A profile bundle's document as its model, with everything the model cannot say."""
     if document.kind != "profile":
         raise BundleError(f"{document.name} is an {document.kind} bundle, not a profile bundle.")
     bundle = validate(Bundle, document)
-    _Checker(bundle, document.name).check()
+    _Checker(bundle, document.name, checked).check()
     return bundle
 
 
@@ -750,11 +766,13 @@ def import_document(
     *,
     as_mine: bool = False,
     backed_up: bool = False,
+    checked: CheckedFrameworks | None = None,
 ) -> ImportResult:
     """`import_bundle` of a document already read (a file's, or a hub's copy).
 
     `backed_up`: the caller backed the folder up before a batch of imports (a hub pull
-    does, once), so this import takes no backup of its own.
+    does, once), so this import takes no backup of its own; `checked`: the batch's
+    ladders checked so far (see `CheckedFrameworks`).
     """
     if document.kind == "assessment":
         if as_mine:
@@ -763,7 +781,7 @@ def import_document(
                 "profile: import it without --as-mine."
             )
         return import_assessment(store, frameworks, document)
-    bundle = check_profile_bundle(document)
+    bundle = check_profile_bundle(document, checked)
     payload = bundle.payload
     record = payload.profile
     name = document.name

@@ -34,7 +34,7 @@ from sqlalchemy import select
 
 from app.bundle.assessment import build_assessment_bundle, import_assessment, mark_sent
 from app.bundle.export import carried_stamps, checksum, export_payload, stamp
-from app.bundle.importer import import_document
+from app.bundle.importer import CheckedFrameworks, import_document
 from app.bundle.model import FORMAT, FORMAT_VERSION, Payload
 from app.bundle.reader import exported_time, parse_document
 from app.errors import HubError, RungError
@@ -356,6 +356,7 @@ class _Snapshot:
     assessments_of_me: list[dict[str, Any]]
     my_assessments: dict[tuple[str, str], str]  # (profile, date) -> digest
     managed: set[str]  # the logins this one may assess: reports (and theirs, with skip levels)
+    checked: CheckedFrameworks = field(default_factory=dict)  # ladders checked in this pull
 
 
 def pull(services: Services, url: URL) -> PullResult:
@@ -490,7 +491,9 @@ def _import_profile(
     try:
         raw = json.dumps(_document(snapshot, pid, owner, published_at), ensure_ascii=False)
         document = parse_document(raw.encode("utf-8"), label, stamped_here=True)
-        imported = import_document(services.store, services.frameworks, document, backed_up=True)
+        imported = import_document(
+            services.store, services.frameworks, document, backed_up=True, checked=snapshot.checked
+        )
     except (RungError, KeyError, TypeError) as exc:
         result.problems.append(str(exc) if isinstance(exc, RungError) else f"{label} is damaged.")
         return
