@@ -591,12 +591,12 @@ def run(cluster: Cluster, cache: Path, args: argparse.Namespace) -> int:
         services.checkins.delete(checkin_id)
         runs_split = publish_splits[1:]  # without the warm-up
         extra += [
-            ("publish: local export of the profile (`export_payload`), in the timed runs",
+            ("publish: local export of what the hub lacks (`export_payload`), in the timed runs",
              ms(median([p["export"] for p in runs_split]))),
-            ("publish: the rest (digests, engine, the hub transaction), in the timed runs",
+            ("publish: the rest (stamps, digests, engine, the hub transaction), in the timed runs",
              ms(median([p["total"] - p["export"] for p in runs_split]))),
-            ("publish: of which the digests of all 83 records and the profile "
-             "(`_Published.of(...).digest()`, apart)", ms(median(digests))),
+            ("for scale, apart: digests of every record and the profile of a whole export "
+             "(`_Published.of(...).digest()`)", ms(median(digests))),
         ]  # fmt: skip
         if args.profile:
             checkin_id = new_checkin()
