@@ -381,3 +381,28 @@ def test_publishing_sends_what_changed_and_the_hub_ends_as_a_whole_export_would(
     )[0][0]
     ratings = {r["skill"]: r["value"] for r in body["ratings"]}
     assert ratings["a-critical"] == 3
+
+
+def test_the_hub_revision_this_rung_knows_is_its_migrations_head() -> None:
+    from app.hub.admin import head_revision
+    from app.hub.connection import HUB_REVISION
+
+    assert head_revision() == HUB_REVISION
+
+
+@pytest.mark.parametrize(
+    ("revision", "remedy"),
+    [("0000", "its admin brings it up to date with 'rung hub init'"), ("9999", "update Rung")],
+)
+def test_a_hub_at_another_revision_is_one_sentence_and_nothing_changes(
+    hub: Hub, folder: Folder, tmp_path: Path, revision: str, remedy: str
+) -> None:
+    uri = hub.add("zoe", ["engineer"])
+    mine = folder("zoe")
+    private_profile(mine, tmp_path)
+    service = _connect(mine, uri)
+    hub.sql("UPDATE rung_hub.alembic_version SET version_num = %s", (revision,))
+    for sync in (service.publish, service.pull):
+        with pytest.raises(HubError, match=f"is at revision {revision}.*{remedy}"):
+            sync()
+    assert hub.sql("SELECT count(*) FROM rung_hub.profiles") == [(0,)]

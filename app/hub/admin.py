@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from app.errors import HubError, InvalidInputError, NotFoundError
-from app.hub.connection import create_hub_engine, reaching
+from app.hub.connection import create_hub_engine, reaching, require_revision
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -128,6 +128,7 @@ def add_member(
         raise InvalidInputError(f"{login} cannot be their own manager.")
     engine = create_hub_engine(url)
     with reaching(url), engine.begin() as connection:
+        require_revision(connection, url)
         reason = unsafe_reason(connection, login)
         if reason is not None:
             raise HubError(
@@ -176,6 +177,7 @@ def list_members(url: URL) -> list[Member]:
     """The hub's directory, by name (every member reads it)."""
     engine = create_hub_engine(url)
     with reaching(url), engine.connect() as connection:
+        require_revision(connection, url)
         rows = connection.exec_driver_sql(
             "SELECT login, name, roles, manager FROM rung_hub.members ORDER BY name, login"
         ).all()
@@ -188,6 +190,7 @@ def remove_member(url: URL, login: str) -> None:
     (the database administrator's), but no longer belongs to the hub's groups."""
     engine = create_hub_engine(url)
     with reaching(url), engine.begin() as connection:
+        require_revision(connection, url)
         gone = connection.exec_driver_sql(
             "DELETE FROM rung_hub.members WHERE login = %(login)s RETURNING login",
             {"login": login},
@@ -209,6 +212,7 @@ def change_cycle(url: URL, action: CycleAction, cycle: str, login: str | None = 
     """Create a promotion cycle, nominate a member to it, or seat a committee member."""
     engine = create_hub_engine(url)
     with reaching(url), engine.begin() as connection:
+        require_revision(connection, url)
         if action == "create":
             if not cycle.strip():
                 raise InvalidInputError("A cycle needs a name.")

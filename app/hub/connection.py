@@ -23,10 +23,12 @@ from app.errors import HubError, HubUnreachableError, InvalidInputError
 from app.files import write_own_file
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.engine import URL
 
 SETTINGS_NAME = "hub.json"
+HUB_REVISION = "0001"
+"""The hub schema this Rung reads and writes (a test holds it to the migrations' head)."""
 CONNECT_TIMEOUT_S = 5
 _SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -114,6 +116,11 @@ def reaching(url: URL, *, afterwards: str = UNCHANGED) -> Iterator[None]:
             raise HubError(
                 f"The hub at {where} refused this for your login: {_first_line(orig)}."
             ) from None
+        if isinstance(orig, pg.UndefinedColumn | pg.UndefinedFunction):
+            raise HubError(
+                f"The hub at {where} does not have the tables this Rung expects "
+                f"({_first_line(orig)}): its admin brings it up to date with 'rung hub init'."
+            ) from None
         if isinstance(orig, pg.UndefinedTable | pg.InvalidSchemaName):
             raise HubError(
                 f"{where} holds no Rung hub yet: its admin creates one with 'rung hub init'."
@@ -123,6 +130,24 @@ def reaching(url: URL, *, afterwards: str = UNCHANGED) -> Iterator[None]:
                 f"The hub at {where} cannot be reached ({_first_line(orig)}); {afterwards}."
             ) from None
         raise
+
+
+def require_revision(connection: Connection, url: URL) -> None:
+    """Refuse, in one sentence, a hub whose schema is not the one this Rung knows."""
+    revision = connection.exec_driver_sql(
+        "SELECT version_num FROM rung_hub.alembic_version"
+    ).scalar()
+    if revision == HUB_REVISION:
+        return
+    remedy = (
+        "update Rung to use it"
+        if revision is not None and revision > HUB_REVISION
+        else "its admin brings it up to date with 'rung hub init'"
+    )
+    raise HubError(
+        f"The hub at {shown(url)} is at revision {revision} and this Rung works with "
+        f"revision {HUB_REVISION}: {remedy}; nothing was changed."
+    )
 
 
 def _first_line(error: BaseException | None) -> str:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from app.bundle.export import stamp
 from app.errors import HubError
-from app.hub.admin import Member, head_revision, unsafe_reason
+from app.hub.admin import Member, unsafe_reason
 from app.hub.connection import (
+    HUB_REVISION,
     HubSettings,
     connected,
     create_hub_engine,
@@ -125,7 +126,7 @@ class HubService:
                     )
                 if not hub:
                     return HubStatus(
-                        shown(url), login, None, None, head_revision(), 0, 0, settings, None
+                        shown(url), login, None, None, HUB_REVISION, 0, 0, settings, None
                     )
                 revision = connection.exec_driver_sql(
                     "SELECT version_num FROM rung_hub.alembic_version"
@@ -143,7 +144,7 @@ class HubService:
             engine.dispose()
         member = Member(row[0], row[1], tuple(row[2]), row[3]) if row else None
         return HubStatus(
-            shown(url), login, member, revision, head_revision(), mine, others, settings, unsafe
+            shown(url), login, member, revision, HUB_REVISION, mine, others, settings, unsafe
         )
 
     def publish(self, profile_ids: list[str] | None = None) -> PublishResult:

@@ -38,7 +38,7 @@ from app.bundle.importer import CheckedFrameworks, import_document
 from app.bundle.model import FORMAT, FORMAT_VERSION, Payload
 from app.bundle.reader import exported_time, parse_document
 from app.errors import HubError, RungError
-from app.hub.connection import create_hub_engine, reaching
+from app.hub.connection import create_hub_engine, reaching, require_revision
 from app.store.models import Assessment, Profile
 
 if TYPE_CHECKING:
@@ -152,6 +152,7 @@ def publish(
     engine = create_hub_engine(url)
     try:
         with reaching(url), engine.begin() as connection:
+            require_revision(connection, url)
             on_hub = {
                 row[0]: (row[1], row[2])
                 for row in connection.exec_driver_sql(
@@ -394,6 +395,7 @@ def pull(services: Services, url: URL) -> PullResult:
 def _read(engine: Any, url: URL, local: dict[str, tuple[str, datetime | None]]) -> _Snapshot:
     with reaching(url), engine.connect() as connection:
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        require_revision(connection, url)
         me = connection.exec_driver_sql("SELECT current_user").scalar_one()
         profiles = [
             (row[0], row[1], row[2], _utc(row[3]))
