@@ -311,29 +311,34 @@ def export_payload(
     *,
     include_private: bool,
     only: Mapping[str, Collection[str]] | None = None,
+    carried: Collection[str] | None = None,
 ) -> Payload:
     """A profile's payload, read in the caller's transaction (the importer diffs against it).
 
     `only`: just these records of each list ("checkins", "evidence", "goals", "learning":
     ids), for a sync that sends what changed (`carried_stamps` says what did); the profile
-    and its frameworks always come whole.
+    and its frameworks always come whole. `carried`: with `only`, the ids of every evidence
+    entry the whole payload would carry (a check-in links to those only), when the caller
+    has read them already.
     """
     row = session.get(Profile, profile_id)
     if row is None:
         raise NotFoundError(f"No profile has the id {profile_id}.")
     exporter = _Exporter(session, include_private, only)
     evidence = exporter.evidence(profile_id)
-    carried = (
-        {e.id for e in evidence}
-        if only is None
-        else set(carried_stamps(session, profile_id, include_private=include_private)["evidence"])
-    )
+    if only is None:
+        carried = {e.id for e in evidence}
+    elif carried is None:
+        carried = set(
+            carried_stamps(session, profile_id, include_private=include_private)["evidence"]
+        )
+    links = set(carried)
     return Payload(
         include_private=include_private,
         owner=exporter.owner(),
         profile=exporter.profile(row),
         frameworks=exporter.frameworks(row),
-        checkins=exporter.checkins(profile_id, carried),
+        checkins=exporter.checkins(profile_id, links),
         evidence=evidence,
         goals=exporter.goals(profile_id),
         learning=exporter.learning(profile_id),

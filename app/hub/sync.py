@@ -154,9 +154,9 @@ def publish(
         with reaching(url), engine.begin() as connection:
             require_revision(connection, url)
             on_hub = {
-                row[0]: (row[1], row[2])
+                row[0]: (row[1], row[2], row[3])
                 for row in connection.exec_driver_sql(
-                    "SELECT id, digest, published_at FROM rung_hub.profiles "
+                    "SELECT id, digest, published_at, body->'frameworks' FROM rung_hub.profiles "
                     "WHERE id = ANY(%(ids)s) AND owner_login = current_user FOR UPDATE",
                     {"ids": profile_ids},
                 )
@@ -164,13 +164,14 @@ def publish(
             held = _held_records(connection, list(on_hub))
             moment = now or datetime.now(UTC)
             for pid in profile_ids:
-                hub_digest, published_at = on_hub.get(pid, (None, None))
+                hub_digest, published_at, ladders = on_hub.get(pid, (None, None, None))
                 profile, digests = _changes(services, pid, held.get(pid, {}))
                 whole = _whole(profile.body, digests)
                 if whole == hub_digest:
                     result.unchanged += 1
                     continue
-                _put_frameworks(connection, profile.frameworks)
+                if profile.body["frameworks"] != ladders:  # else the hub has them from before
+                    _put_frameworks(connection, profile.frameworks)
                 _put_profile(connection, profile, whole, _next_stamp(moment, published_at))
                 mine = held.get(pid, {})
                 gone = [key for key in mine if key not in digests]
@@ -212,7 +213,10 @@ def _changes(
         }
         changed = {key for key, at in stamps.items() if held.get(key, ("", None))[1] != at}
         only = {key: [rid for kind, rid in changed if kind == k] for k, key in KINDS.items()}
-        payload = export_payload(session, profile_id, include_private=False, only=only)
+        carried = [rid for kind, rid in stamps if kind == "evidence"]
+        payload = export_payload(
+            session, profile_id, include_private=False, only=only, carried=carried
+        )
     profile = _Published.of(payload)
     digests = {key: held[key][0] for key in stamps if key not in changed}
     return profile, digests | profile.record_digests()
@@ -250,24 +254,23 @@ def _put_profile(
     import psycopg.errors as pg
     from sqlalchemy.exc import DBAPIError
 
-    try:
-        with connection.begin_nested():
-            connection.exec_driver_sql(
-                """
-                INSERT INTO rung_hub.profiles (id, name, published_at, digest, body)
-                VALUES (%(id)s, %(name)s, %(at)s, %(digest)s, %(body)s)
-                ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
-                    published_at = EXCLUDED.published_at, digest = EXCLUDED.digest,
-                    body = EXCLUDED.body
-                """,
-                {
-                    "id": profile.id,
-                    "name": profile.name,
-                    "at": published_at,
-                    "digest": whole,
-                    "body": _jsonb(profile.body),
-                },
-            )
+    try:  # a refusal ends the publish: its transaction is rolled back whole
+        connection.exec_driver_sql(
+            """
+            INSERT INTO rung_hub.profiles (id, name, published_at, digest, body)
+            VALUES (%(id)s, %(name)s, %(at)s, %(digest)s, %(body)s)
+            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
+                published_at = EXCLUDED.published_at, digest = EXCLUDED.digest,
+                body = EXCLUDED.body
+            """,
+            {
+                "id": profile.id,
+                "name": profile.name,
+                "at": published_at,
+                "digest": whole,
+                "body": _jsonb(profile.body),
+            },
+        )
     except DBAPIError as exc:
         if isinstance(exc.orig, pg.InsufficientPrivilege | pg.UniqueViolation):
             raise HubError(
