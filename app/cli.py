@@ -1166,8 +1166,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser, common = _launcher(add_help=True)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
-    def group(name: str, help_text: str) -> Any:
-        sub = commands.add_parser(name, help=help_text, parents=[common])
+    def group(name: str, help_text: str, parent: Any = commands) -> Any:
+        sub = parent.add_parser(name, help=help_text, parents=[common])
         sub.set_defaults(handler=lambda _a, p=sub: p.error("choose a subcommand"))
         return sub.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=_Parser)
 
@@ -1364,9 +1364,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-levels", action="store_true",
         help="managers also read their reports' reports",
     )  # fmt: skip
-    member = hub.add_parser("member", help="the hub's members (its admin)", parents=[common])
-    member.set_defaults(handler=lambda _a, p=member: p.error("choose a subcommand"))
-    members = member.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=_Parser)
+    members = group("member", "the hub's members (its admin)", hub)
     sub = command(members, "add", _hub_member_add, "add a member, or add roles to one")
     sub.add_argument("login", metavar="LOGIN", help="their PostgreSQL login (created if missing)")
     sub.add_argument("--name", required=True, metavar="N")
@@ -1379,9 +1377,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true")
     sub = command(members, "remove", _hub_member_remove, "remove a member and what they published")
     sub.add_argument("login", metavar="LOGIN")
-    cycle = hub.add_parser("cycle", help="promotion cycles (its admin)", parents=[common])
-    cycle.set_defaults(handler=lambda _a, p=cycle: p.error("choose a subcommand"))
-    cycles = cycle.add_subparsers(title="subcommands", metavar="SUBCOMMAND", parser_class=_Parser)
+    cycles = group("cycle", "promotion cycles (its admin)", hub)
     for action, help_text in (
         ("create", "create a promotion cycle"),
         ("nominate", "nominate a member (their published profiles) to a cycle"),

@@ -7,6 +7,7 @@ import json
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -49,6 +50,28 @@ def _connect(services: Services, uri: str) -> HubService:
     hub = HubService(services)
     hub.connect(uri)
     return hub
+
+
+@dataclass(frozen=True)
+class Engineer:
+    """Zoë's side: her data folder, her profile (private text in every kind), her hub."""
+
+    services: Services
+    profile_id: str
+    hub: HubService
+
+
+def _zoe(
+    hub: Hub, folder: Folder, tmp_path: Path, *, manager: str | None = None, publish: bool = True
+) -> Engineer:
+    """Zoë as a member (reporting to `manager`), her profile made, connected, published."""
+    uri = hub.add("zoe", ["engineer"], manager=manager)
+    services = folder("zoe")
+    profile_id = private_profile(services, tmp_path)
+    service = _connect(services, uri)
+    if publish:
+        service.publish()
+    return Engineer(services, profile_id, service)
 
 
 def _writes(hub: Hub) -> dict[str, tuple[int, int, int]]:
@@ -101,11 +124,8 @@ def test_a_report_publishes_and_the_manager_pulls_a_read_only_copy(
 def test_publishing_unchanged_data_writes_no_row_and_a_change_writes_only_itself(
     hub: Hub, folder: Folder, tmp_path: Path
 ) -> None:
-    uri = hub.add("zoe", ["engineer"])
-    mine = folder("zoe")
-    profile_id = private_profile(mine, tmp_path)
-    service = _connect(mine, uri)
-    service.publish()
+    zoe = _zoe(hub, folder, tmp_path)
+    mine, profile_id, service = zoe.services, zoe.profile_id, zoe.hub
     before = _writes(hub)
 
     result = service.publish()
@@ -125,11 +145,8 @@ def test_an_entry_made_private_or_deleted_leaves_the_hub(
     hub: Hub, folder: Folder, tmp_path: Path
 ) -> None:
     manager_uri = hub.add("noor", ["manager"])
-    uri = hub.add("zoe", ["engineer"], manager="noor")
-    mine = folder("zoe")
-    profile_id = private_profile(mine, tmp_path)
-    service = _connect(mine, uri)
-    service.publish()
+    zoe = _zoe(hub, folder, tmp_path, manager="noor")
+    mine, profile_id, service = zoe.services, zoe.profile_id, zoe.hub
     theirs = folder("noor")
     _connect(theirs, manager_uri).pull()
     assert {e.title for e in theirs.evidence.search(profile_id)} == {SHARED_EVIDENCE}
@@ -147,10 +164,7 @@ def test_an_entry_made_private_or_deleted_leaves_the_hub(
 
 
 def test_private_text_never_reaches_the_hub(hub: Hub, folder: Folder, tmp_path: Path) -> None:
-    uri = hub.add("zoe", ["engineer"])
-    mine = folder("zoe")
-    private_profile(mine, tmp_path)
-    _connect(mine, uri).publish()
+    _zoe(hub, folder, tmp_path)
     dump = subprocess.run(
         [str(hub.server.bin_dir / "pg_dump"), "--dbname", hub.uri()],
         check=True,
@@ -166,10 +180,8 @@ def test_the_managers_assessment_goes_up_and_reaches_the_engineer(
     hub: Hub, folder: Folder, tmp_path: Path
 ) -> None:
     manager_uri = hub.add("noor", ["manager"])
-    uri = hub.add("zoe", ["engineer"], manager="noor")
-    mine = folder("zoe")
-    profile_id = private_profile(mine, tmp_path)
-    _connect(mine, uri).publish()
+    zoe = _zoe(hub, folder, tmp_path, manager="noor")
+    mine, profile_id = zoe.services, zoe.profile_id
     theirs = folder("noor")
     theirs.identity.set(name="ليلى حداد", role="مديرة هندسة")
     manager = _connect(theirs, manager_uri)
@@ -196,12 +208,7 @@ def test_the_managers_assessment_goes_up_and_reaches_the_engineer(
 def test_a_profile_this_folder_owns_is_never_pulled_over_it(
     hub: Hub, folder: Folder, tmp_path: Path
 ) -> None:
-    uri = hub.add("zoe", ["engineer"])
-    mine = folder("zoe")
-    private_profile(mine, tmp_path)
-    service = _connect(mine, uri)
-    service.publish()
-    result = service.pull()
+    result = _zoe(hub, folder, tmp_path).hub.pull()
     assert (result.updated, result.skipped_own) == ([], 1)
 
 
@@ -353,11 +360,8 @@ def test_publishing_sends_what_changed_and_the_hub_ends_as_a_whole_export_would(
     from app.bundle.export import export_payload
     from app.hub.sync import _Published
 
-    uri = hub.add("zoe", ["engineer"])
-    mine = folder("zoe")
-    profile_id = private_profile(mine, tmp_path)
-    service = _connect(mine, uri)
-    service.publish()
+    zoe = _zoe(hub, folder, tmp_path)
+    mine, profile_id, service = zoe.services, zoe.profile_id, zoe.hub
     first = mine.checkins.finals(profile_id)[0]
 
     def whole_export_digest() -> str:
@@ -397,10 +401,7 @@ def test_the_hub_revision_this_rung_knows_is_its_migrations_head() -> None:
 def test_a_hub_at_another_revision_is_one_sentence_and_nothing_changes(
     hub: Hub, folder: Folder, tmp_path: Path, revision: str, remedy: str
 ) -> None:
-    uri = hub.add("zoe", ["engineer"])
-    mine = folder("zoe")
-    private_profile(mine, tmp_path)
-    service = _connect(mine, uri)
+    service = _zoe(hub, folder, tmp_path, publish=False).hub
     hub.sql("UPDATE rung_hub.alembic_version SET version_num = %s", (revision,))
     for sync in (service.publish, service.pull):
         with pytest.raises(HubError, match=f"is at revision {revision}.*{remedy}"):
