@@ -302,6 +302,14 @@ def test_hub_commands_say_what_is_wrong_in_one_sentence(
     )
     assert_failed(rung("hub", "cycle", "nominate", "none", "x", "--data-dir", admin), 1, "no cycle")
     assert_failed(rung("hub", "member", "add", "x", "--data-dir", admin), 2, "--name")
+    add = ("hub", "member", "add", "--data-dir", admin)
+    assert_failed(rung(*add, "é" * 32, "--name", "X"), 1, "longer than PostgreSQL's 63 bytes")
+    assert_failed(rung(*add, "x", "--name", "Z" * 201), 1, "longer than 200 characters")
+    assert_failed(
+        rung("hub", "cycle", "create", "2027\nH1", "--data-dir", admin), 1, "control character"
+    )
+    assert hub.sql("SELECT count(*) FROM rung_hub.members") == [(0,)]
+    assert hub.sql("SELECT count(*) FROM pg_roles WHERE rolname = %s", ("é" * 32,)) == [(0,)]
     # A login that is not a member reads and publishes nothing.
     stranger = tmp_path / "stranger"
     hub.sql(f"CREATE ROLE {hub.login('stranger')} LOGIN")

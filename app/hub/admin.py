@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from app.errors import HubError, InvalidInputError, NotFoundError
 from app.hub.connection import create_hub_engine, reaching, require_revision
+from app.text import check_name
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -26,6 +27,7 @@ Role = Literal["engineer", "manager", "committee", "admin"]
 MEMBER_GROUP = "rung_hub_member"
 ADMIN_GROUP = "rung_hub_admin"
 OWNER_ROLE = "rung_hub_owner"
+LOGIN_MAX_BYTES = 63
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,10 @@ def add_member(
     """Add a member (roles add up: adding an existing member adds the roles given and
     updates the name and manager); creates the login when it does not exist yet.
     Returns the member and whether the login was created."""
-    name = name.strip()
-    if not name:
-        raise InvalidInputError("A member needs a name: give it with --name.")
+    name = check_name(name.strip(), "member's name")
+    for value in (login, manager):
+        if value is not None:
+            check_login(value)
     if manager == login:
         raise InvalidInputError(f"{login} cannot be their own manager.")
     engine = create_hub_engine(url)
@@ -163,6 +166,17 @@ def add_member(
     engine.dispose()
     assert member is not None
     return member, created
+
+
+def check_login(login: str) -> str:
+    """A PostgreSQL login as a member's: PostgreSQL keeps 63 bytes of a name and would cut
+    a longer one short, so it is refused instead."""
+    check_name(login, "login")
+    if len(login.encode("utf-8")) > LOGIN_MAX_BYTES:
+        raise InvalidInputError(
+            f"The login {login} is longer than PostgreSQL's {LOGIN_MAX_BYTES} bytes."
+        )
+    return login
 
 
 def _member(connection: Connection, login: str) -> Member | None:
@@ -213,9 +227,8 @@ def change_cycle(url: URL, action: CycleAction, cycle: str, login: str | None = 
     engine = create_hub_engine(url)
     with reaching(url), engine.begin() as connection:
         require_revision(connection, url)
+        check_name(cycle, "cycle's name")
         if action == "create":
-            if not cycle.strip():
-                raise InvalidInputError("A cycle needs a name.")
             connection.exec_driver_sql(
                 "INSERT INTO rung_hub.cycles (name) VALUES (%(cycle)s) ON CONFLICT DO NOTHING",
                 {"cycle": cycle},
