@@ -820,7 +820,7 @@ def run(cluster: Cluster, cache: Path, args: argparse.Namespace) -> int:
 
 def report(rows: list[Row], extra: list[tuple[str, str]]) -> None:
     print()
-    print("| item | floor | project | floor | median ratio | IQR | min–max | target | met? |")
+    print("| item | floor's job | project | floor | median ratio | IQR | min–max | target | met? |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         quartiles = statistics.quantiles(row.ratios, n=4) if len(row.ratios) > 1 else row.ratios * 3
