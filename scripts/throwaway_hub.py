@@ -10,6 +10,9 @@ logins made by `rung hub member add` connect without a password over that socket
 
 from __future__ import annotations
 
+import shutil
+import signal
+import sys
 import tempfile
 import time
 import warnings
@@ -33,11 +36,16 @@ def main() -> None:
     )
     print(f"The admin's URL: postgresql://postgres@/postgres?host={host}")
     print("Press Ctrl+C to stop it and delete its data.", flush=True)
+    for ending in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal or `kill`, as Ctrl+C
+        signal.signal(ending, lambda *_: sys.exit(0))
     try:
         while True:
             time.sleep(3600)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
         server.cleanup()
+        shutil.rmtree(folder.parent, ignore_errors=True)
         print("\nStopped and deleted.")
 
 
