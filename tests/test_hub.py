@@ -286,6 +286,9 @@ def test_hub_commands_say_what_is_wrong_in_one_sentence(
     assert_failed(
         rung("hub", "connect", "mysql://x@y/z", "--data-dir", folder), 1, "PostgreSQL URL"
     )
+    away = rung("hub", "connect", f"postgresql://x@/db?host={tmp_path}", "--data-dir", folder)
+    assert_failed(away, 1, "cannot be reached")
+    assert away.err.rstrip().endswith("; nothing was changed.")  # connecting is no sync
     admin = tmp_path / "admin"
     assert_ok(rung("hub", "init", hub.uri(), "--data-dir", admin))
     assert_failed(

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import HubUnreachableError, describe
-from app.hub.connection import UNCHANGED, HubSettings, load_settings
+from app.hub.connection import HubSettings, load_settings
 from ui import dialogs
 from ui.identity import problem_line
 from ui.tasks import TaskRunner
@@ -225,8 +225,7 @@ class ConnectDialog(QDialog):
         for widget in (self.url, self.publish_after, self.connect_button):
             widget.setEnabled(True)
         self.status_lines.hide()
-        # Nothing was synced yet: "the next sync catches up" would promise what is not asked.
-        self.message.setText(describe(error).replace(f"; {UNCHANGED}.", "."))
+        self.message.setText(describe(error))
         self.message.show()
         self._fit()
         self.url.setFocus()

@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from app.errors import HubError, InvalidInputError, NotFoundError
-from app.hub.connection import create_hub_engine, reaching, require_revision
+from app.hub.connection import (
+    NOTHING_CHANGED,
+    create_hub_engine,
+    reaching,
+    require_revision,
+)
 from app.text import check_name
 
 if TYPE_CHECKING:
@@ -58,7 +63,7 @@ def init_hub(url: URL, *, skip_levels: bool) -> str:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     engine = create_hub_engine(url)
-    with reaching(url), engine.begin() as connection:
+    with reaching(url, afterwards=NOTHING_CHANGED), engine.begin() as connection:
         if not connection.exec_driver_sql(
             "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
         ).scalar():
@@ -130,7 +135,7 @@ def add_member(
     if manager == login:
         raise InvalidInputError(f"{login} cannot be their own manager.")
     engine = create_hub_engine(url)
-    with reaching(url), engine.begin() as connection:
+    with reaching(url, afterwards=NOTHING_CHANGED), engine.begin() as connection:
         require_revision(connection, url)
         reason = unsafe_reason(connection, login)
         if reason is not None:
@@ -190,7 +195,7 @@ def _member(connection: Connection, login: str) -> Member | None:
 def list_members(url: URL) -> list[Member]:
     """The hub's directory, by name (every member reads it)."""
     engine = create_hub_engine(url)
-    with reaching(url), engine.connect() as connection:
+    with reaching(url, afterwards=NOTHING_CHANGED), engine.connect() as connection:
         require_revision(connection, url)
         rows = connection.exec_driver_sql(
             "SELECT login, name, roles, manager FROM rung_hub.members ORDER BY name, login"
@@ -203,7 +208,7 @@ def remove_member(url: URL, login: str) -> None:
     """Remove a member and everything published by them or about them; the login stays
     (the database administrator's), but no longer belongs to the hub's groups."""
     engine = create_hub_engine(url)
-    with reaching(url), engine.begin() as connection:
+    with reaching(url, afterwards=NOTHING_CHANGED), engine.begin() as connection:
         require_revision(connection, url)
         gone = connection.exec_driver_sql(
             "DELETE FROM rung_hub.members WHERE login = %(login)s RETURNING login",
@@ -225,7 +230,7 @@ CycleAction = Literal["create", "nominate", "seat"]
 def change_cycle(url: URL, action: CycleAction, cycle: str, login: str | None = None) -> None:
     """Create a promotion cycle, nominate a member to it, or seat a committee member."""
     engine = create_hub_engine(url)
-    with reaching(url), engine.begin() as connection:
+    with reaching(url, afterwards=NOTHING_CHANGED), engine.begin() as connection:
         require_revision(connection, url)
         check_name(cycle, "cycle's name")
         if action == "create":

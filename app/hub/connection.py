@@ -96,6 +96,9 @@ def _engine(url: URL) -> Engine:
 
 
 UNCHANGED = "your local data is unchanged, and the next sync catches up"
+NOTHING_CHANGED = "nothing was changed"
+"""How a lost connection's sentence ends where nothing was being synced (connecting,
+the status, the admin's commands)."""
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from app.errors import HubError
 from app.hub.admin import Member, unsafe_reason
 from app.hub.connection import (
     HUB_REVISION,
+    NOTHING_CHANGED,
     HubSettings,
     connected,
     create_hub_engine,
@@ -113,7 +114,7 @@ class HubService:
         url = parse_url(settings.url)
         engine = create_hub_engine(url)
         try:
-            with reaching(url), engine.connect() as connection:
+            with reaching(url, afterwards=NOTHING_CHANGED), engine.connect() as connection:
                 login, hub, member = connection.exec_driver_sql(
                     "SELECT current_user, to_regnamespace('rung_hub') IS NOT NULL, "
                     "CASE WHEN to_regrole('rung_hub_member') IS NULL THEN false "
