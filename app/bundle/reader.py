@@ -139,8 +139,10 @@ def _check_characters(document: Any, name: str) -> None:
             raise BundleError(f"{name}, {format_loc(loc)}: the text holds {problem}.")
 
 
-def _parse(raw: bytes, name: str) -> tuple[str, Any]:
-    """The text and the parsed document, refusing what JSON parsers disagree on."""
+def _parse(raw: bytes, name: str, *, keys_unique: bool = False) -> tuple[str, Any]:
+    """The text and the parsed document, refusing what JSON parsers disagree on
+    (`keys_unique`: the text was written from Python's dicts, so duplicate keys, the
+    costliest check, cannot be there)."""
     if not raw.strip():
         raise BundleError(f"{name}: the file is empty.")
     if raw.startswith(codecs.BOM_UTF8):
@@ -152,7 +154,7 @@ def _parse(raw: bytes, name: str) -> tuple[str, Any]:
     try:
         document = json.loads(
             text,
-            object_pairs_hook=_no_duplicates,
+            object_pairs_hook=None if keys_unique else _no_duplicates,
             parse_constant=_no_constant,
             parse_int=_safe_integer,
             parse_float=_finite,
@@ -255,13 +257,14 @@ def read_document(path: Path) -> Document:
     return parse_document(raw, name)
 
 
-def parse_document(raw: bytes, name: str, *, stamped_here: bool = False) -> Document:
+def parse_document(raw: bytes, name: str, *, hub_copy: bool = False) -> Document:
     """Check a bundle's bytes as a document (a file's, or a hub's copy); `name` says whose.
 
-    `stamped_here`: this process computed the checksum a moment ago (a hub's copy, put
-    together from its rows), so verifying it could only pass and would serialise the
-    whole document once more; everything else is checked as for a file.
+    `hub_copy`: this process wrote the text a moment ago from a hub's rows (see
+    `app.hub.sync`), from objects Python had decoded, so no key can appear twice, and
+    its checksum names the hub's version of the profile rather than sums the text;
+    everything else is checked as for a file.
     """
-    text, document = _parse(raw, name)
-    _check_header(document, name, verify_checksum=not stamped_here)
+    text, document = _parse(raw, name, keys_unique=hub_copy)
+    _check_header(document, name, verify_checksum=not hub_copy)
     return Document(name, text, document.get("kind", "profile"))

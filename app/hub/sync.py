@@ -11,10 +11,12 @@ whose digest is unchanged. Each publish is one hub transaction.
 Pulling reassembles the bundle of each profile this login may read that
 changed since the copy here, and imports it as a bundle file is imported
 (checked, one local transaction per profile), except that the folder is backed
-up once before the pull's imports rather than before each, and the checksum
-the pull has just computed is not verified again; profiles this folder owns
-are skipped. The hub's `published_at` is the bundle's `exported_at`, so
-"newer" means what it means for files. Managers' own assessments go up, and
+up once before the pull's imports rather than before each, and that a copy's
+checksum names the hub's version of the profile (the publisher's digest of its
+content, and the time it was published) rather than sums its text, which the
+pull has just written itself; profiles this folder owns are skipped. The hub's
+`published_at` is the bundle's `exported_at`, so "newer" means what it means
+for files. Managers' own assessments go up, and
 assessments of your own profiles come down.
 """
 
@@ -33,7 +35,7 @@ import rfc8785
 from sqlalchemy import select
 
 from app.bundle.assessment import build_assessment_bundle, import_assessment, mark_sent
-from app.bundle.export import carried_stamps, checksum, export_payload, stamp
+from app.bundle.export import carried_stamps, export_payload, stamp
 from app.bundle.importer import CheckedFrameworks, import_document
 from app.bundle.model import FORMAT, FORMAT_VERSION, Payload
 from app.bundle.reader import exported_time, parse_document
@@ -355,6 +357,7 @@ class _Snapshot:
     me: str
     profiles: list[tuple[str, str, str, datetime]]  # id, owner login, name, published_at
     bodies: dict[str, dict[str, Any]]  # of the profiles to bring here
+    digests: dict[str, str]  # their publishers' digests (see `_whole`)
     records: dict[str, list[tuple[str, dict[str, Any]]]]
     frameworks: dict[tuple[str, str, str, str], dict[str, Any]]  # id, version, hash, added by
     assessments_of_me: list[dict[str, Any]]
@@ -413,12 +416,12 @@ def _read(engine: Any, url: URL, local: dict[str, tuple[str, datetime | None]]) 
             if owner != me and local.get(pid, (None, None))[0] != "own"
             and local.get(pid, (None, None))[1] != at
         ]  # fmt: skip
-        bodies = {
-            row[0]: row[1]
-            for row in connection.exec_driver_sql(
-                "SELECT id, body FROM rung_hub.profiles WHERE id = ANY(%(ids)s)", {"ids": wanted}
-            )
-        }
+        bodies, digests = {}, {}
+        for pid, content, body in connection.exec_driver_sql(
+            "SELECT id, digest, body FROM rung_hub.profiles WHERE id = ANY(%(ids)s)",
+            {"ids": wanted},
+        ):
+            bodies[pid], digests[pid] = body, content
         records: dict[str, list[tuple[str, dict[str, Any]]]] = {pid: [] for pid in wanted}
         for pid, kind, body in connection.exec_driver_sql(
             "SELECT profile_id, kind, body FROM rung_hub.records WHERE profile_id = ANY(%(ids)s) "
@@ -452,7 +455,7 @@ def _read(engine: Any, url: URL, local: dict[str, tuple[str, datetime | None]]) 
         }
         managed = set(connection.exec_driver_sql("SELECT rung_hub.managed_logins()").scalars())
         connection.rollback()
-    return _Snapshot(me, profiles, bodies, records, frameworks, of_me, mine, managed)
+    return _Snapshot(me, profiles, bodies, digests, records, frameworks, of_me, mine, managed)
 
 
 def _document(snapshot: _Snapshot, pid: str, owner: str, published_at: datetime) -> dict[str, Any]:
@@ -479,7 +482,12 @@ def _document(snapshot: _Snapshot, pid: str, owner: str, published_at: datetime)
             **lists,
         },
     }
-    document["checksum"] = checksum(document)
+    # The checksum names this version, as a file's does (an assessment made on the copy
+    # refers to it): the publisher's digest of the content, and the time it was published.
+    # Summing the whole text again here would cost more than the rest of the import.
+    document["checksum"] = digest(
+        {"profile": snapshot.digests[pid], "published": stamp(published_at)}
+    )
     return document
 
 
@@ -495,7 +503,7 @@ def _import_profile(
     label = f"the hub's copy of {name}"
     try:
         raw = json.dumps(_document(snapshot, pid, owner, published_at), ensure_ascii=False)
-        document = parse_document(raw.encode("utf-8"), label, stamped_here=True)
+        document = parse_document(raw.encode("utf-8"), label, hub_copy=True)
         imported = import_document(
             services.store, services.frameworks, document, backed_up=True, checked=snapshot.checked
         )
