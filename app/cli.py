@@ -586,7 +586,12 @@ def _evidence_from_git(args: argparse.Namespace) -> int:
     with _services(args, read_only=not args.add) as services:
         profile = services.profiles.resolve(args.profile)
         found = services.gitwork.scan(
-            profile.id, Path(args.repo), since=args.since, until=args.until, authors=args.author
+            profile.id,
+            Path(args.repo),
+            since=args.since,
+            until=args.until,
+            authors=args.author,
+            link_template=args.link_template,
         )
         new = found.new
         added = services.gitwork.accept(profile.id, found.repository, new) if args.add else 0
@@ -1317,6 +1322,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--author", action="append", default=[], metavar="EMAIL",
         help="an email you commit as, besides your identity's (rung whoami); repeat for more",
+    )  # fmt: skip
+    sub.add_argument(
+        "--link-template", metavar="URL",
+        help="for a forge other than GitHub, GitLab and Bitbucket: a commit's web address "
+        "with {commit} for its id, e.g. https://git.example.com/team/app/commit/{commit}",
     )  # fmt: skip
     sub.add_argument("--json", action="store_true", help="print the proposals as JSON")
     sub.add_argument("--add", action="store_true", help="store the new proposals as evidence")

@@ -12,7 +12,14 @@ import pytest
 from app.errors import InvalidInputError
 from app.framework.loader import load_framework_file
 from app.gitwork.history import co_authors, open_repository
-from app.gitwork.proposals import Forge, Proposal, Scan, forge_of, propose
+from app.gitwork.proposals import (
+    Forge,
+    Proposal,
+    Scan,
+    check_link_template,
+    forge_of,
+    propose,
+)
 from app.gitwork.rules import TagRules, load_rules, parse_rules
 from app.paths import data_files_dir
 from tests.gitrepo import ALEX, SAM, RepoBuilder
@@ -188,7 +195,49 @@ def test_links_per_forge() -> None:
     bb = Forge("bitbucket", "https://bitbucket.org/a/b")
     assert gh.commit("c1") == "https://github.com/a/b/commit/c1"
     assert gl.commit("c1") == "https://gitlab.com/a/b/-/commit/c1"
-    assert bb.request("3") == "https://bitbucket.org/a/b/pull-requests/3"
+    assert bb.request("3", "c1") == "https://bitbucket.org/a/b/pull-requests/3"
+
+
+def test_a_link_template_links_every_proposal_to_its_commit_on_another_forge(
+    tmp_path: Path,
+) -> None:
+    repo = _merge_history(tmp_path / "r")
+    merge_id = str(repo.repo.references["refs/heads/main"].target)
+    repo.remote("ssh://git@git.example.com/acme/ranker.git")  # a forge Rung does not know
+    squash = repo.commit("Add Dockerfile (#42)", {"Dockerfile": b"FROM x"})
+    repo.commit("Tidy", {"app/main.py": b"2"}, when="2026-06-01T10:00:00+00:00")
+    assert all(p.link is None for p in scan(tmp_path / "r").proposals)
+    template = "https://git.example.com/acme/ranker/commit/{commit}?tab=files"
+    found = propose(
+        open_repository(tmp_path / "r"), since=YEAR[0], until=YEAR[1], emails=ME, rules=RULES,
+        known=KNOWN, link_template=template,
+    )  # fmt: skip
+    merge = one(found, "Drift monitoring for the ranking model (#7)")
+    assert merge.link == f"https://git.example.com/acme/ranker/commit/{merge_id}?tab=files"
+    assert one(found, "Add Dockerfile (#42)").link == template.replace("{commit}", squash)
+    tidy = one(found, "Tidy")
+    assert tidy.link == template.replace("{commit}", tidy.commits[0].id)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("git.example.com/acme/r/commit/{commit}", "must be a web address"),
+        ("ftp://git.example.com/{commit}", "must be a web address"),
+        ("https:///{commit}", "must be a web address"),
+        ("https://git.example.com/a b/{commit}", "must be a web address"),
+        ("https://git.example.com/\n{commit}", "must be a web address"),
+        ("https://git.example.com/acme/r/commit/", "must hold {commit} once"),
+        ("https://git.example.com/{commit}/{commit}", "must hold {commit} once"),
+    ],
+)
+def test_a_link_template_that_is_not_one_is_one_sentence(text: str, problem: str) -> None:
+    with pytest.raises(InvalidInputError, match=problem) as raised:
+        check_link_template(text)
+    assert "https://git.example.com/team/app/commit/{commit}" in str(raised.value)
+    assert check_link_template(" https://git.example.com/r/-/commit/{commit} ") == (
+        "https://git.example.com/r/-/commit/{commit}"
+    )
 
 
 def test_ids_are_stable_and_a_bare_clone_with_the_same_remote_proposes_the_same(

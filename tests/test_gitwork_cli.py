@@ -85,6 +85,26 @@ def test_the_owner_identity_email_is_used(rung: Run, folder: Path, repo: Path) -
     assert "2 proposals; add them with --add." in result.out
 
 
+def test_a_link_template_gives_links_on_another_forge(
+    rung: Run, folder: Path, tmp_path: Path
+) -> None:
+    builder = RepoBuilder(tmp_path / "gitea")
+    builder.remote("https://git.example.com/acme/ranker.git")
+    made = builder.commit("Ship the Dockerfile (#12)", {"Dockerfile": b"FROM x"},
+                          when="2026-03-03T10:00:00+01:00")  # fmt: skip
+    plain = json.loads(from_git(rung, folder, tmp_path / "gitea", "--author", SAM[1], "--json").out)
+    assert [p["link"] for p in plain] == [None]
+    template = "https://git.example.com/acme/ranker/commit/{commit}"
+    linked = from_git(rung, folder, tmp_path / "gitea", "--author", SAM[1], "--add",
+                      "--link-template", template)  # fmt: skip
+    assert_ok(linked)
+    assert f"https://git.example.com/acme/ranker/commit/{made}" in linked.out
+    listed = json.loads(
+        rung("--data-dir", folder, "evidence", "list", "--profile", "Zoë", "--json").out
+    )
+    assert [e["link"] for e in listed] == [f"https://git.example.com/acme/ranker/commit/{made}"]
+
+
 @pytest.mark.parametrize(
     ("extra", "code", "fragment"),
     [
@@ -92,6 +112,8 @@ def test_the_owner_identity_email_is_used(rung: Run, folder: Path, repo: Path) -
         (("--author", "not-an-email"), 1, "is not an email address"),
         (("--author", SAM[1], "--since", "2026-02-30"), 2, "is not a date"),
         (("--author", SAM[1], "--since", "2026-05-01", "--until", "2026-04-01"), 1, "is after"),
+        (("--author", SAM[1], "--link-template", "git.example.com/{commit}"), 1, "web address"),
+        (("--author", SAM[1], "--link-template", "https://git.example.com/c/"), 1, "{commit}"),
     ],
 )
 def test_bad_input_is_one_sentence_and_changes_nothing(

@@ -290,3 +290,49 @@ def test_a_profile_shared_with_you_offers_no_proposals(
     assert panel.read_only_line.isVisible()
     assert not panel.git_button.isVisible()
     assert panel.propose_from_git() is None
+
+
+def test_a_link_template_typed_once_is_remembered_for_the_repository(
+    qtbot: QtBot, services: Services, runner: TaskRunner, profile_id: str, tmp_path: Path
+) -> None:
+    builder = RepoBuilder(tmp_path / "gitea")
+    builder.remote("https://git.example.com/acme/ranker.git")  # a forge Rung does not know
+    made = builder.commit("Ship the Dockerfile (#12)", {"Dockerfile": b"FROM x"}, when=_when(3))
+    link = f"https://git.example.com/acme/ranker/commit/{made}"
+    panel = _panel(qtbot, services, runner, profile_id)
+    dialog = _open(qtbot, panel, runner)
+    dialog.repository.setFocus()
+    type_text(dialog.repository, str(tmp_path / "gitea"))
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_L)
+    assert dialog.links.hasFocus()
+    type_text(dialog.links, "https://git.example.com/acme/ranker/commit/{commit}")
+    qtbot.keyClick(dialog.links, Qt.Key.Key_Return)  # Read history is the default
+    wait_idle(qtbot, runner)
+    _click_row(dialog, "Ship the Dockerfile (#12)")
+    assert link in dialog.details.toPlainText()
+    dialog.close()
+
+    again = _open(qtbot, panel, runner)
+    assert again.links.text() == ""
+    again.repository.setFocus()
+    type_text(again.repository, str(tmp_path / "gitea"))
+    qtbot.keyClick(again.repository, Qt.Key.Key_Return)
+    wait_idle(qtbot, runner)
+    assert again.links.text() == "https://git.example.com/acme/ranker/commit/{commit}"
+    _click_row(again, "Ship the Dockerfile (#12)")
+    assert link in again.details.toPlainText()
+
+    # A typo is one sentence, and the template remembered stays as it was.
+    again.links.setFocus()
+    again.links.selectAll()
+    type_text(again.links, "git.example.com/{commit}")
+    click(again.read_button)
+    wait_idle(qtbot, runner)
+    assert again.message.text().startswith("The link template must be a web address")
+    again.close()
+    third = _open(qtbot, panel, runner)
+    third.repository.setText(str(tmp_path / "gitea"))
+    click(third.read_button)
+    wait_idle(qtbot, runner)
+    assert third.links.text() == "https://git.example.com/acme/ranker/commit/{commit}"
+    third.close()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import describe, is_bug
-from app.gitwork.proposals import Proposal
+from app.gitwork.proposals import LINK_TEMPLATE_EXAMPLE, Proposal
 from app.services import Services
 from app.services.evidence import EvidenceInfo, Tag
 from app.services.gitwork import DEFAULT_DAYS, GitScan, ProposalEdit
@@ -44,6 +44,7 @@ from app.services.identity import Identity
 from ui import dialogs
 from ui.evidence_capture import CaptureContext, QuickCaptureDialog, framework_tags
 from ui.profile_form import date_edit, to_date
+from ui.settings import Settings
 from ui.table_model import RowTableModel, prefer_name, record_table
 from ui.tasks import TaskRunner
 from ui.text import tooltip
@@ -210,12 +211,15 @@ class GitProposalsDialog(QDialog):
         self._stop: threading.Event | None = None  # set to stop the read under way
         self._scan: GitScan | None = None
         self._owner_email: str | None = None
+        self._settings = Settings(services.store.data_dir)
+        self._reading: tuple[str, str] = ("", "")  # the repository and link template read
         self.edit_dialog: ProposalEditDialog | None = None
         self.setWindowTitle("Propose evidence from git")
 
         self.repository = QLineEdit(self)
         self.repository.setAccessibleName("Repository")
         self.repository.setPlaceholderText("A working copy or a bare repository")
+        self.repository.textChanged.connect(self._on_repository_changed)
         self.browse_button = QPushButton("&Browse…", self)
         self.browse_button.clicked.connect(self._on_browse)
         end = today or date.today()
@@ -225,6 +229,16 @@ class GitProposalsDialog(QDialog):
         self.owner_line.setTextFormat(Qt.TextFormat.PlainText)
         self.aliases = QLineEdit(self)
         self.aliases.setAccessibleName("Your emails")
+        self.links = QLineEdit(self)
+        self.links.setAccessibleName("Link template")
+        self.links.setPlaceholderText(f"Only for another forge, such as {LINK_TEMPLATE_EXAMPLE}")
+        self.links.setToolTip(
+            tooltip(
+                "GitHub, GitLab and Bitbucket links come from the repository's remote. For "
+                "another forge, give a commit's web address with {commit} where its id goes; "
+                "it is remembered for this repository."
+            )
+        )
         self.read_button = QPushButton("Read &history", self)
         self.read_button.setDefault(True)
         self.read_button.clicked.connect(self._on_read)
@@ -295,6 +309,7 @@ class GitProposalsDialog(QDialog):
         emails_row.addWidget(self.owner_line)
         emails_row.addWidget(self.aliases, 1)
         self._row(form, "Your e&mails:", emails_row, self.aliases)
+        self._row(form, "&Links:", self.links, self.links)
         reading = QHBoxLayout()
         reading.addWidget(self.read_button)
         reading.addWidget(self.stop_button)
@@ -356,6 +371,10 @@ class GitProposalsDialog(QDialog):
             )
         )
 
+    def _on_repository_changed(self) -> None:
+        if not self.links.isModified():  # another repository's template does not carry over
+            self.links.clear()
+
     def _on_browse(self) -> None:
         folder = dialogs.open_folder(self, "Choose a git repository", self.repository.text())
         if folder is not None:
@@ -371,8 +390,13 @@ class GitProposalsDialog(QDialog):
         if not aliases and not self._owner_email:
             self._show_problem(NO_AUTHOR_TEXT)
             return
+        template = self.links.text().strip()
+        if not template and not self.links.isModified():
+            template = self._settings.link_template(path) or ""
+            self.links.setText(template)
         self._on_stop()  # a read under way gives way to this one
         self.message.hide()
+        self._reading = (path, template)
         stop = self._stop = threading.Event()
         gitwork, profile_id = self._services.gitwork, self._profile_id
         since, until = to_date(self.start.date()), to_date(self.end.date())
@@ -385,6 +409,7 @@ class GitProposalsDialog(QDialog):
                 until=until,
                 authors=aliases,
                 cancelled=stop.is_set,
+                link_template=template or None,
             )
 
         self.model.set_rows([])
@@ -416,6 +441,9 @@ class GitProposalsDialog(QDialog):
         self._stop = None
         self._scan = found
         self._set_reading(False)
+        if self.links.isModified():  # read with it: remembered (an emptied field forgets)
+            self._settings.set_link_template(*self._reading)
+            self.links.setModified(False)
         new = found.new
         self.model.set_rows(new)
         decided = len(found.scan.proposals) - len(new)

@@ -1,4 +1,5 @@
-"""Window geometry, last section and profile, appearance, and the warnings already shown.
+"""Window geometry, last section and profile, appearance, the warnings already shown, and
+the link templates of git repositories.
 
 They live in the data folder's `settings.ini` (not in the database and not in
 the platform's registry), so each data folder remembers its own.
@@ -81,6 +82,14 @@ class Settings:
 
     def set_draft_step(self, checkin_id: str, step: int) -> None:
         self._qsettings.setValue(f"draft_step/{checkin_id}", str(step))
+
+    def link_template(self, repository: str) -> str | None:
+        """The link template last used with a repository (the path as typed)."""
+        return self._text(f"git_links/{_digest(repository)}")
+
+    def set_link_template(self, repository: str, template: str) -> None:
+        """Remember `template` for the repository ('' forgets it)."""
+        self._qsettings.setValue(f"git_links/{_digest(repository)}", template)
 
     def _shown_warnings(self) -> list[str]:
         # Digests, not the texts: INI values with commas come back as lists.

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.errors import InvalidInputError
 from app.gitwork.history import Changes, Commit, Repo, one_line
 from app.gitwork.rules import TagRules
 
@@ -37,16 +38,44 @@ MAX_FILES = 15
 class Forge:
     """Where a repository's commits and pull requests can be seen in a browser."""
 
-    kind: str  # "github", "gitlab" or "bitbucket"
-    base: str  # https://host/owner/name
+    kind: str  # "github", "gitlab", "bitbucket", or "template": the user's link template
+    base: str  # https://host/owner/name, or the template (see `check_link_template`)
 
     def commit(self, commit_id: str) -> str:
+        if self.kind == "template":
+            return self.base.replace(COMMIT_FIELD, commit_id)
         middle = {"github": "commit", "gitlab": "-/commit", "bitbucket": "commits"}[self.kind]
         return f"{self.base}/{middle}/{commit_id}"
 
-    def request(self, number: str) -> str:
+    def request(self, number: str, commit_id: str) -> str:
+        """A pull or merge request's page; a template knows commits only, so it links the
+        commit that merged it (`commit_id`)."""
+        if self.kind == "template":
+            return self.commit(commit_id)
         middle = {"github": "pull", "gitlab": "-/merge_requests", "bitbucket": "pull-requests"}
         return f"{self.base}/{middle[self.kind]}/{number}"
+
+
+COMMIT_FIELD = "{commit}"
+LINK_TEMPLATE_EXAMPLE = "https://git.example.com/team/app/commit/{commit}"
+
+
+def check_link_template(text: str) -> str:
+    """A link template for a forge Rung does not know: a web address with `{commit}` where
+    a commit's id goes. One sentence when it is not one."""
+    template = text.strip()
+    parts = urlsplit(template) if template.isprintable() and " " not in template else None
+    if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
+        raise InvalidInputError(
+            "The link template must be a web address starting with https://, such as "
+            f"{LINK_TEMPLATE_EXAMPLE}."
+        )
+    if template.count(COMMIT_FIELD) != 1:
+        raise InvalidInputError(
+            f"The link template must hold {COMMIT_FIELD} once, where a commit's id goes, "
+            f"such as {LINK_TEMPLATE_EXAMPLE}."
+        )
+    return template
 
 
 def forge_of(url: str | None) -> Forge | None:
@@ -172,9 +201,12 @@ def propose(
     rules: TagRules,
     known: dict[str, set[str]],
     cancelled: Callable[[], bool] = lambda: False,
+    link_template: str | None = None,
 ) -> Scan:
-    """The proposals for the user's work (`emails`, lower case) from `since` to `until`."""
-    forge = forge_of(repo.remote_url())
+    """The proposals for the user's work (`emails`, lower case) from `since` to `until`;
+    links from `link_template` (checked, see `check_link_template`) when given, else from
+    the remote's forge when Rung knows it."""
+    forge = Forge("template", link_template) if link_template else forge_of(repo.remote_url())
     key = repository_key(repo)
     mine: list[Commit] = []
     merges: list[Commit] = []
@@ -231,7 +263,7 @@ def propose(
             title = f"{title} (#{number})"
         link = None
         if forge is not None:
-            link = forge.request(number) if number else forge.commit(merge.id)
+            link = forge.request(number, merge.id) if number else forge.commit(merge.id)
         add(merge, title, link, sorted(commits, key=lambda c: c.when))
         taken.update(c.id for c in brought)
 
@@ -241,9 +273,7 @@ def propose(
             continue
         number = _request_number(commit)
         if number is not None:  # a squash-merged pull request
-            link = None
-            if forge is not None:
-                link = forge.request(number)
+            link = forge.request(number, commit.id) if forge is not None else None
             add(commit, commit.subject, link, [commit])
             continue
         groups.setdefault((commit.day, _topic(changed(commit))), []).append(commit)

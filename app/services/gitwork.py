@@ -108,13 +108,17 @@ class GitWorkService:
         authors: Iterable[str] = (),
         today: date | None = None,
         cancelled: Callable[[], bool] = lambda: False,
+        link_template: str | None = None,
     ) -> GitScan:
-        """Read `repository` and propose evidence for the user's work in the period."""
+        """Read `repository` and propose evidence for the user's work in the period;
+        `link_template` links the commits of a forge Rung does not know (see
+        `check_link_template`)."""
         from app.gitwork.history import open_repository
-        from app.gitwork.proposals import propose
+        from app.gitwork.proposals import check_link_template, propose
         from app.gitwork.rules import load_rules
 
         start, end = period(since, until, today or date.today())
+        template = check_link_template(link_template) if link_template else None
         emails = self.emails(authors)
         profile = self._profiles.get(profile_id)
         stage = profile.stage_on(end)
@@ -129,6 +133,7 @@ class GitWorkService:
             rules=rules,
             known=framework.taggable(),
             cancelled=cancelled,
+            link_template=template,
         )
         ids = [p.id for p in scan.proposals]
         with self._store.session() as session:
