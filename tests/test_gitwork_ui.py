@@ -336,3 +336,26 @@ def test_a_link_template_typed_once_is_remembered_for_the_repository(
     wait_idle(qtbot, runner)
     assert third.links.text() == "https://git.example.com/acme/ranker/commit/{commit}"
     third.close()
+
+
+def test_select_all_then_accept_stores_every_proposal_at_once(
+    qtbot: QtBot, services: Services, runner: TaskRunner, profile_id: str, repo: Path
+) -> None:
+    panel = _panel(qtbot, services, runner, profile_id)
+    dialog = _open(qtbot, panel, runner)
+    dialog.repository.setText(str(repo))
+    click(dialog.read_button)
+    wait_idle(qtbot, runner)
+    assert dialog.accept_button.text() == "&Accept"  # the first proposal is selected
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_S)
+    assert len(dialog.selected()) == 3
+    assert dialog.accept_button.text() == "&Accept 3"
+    assert dialog.dismiss_button.text() == "&Dismiss 3"
+    assert not dialog.select_all_button.isEnabled()  # everything is selected
+    press_mnemonic(qtbot, dialog, Qt.Key.Key_A)
+    wait_idle(qtbot, runner)
+    assert _titles(dialog) == []
+    assert dialog.status.text() == "Added 3 evidence entries."
+    assert not dialog.select_all_button.isEnabled()
+    assert len(services.evidence.search(profile_id)) == 3
+    dialog.close()

@@ -289,6 +289,9 @@ class GitProposalsDialog(QDialog):
             "Leave the selected proposals out; they are not proposed again."
         )
         self.dismiss_button.clicked.connect(self._on_dismiss)
+        self.select_all_button = QPushButton("&Select all", self)
+        self.select_all_button.setToolTip("Select every proposal, to accept or dismiss them all.")
+        self.select_all_button.clicked.connect(self._on_select_all)
         self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.close_buttons.rejected.connect(self.reject)
 
@@ -322,6 +325,7 @@ class GitProposalsDialog(QDialog):
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         actions = QHBoxLayout()
+        actions.addWidget(self.select_all_button)
         actions.addWidget(self.accept_button)
         actions.addWidget(self.edit_button)
         actions.addWidget(self.dismiss_button)
@@ -484,11 +488,20 @@ class GitProposalsDialog(QDialog):
         self.accept_button.setEnabled(bool(chosen) and not busy)
         self.dismiss_button.setEnabled(bool(chosen) and not busy)
         self.edit_button.setEnabled(len(chosen) == 1 and not busy)
+        count = f" {len(chosen)}" if len(chosen) > 1 else ""  # how many the press decides
+        self.accept_button.setText(f"&Accept{count}")
+        self.dismiss_button.setText(f"&Dismiss{count}")
+        rows = self._scan is not None and self.model.rowCount() > 0
+        self.select_all_button.setEnabled(rows and not busy and len(chosen) < self.model.rowCount())
         if chosen:
             first = chosen[0]
             self.details.setHtml(details_html(first, self.model.tags_text(first)))
         else:
             self.details.clear()
+
+    def _on_select_all(self) -> None:
+        self.view.selectAll()
+        self.view.setFocus()
 
     def _on_accept(self) -> None:
         chosen, scan = self.selected(), self._scan
@@ -507,7 +520,12 @@ class GitProposalsDialog(QDialog):
 
     def _decide(self, job: Callable[[], int], chosen: list[Proposal], stored: bool) -> None:
         """Run the decision on the worker; then the proposals leave the list."""
-        for button in (self.accept_button, self.edit_button, self.dismiss_button):
+        for button in (
+            self.accept_button,
+            self.edit_button,
+            self.dismiss_button,
+            self.select_all_button,
+        ):
             button.setEnabled(False)
         on_done = (
             (lambda count: self._on_stored(chosen, count))
