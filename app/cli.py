@@ -1073,12 +1073,30 @@ def _hub_cycle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password() -> str:
+    """The hub's password, typed at the terminal without echo, or the first line of the
+    standard input when it is not a terminal (a script's)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Hub password (kept in the system's keyring): ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise InvalidInputError("No password was given; nothing was changed.")
+    return password
+
+
 def _hub_connect(args: argparse.Namespace) -> int:
     from app.hub.service import HubService
 
+    password = _read_password() if args.password else None
     with _services(args) as services:
         status = HubService(services).connect(
-            args.url, publish_after_finalise=args.publish_after_finalise
+            args.url,
+            publish_after_finalise=args.publish_after_finalise,
+            password=password,
+            forget=args.forget_password,
         )
     for line in status.lines():
         _out(line)
@@ -1403,6 +1421,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--publish-after-finalise", action="store_true",
         help="publish in the app after each finalised check-in",
+    )  # fmt: skip
+    keyring = sub.add_mutually_exclusive_group()
+    keyring.add_argument(
+        "--password", action="store_true",
+        help="ask for the login's password (or read it from standard input) and keep it in "
+        "the system's keyring, never in Rung's files",
+    )  # fmt: skip
+    keyring.add_argument(
+        "--forget-password", action="store_true",
+        help="remove the password kept in the keyring; libpq's own places serve instead",
     )  # fmt: skip
     sub = command(hub, "status", _hub_status, "the hub, your login, and the last sync")
     sub.add_argument("--json", action="store_true")

@@ -9,6 +9,7 @@ own (`Hub.login`), and no test sees another's.
 from __future__ import annotations
 
 import itertools
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from app.hub.admin import add_member, init_hub
@@ -60,7 +62,29 @@ class Hub:
         add_member(parse_url(self.uri()), login, name.title(), roles, manager_login)  # type: ignore[arg-type]
         return self.uri(login)
 
-    def sql(self, query: str, params: Any = None, *, login: str | None = None) -> list[Any]:
+    def require_password(self, name: str, password: str) -> str:
+        """Make the login of member `name` need `password` (on the socket); its URI."""
+        login = self.login(name)
+        self.sql(
+            sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                sql.Identifier(login), sql.Literal(password)
+            )
+        )
+        hba = Path(self.sql("SHOW hba_file")[0][0])
+        hba.write_text(f"local all {login} scram-sha-256\n" + hba.read_text())
+        self.sql("SELECT pg_reload_conf()")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the server reloads its rules a moment later
+            try:
+                psycopg.connect(self.uri(login), password="").close()
+            except psycopg.OperationalError:
+                return self.uri(login)
+            time.sleep(0.05)
+        raise AssertionError("the server did not start asking for the password")
+
+    def sql(
+        self, query: str | sql.Composed, params: Any = None, *, login: str | None = None
+    ) -> list[Any]:
         """Rows of `query` run by `login` (default: the superuser), autocommitted."""
         with psycopg.connect(self.uri(login), autocommit=True) as connection:
             cursor = connection.execute(query, params)
@@ -100,3 +124,21 @@ def new_hub(server: Server, *, skip_levels: bool = False) -> Hub:
 def hub(pg_server: Server) -> Hub:
     """A fresh hub, initialised by the superuser, without members."""
     return new_hub(pg_server)
+
+
+@pytest.fixture
+def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The system's keyring for this test: a real backend (keyrings.alt's file) whose file
+    is in the test's folder, since CI has no desktop keyring service; and libpq finds no
+    password of its own, so only what the test gives counts."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    before = keyring.get_keyring()
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)

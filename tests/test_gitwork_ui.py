@@ -93,6 +93,15 @@ def _open(qtbot: QtBot, panel: EvidencePanel, runner: TaskRunner) -> GitProposal
     return dialog
 
 
+def _read(qtbot: QtBot, panel: EvidencePanel, runner: TaskRunner, repo: Path) -> GitProposalsDialog:
+    """The dialog opened, `repo` given and its history read."""
+    dialog = _open(qtbot, panel, runner)
+    dialog.repository.setText(str(repo))
+    click(dialog.read_button)
+    wait_idle(qtbot, runner)
+    return dialog
+
+
 def _titles(dialog: GitProposalsDialog) -> list[str]:
     column = ProposalTableModel.TITLE
     return [dialog.proxy.index(row, column).data() for row in range(dialog.proxy.rowCount())]
@@ -267,10 +276,7 @@ def test_the_dialog_fits_and_no_two_controls_share_a_key(
     qtbot: QtBot, services: Services, runner: TaskRunner, profile_id: str, repo: Path
 ) -> None:
     panel = _panel(qtbot, services, runner, profile_id)
-    dialog = _open(qtbot, panel, runner)
-    dialog.repository.setText(str(repo))
-    click(dialog.read_button)
-    wait_idle(qtbot, runner)
+    dialog = _read(qtbot, panel, runner, repo)
     QApplication.processEvents()
     assert check_layout(dialog) == []
     assert collisions(dialog) == []
@@ -330,10 +336,7 @@ def test_a_link_template_typed_once_is_remembered_for_the_repository(
     wait_idle(qtbot, runner)
     assert again.message.text().startswith("The link template must be a web address")
     again.close()
-    third = _open(qtbot, panel, runner)
-    third.repository.setText(str(tmp_path / "gitea"))
-    click(third.read_button)
-    wait_idle(qtbot, runner)
+    third = _read(qtbot, panel, runner, tmp_path / "gitea")
     assert third.links.text() == "https://git.example.com/acme/ranker/commit/{commit}"
     third.close()
 
@@ -342,10 +345,7 @@ def test_select_all_then_accept_stores_every_proposal_at_once(
     qtbot: QtBot, services: Services, runner: TaskRunner, profile_id: str, repo: Path
 ) -> None:
     panel = _panel(qtbot, services, runner, profile_id)
-    dialog = _open(qtbot, panel, runner)
-    dialog.repository.setText(str(repo))
-    click(dialog.read_button)
-    wait_idle(qtbot, runner)
+    dialog = _read(qtbot, panel, runner, repo)
     assert dialog.accept_button.text() == "&Accept"  # the first proposal is selected
     press_mnemonic(qtbot, dialog, Qt.Key.Key_S)
     assert len(dialog.selected()) == 3

@@ -268,6 +268,49 @@ def test_publish_now_then_a_manager_pulls_the_profile_in_another_window(
     )
 
 
+def test_a_password_typed_in_the_dialog_is_kept_in_the_keyring_not_in_rungs_files(
+    qtbot: QtBot,
+    main_window: MainWindow,
+    runner: TaskRunner,
+    hub: Hub,
+    data_dir: Path,
+    kept: Any,
+    shown: Shown,
+) -> None:
+    window = main_window
+    hub.add("zoe", ["engineer"])
+    url = hub.require_password("zoe", "ünïcode & <pw>")
+    dialog = _connect_dialog(qtbot, window)
+    type_text(dialog.url, url)
+    assert press_mnemonic(qtbot, dialog.url, Qt.Key.Key_W) is dialog.password
+    type_text(dialog.password, "wrong")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    wait_idle(qtbot, runner)
+    assert "refused the password of the login" in dialog.message.text()
+    assert not (data_dir / "hub.json").exists()
+    dialog.password.selectAll()
+    type_text(dialog.password, "ünïcode & <pw>")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    wait_idle(qtbot, runner)
+    assert not dialog.message.isVisible()
+    assert dialog.password.text() == ""
+    assert collisions(dialog) == []
+    assert check_layout(dialog) == []
+    _close(qtbot, dialog)
+    saved = _hub_json(data_dir)
+    assert saved["password_in_keyring"] is True
+    assert kept.get_password("Rung team hub", saved["url"]) == "ünïcode & <pw>"
+    assert "<pw>" not in (data_dir / "hub.json").read_text(encoding="utf-8")
+
+    window.hub_publish_action.trigger()
+    wait_idle(qtbot, runner)
+    assert window.statusBar().currentMessage().startswith("Nothing to publish")
+    again = _connect_dialog(qtbot, window)
+    assert again.password.placeholderText().startswith("Kept in the keyring")
+    _close(qtbot, again)
+    assert shown.errors == []
+
+
 def _finalise_a_check_in(
     qtbot: QtBot, window: MainWindow, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

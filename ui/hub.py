@@ -45,9 +45,12 @@ T = TypeVar("T")
 
 URL_PLACEHOLDER = "postgresql://LOGIN@HOST/DATABASE"
 PASSWORD_TEXT = (
-    "Your password comes from PostgreSQL's password file (~/.pgpass) or from PGPASSWORD; "
-    "Rung never stores it. Leave it out of the URL."
+    "A password typed here is kept in this computer's keyring, never in Rung's files. Leave "
+    "it empty to use PostgreSQL's password file (~/.pgpass) or PGPASSWORD, or a password "
+    "kept before. Leave it out of the URL."
 )
+PASSWORD_PLACEHOLDER = "Only if the hub asks for one"
+PASSWORD_KEPT_PLACEHOLDER = "Kept in the keyring; type a new one to replace it"
 PUBLISH_AFTER_TEXT = "&Publish after each finalised check-in"
 NOT_A_MEMBER = "Ask the hub's admin to add your login with 'rung hub member add'."
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -140,8 +143,18 @@ class ConnectDialog(QDialog):
         self.url.setAccessibleName("Hub URL")
         url_label = QLabel("Hub &URL:", self)
         url_label.setBuddy(self.url)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        kept = bool(settings and settings.password_in_keyring)
+        self.password.setPlaceholderText(
+            PASSWORD_KEPT_PLACEHOLDER if kept else PASSWORD_PLACEHOLDER
+        )
+        password_label = QLabel("Pass&word:", self)
+        password_label.setBuddy(self.password)
         form = QFormLayout()
         form.addRow(url_label, self.url)
+        form.addRow(password_label, self.password)
         self.explanation = QLabel(PASSWORD_TEXT, self)
         self.explanation.setWordWrap(True)
         self.publish_after = QCheckBox(PUBLISH_AFTER_TEXT, self)
@@ -198,21 +211,25 @@ class ConnectDialog(QDialog):
         if not self.connect_button.isEnabled():
             return  # Enter in an empty field
         url, on = self.url.text(), self.publish_after.isChecked()
+        password = self.password.text() or None
         services = self._services
-        for widget in (self.url, self.publish_after, self.connect_button):
+        for widget in (self.url, self.password, self.publish_after, self.connect_button):
             widget.setEnabled(False)
         self.message.hide()
         self.status_lines.setText("Connecting to the hub…")
         self.status_lines.show()
         self._fit()
         self._runner.submit(
-            lambda: _service(services).connect(url, publish_after_finalise=on),
+            lambda: _service(services).connect(url, publish_after_finalise=on, password=password),
             self._on_connected,
             owner=self,
             on_error=self._on_failed,
         )
 
     def _on_connected(self, status: HubStatus) -> None:
+        self.password.clear()  # kept in the keyring now, if typed: not in this window
+        if status.settings.password_in_keyring:
+            self.password.setPlaceholderText(PASSWORD_KEPT_PLACEHOLDER)
         self.status_lines.setText(status_text(status))
         self.connect_button.hide()
         self.cancel_button.setText("Close")
@@ -222,7 +239,7 @@ class ConnectDialog(QDialog):
         self.connected.emit(status)
 
     def _on_failed(self, error: BaseException) -> None:
-        for widget in (self.url, self.publish_after, self.connect_button):
+        for widget in (self.url, self.password, self.publish_after, self.connect_button):
             widget.setEnabled(True)
         self.status_lines.hide()
         self.message.setText(describe(error))

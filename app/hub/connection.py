@@ -2,8 +2,10 @@
 engine, and the one sentence for each way a hub can fail.
 
 The settings (`hub.json` in the data folder) hold the URL without a password:
-Rung never stores one. libpq's own mechanisms supply it — a password file
-(`~/.pgpass` or `PGPASSFILE`), `PGPASSWORD`, or a server that needs none.
+Rung never writes one to a file. libpq's own mechanisms supply it — a password
+file (`~/.pgpass` or `PGPASSFILE`), `PGPASSWORD`, or a server that needs none —
+or, when the person typed it in (`rung hub connect --password`, the Connect
+dialog), the system's keyring (`keyring`), asked at each connection.
 psycopg and SQLAlchemy's PostgreSQL dialect are imported only when a hub is
 used, so a user who never connects one pays nothing for it.
 """
@@ -42,6 +44,7 @@ class HubSettings:
     publish_after_finalise: bool = False
     last_publish: str | None = None
     last_pull: str | None = None
+    password_in_keyring: bool = False  # kept under `KEYRING_SERVICE`, the URL as its account
 
 
 def parse_url(text: str) -> URL:
@@ -61,8 +64,9 @@ def parse_url(text: str) -> URL:
         )
     if url.password:
         raise InvalidInputError(
-            "Rung never stores a password: leave it out of the URL and put it in libpq's "
-            "password file (~/.pgpass) or in PGPASSWORD."
+            "Rung never stores a password in its files: leave it out of the URL and give it "
+            "with --password (kept in the system's keyring), in libpq's password file "
+            "(~/.pgpass) or in PGPASSWORD."
         )
     return url.set(drivername="postgresql+psycopg", password=None)
 
@@ -73,26 +77,86 @@ def shown(url: URL) -> str:
     return unquote(text)  # "?host=/run/postgresql" as typed, not "%2Frun%2Fpostgresql"
 
 
-def create_hub_engine(url: URL) -> Engine:
+def create_hub_engine(url: URL, *, keyring: bool = False, password: str | None = None) -> Engine:
     """An engine that opens a connection per use: a desktop app syncs now and then.
 
     One per hub for the process, so SQLAlchemy asks the server for its settings (the
     dialect's first connect, several round trips) once rather than at every sync;
-    `dispose()` after a use leaves it usable.
+    `dispose()` after a use leaves it usable. `keyring`: each connection takes the
+    password kept for this hub in the system's keyring (read anew, so a changed one
+    counts). `password`: one typed a moment ago, to try before it is kept (an engine of
+    its own, not cached).
     """
-    return _engine(url)
+    if password is not None:
+        return _new_engine(url, {"password": password})
+    return _engine(url, keyring)
 
 
 @functools.lru_cache(maxsize=8)
-def _engine(url: URL) -> Engine:
+def _engine(url: URL, keyring: bool) -> Engine:
+    engine = _new_engine(url, {})
+    if keyring:
+        from sqlalchemy import event
+
+        @event.listens_for(engine, "do_connect")
+        def _password(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+            password = kept_password(shown(url))
+            if password is not None:
+                params["password"] = password
+
+    return engine
+
+
+def _new_engine(url: URL, extra: dict[str, Any]) -> Engine:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
     return create_engine(
         url,
         poolclass=NullPool,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "rung"},
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "rung", **extra},
     )
+
+
+# -- the password in the system's keyring ---------------------------------------------
+
+KEYRING_SERVICE = "Rung team hub"
+NO_KEYRING = (
+    "This computer has no keyring Rung can keep the password in ({reason}): put it in "
+    "PostgreSQL's password file (~/.pgpass) instead and give Rung none; nothing was changed."
+)
+
+
+def kept_password(account: str) -> str | None:
+    """The password kept for the hub `account` (its URL as shown), or None when there is
+    none or no keyring to ask: libpq then looks in its own places."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, account)
+    except KeyringError:
+        return None
+
+
+def keep_password(account: str, password: str) -> None:
+    """Keep the hub's password in the system's keyring; one sentence when there is none."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, account, password)
+    except KeyringError as exc:
+        raise InvalidInputError(NO_KEYRING.format(reason=_first_line(exc))) from None
+
+
+def forget_password(account: str) -> None:
+    """Remove the hub's password from the keyring, if it is there (and there is one)."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    with contextlib.suppress(KeyringError):  # PasswordDeleteError: it was not there
+        keyring.delete_password(KEYRING_SERVICE, account)
 
 
 UNCHANGED = "your local data is unchanged, and the next sync catches up"
@@ -128,6 +192,13 @@ def reaching(url: URL, *, afterwards: str = UNCHANGED) -> Iterator[None]:
             raise HubError(
                 f"{where} holds no Rung hub yet: its admin creates one with 'rung hub init'."
             ) from None
+        refused = _refused_password(orig, url.username or "")
+        if refused:
+            raise HubError(
+                f"The hub at {where} {refused}: give it with "
+                "'rung hub connect URL --password' (or in the Connect dialog), or put it in "
+                "~/.pgpass; nothing was changed."
+            ) from None
         if isinstance(orig, pg.OperationalError | pg.InterfaceError) or exc.connection_invalidated:
             raise HubUnreachableError(
                 f"The hub at {where} cannot be reached ({_first_line(orig)}); {afterwards}."
@@ -151,6 +222,17 @@ def require_revision(connection: Connection, url: URL) -> None:
         f"The hub at {shown(url)} is at revision {revision} and this Rung works with "
         f"revision {HUB_REVISION}: {remedy}; nothing was changed."
     )
+
+
+def _refused_password(error: BaseException | None, login: str) -> str | None:
+    """What the server said of the password, when that is why it refused the connection
+    (libpq's and PostgreSQL's own words: a connection failure carries no SQLSTATE)."""
+    text = str(error)
+    if "no password supplied" in text:
+        return f"asks for the password of the login {login}, and none was given"
+    if "password authentication failed" in text:
+        return f"refused the password of the login {login}"
+    return None
 
 
 def _first_line(error: BaseException | None) -> str:

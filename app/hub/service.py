@@ -18,6 +18,8 @@ from app.hub.connection import (
     HubSettings,
     connected,
     create_hub_engine,
+    forget_password,
+    keep_password,
     load_settings,
     parse_url,
     reaching,
@@ -65,6 +67,12 @@ class HubStatus:
             f"last pull: {when(self.settings.last_pull)}",
             "Publishes after each finalised check-in: "
             + ("yes" if self.settings.publish_after_finalise else "no"),
+            "Password: "
+            + (
+                "kept in this computer's keyring"
+                if self.settings.password_in_keyring
+                else "libpq's (~/.pgpass or PGPASSWORD), if the hub asks for one"
+            ),
             *([f"Warning: this login {self.unsafe}, so the hub's rules do not bind it."]
               if self.unsafe else []),
         ]  # fmt: skip
@@ -83,20 +91,45 @@ class HubService:
     def settings(self) -> HubSettings | None:
         return load_settings(self._data_dir)
 
-    def connect(self, url_text: str, *, publish_after_finalise: bool = False) -> HubStatus:
-        """Check the hub answers and this login belongs to it, then remember it here."""
+    def connect(
+        self,
+        url_text: str,
+        *,
+        publish_after_finalise: bool = False,
+        password: str | None = None,
+        forget: bool = False,
+    ) -> HubStatus:
+        """Check the hub answers and this login belongs to it, then remember it here.
+
+        `password`: tried first, then kept in the system's keyring (replacing one kept
+        before); without one, a password kept for the same hub stays in use, unless
+        `forget`, and libpq's own places serve the rest. Nothing is kept or changed when
+        the hub refuses or there is no keyring.
+        """
         url = parse_url(url_text)
         previous = load_settings(self._data_dir)
-        settings = HubSettings(shown(url), publish_after_finalise)
-        if previous is not None and previous.url == settings.url:
-            settings = HubSettings(
-                settings.url, publish_after_finalise, previous.last_publish, previous.last_pull
-            )
-        status = self._status(settings)
+        same = previous is not None and previous.url == shown(url)
+        settings = HubSettings(
+            shown(url),
+            publish_after_finalise,
+            previous.last_publish if previous is not None and same else None,
+            previous.last_pull if previous is not None and same else None,
+            password_in_keyring=password is not None
+            or (previous is not None and same and previous.password_in_keyring and not forget),
+        )
+        status = self._status(settings, password=password)
         if status.revision is None:
             raise HubError(
                 f"{status.url} holds no Rung hub yet: its admin creates one with 'rung hub init'."
             )
+        if password is not None:
+            keep_password(settings.url, password)
+        if (
+            previous is not None
+            and previous.password_in_keyring
+            and not (same and settings.password_in_keyring)
+        ):
+            forget_password(previous.url)  # another hub now, or asked to
         save_settings(self._data_dir, settings)
         return status
 
@@ -110,9 +143,9 @@ class HubService:
     def status(self) -> HubStatus:
         return self._status(connected(self._data_dir))
 
-    def _status(self, settings: HubSettings) -> HubStatus:
+    def _status(self, settings: HubSettings, *, password: str | None = None) -> HubStatus:
         url = parse_url(settings.url)
-        engine = create_hub_engine(url)
+        engine = create_hub_engine(url, keyring=settings.password_in_keyring, password=password)
         try:
             with reaching(url, afterwards=NOTHING_CHANGED), engine.connect() as connection:
                 login, hub, member = connection.exec_driver_sql(
@@ -152,7 +185,8 @@ class HubService:
         """Publish your profiles (all of them, or these) and note the time."""
         settings = connected(self._data_dir)
         ids = own_profile_ids(self._services, profile_ids)
-        result = publish(self._services, parse_url(settings.url), ids)
+        url, keyring = parse_url(settings.url), settings.password_in_keyring
+        result = publish(self._services, url, ids, keyring=keyring)
         update_settings(self._data_dir, last_publish=stamp(datetime.now(UTC)))
         return result
 
@@ -165,6 +199,6 @@ class HubService:
 
     def pull(self) -> PullResult:
         settings = connected(self._data_dir)
-        result = pull(self._services, parse_url(settings.url))
+        result = pull(self._services, parse_url(settings.url), keyring=settings.password_in_keyring)
         update_settings(self._data_dir, last_pull=stamp(datetime.now(UTC)))
         return result

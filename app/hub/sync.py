@@ -144,14 +144,19 @@ def own_profile_ids(services: Services, only: Iterable[str] | None = None) -> li
 
 
 def publish(
-    services: Services, url: URL, profile_ids: list[str], *, now: datetime | None = None
+    services: Services,
+    url: URL,
+    profile_ids: list[str],
+    *,
+    now: datetime | None = None,
+    keyring: bool = False,
 ) -> PublishResult:
     """Publish these profiles of yours (see the module's docstring) in one hub transaction.
 
     Only the records whose stamp the hub does not hold yet are exported here and
     digested: the hub's rows say what it holds (`carried_stamps` what there is)."""
     result = PublishResult()
-    engine = create_hub_engine(url)
+    engine = create_hub_engine(url, keyring=keyring)
     try:
         with reaching(url), engine.begin() as connection:
             require_revision(connection, url)
@@ -366,13 +371,14 @@ class _Snapshot:
     checked: CheckedFrameworks = field(default_factory=dict)  # ladders checked in this pull
 
 
-def pull(services: Services, url: URL) -> PullResult:
-    """Bring the hub's copies this login may read here, send your assessments up."""
+def pull(services: Services, url: URL, *, keyring: bool = False) -> PullResult:
+    """Bring the hub's copies this login may read here, send your assessments up
+    (`keyring`: the password is kept there, see `create_hub_engine`)."""
     with services.store.session() as session:
         local = {
             row.id: (row.origin, row.shared_exported_at) for row in session.scalars(select(Profile))
         }
-    engine = create_hub_engine(url)
+    engine = create_hub_engine(url, keyring=keyring)
     try:
         snapshot = _read(engine, url, local)
         result = PullResult()
