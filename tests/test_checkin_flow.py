@@ -225,3 +225,23 @@ def test_date_fields_hold_only_dates_in_the_calendar(
     ranges = date_ranges(panel.steps.currentWidget())
     assert len(ranges) == len(framework.milestones)
     assert set(ranges.values()) == {CALENDAR}
+
+
+def test_the_first_run_form_says_what_the_chosen_ladder_is_for(
+    qtbot: QtBot, main_window: Any
+) -> None:
+    form = main_window.first_run
+    qtbot.waitExposed(form)
+    combo = form.picker.framework
+    assert form.about.isVisible()
+    assert form.about.text().startswith(
+        "Career ladder from Junior Machine Learning Engineer to Staff ML Engineer"
+    )
+    assert form.about.height() == form.about.heightForWidth(form.about.width())  # no gap
+    combo.setFocus()
+    while combo.currentData() != "software-engineer@1.0":
+        before = combo.currentIndex()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentIndex() != before, "no Software Engineer ladder to choose"
+    assert form.about.text().startswith("Career ladder from Junior Software Engineer")
+    assert form.picker.level.currentText() == "Junior Software Engineer"

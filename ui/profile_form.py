@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -78,6 +78,15 @@ def _add_rows(form: QFormLayout, parent: QWidget, rows: tuple[tuple[str, QWidget
         form.addRow(label, widget)
 
 
+class _WrappedLine(QLabel):
+    """A word-wrapped label as tall as its text at the width it is given: a form layout
+    sizes its row by the size hint, which Qt works out for a narrower width."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.setFixedHeight(self.heightForWidth(self.width()))
+
+
 class _LevelPicker:
     """Framework, current level and target level combos that keep each other valid."""
 
@@ -106,6 +115,11 @@ class _LevelPicker:
         if not ref:
             return []
         return [(lvl.id, lvl.name) for lvl in self._services.frameworks.load(ref).levels]
+
+    def description(self) -> str:
+        """What the chosen framework says it is for, or nothing."""
+        ref = self.framework.currentData()
+        return (self._services.frameworks.load(ref).description or "") if ref else ""
 
     def _on_framework_changed(self) -> None:
         self.level.clear()
@@ -172,6 +186,15 @@ class ProfileForm(QWidget):
                 ("&Manager:", self.manager),
             ),
         )
+        # What the chosen ladder is for, under its name: a newcomer picks by it.
+        self.about = _WrappedLine(self)
+        self.about.setWordWrap(True)
+        self.about.setTextFormat(Qt.TextFormat.PlainText)  # a framework file's text, as typed
+        self.about.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.about.setAccessibleName("About the framework")
+        form.insertRow(2, "", self.about)
+        self.picker.framework.currentIndexChanged.connect(self._show_about)
+        self._show_about()
         layout.addLayout(form)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -186,6 +209,11 @@ class ProfileForm(QWidget):
             enter.activated.connect(self._on_create_clicked)
         layout.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
+
+    def _show_about(self) -> None:
+        text = self.picker.description()
+        self.about.setText(text)
+        self.about.setVisible(bool(text))
 
     def _on_create_clicked(self) -> None:
         self.submitted.emit(
