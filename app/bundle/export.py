@@ -325,7 +325,11 @@ def export_payload(
     if row is None:
         raise NotFoundError(f"No profile has the id {profile_id}.")
     exporter = _Exporter(session, include_private, only)
-    evidence = exporter.evidence(profile_id)
+
+    def wanted(key: str) -> bool:  # a sync asking for none of a list reads none of it
+        return only is None or bool(only.get(key))
+
+    evidence = exporter.evidence(profile_id) if wanted("evidence") else []
     if only is None:
         carried = {e.id for e in evidence}
     elif carried is None:
@@ -338,10 +342,10 @@ def export_payload(
         owner=exporter.owner(),
         profile=exporter.profile(row),
         frameworks=exporter.frameworks(row),
-        checkins=exporter.checkins(profile_id, links),
+        checkins=exporter.checkins(profile_id, links) if wanted("checkins") else [],
         evidence=evidence,
-        goals=exporter.goals(profile_id),
-        learning=exporter.learning(profile_id),
+        goals=exporter.goals(profile_id) if wanted("goals") else [],
+        learning=exporter.learning(profile_id) if wanted("learning") else [],
     )
 
 

@@ -163,7 +163,7 @@ def publish(
             on_hub = {
                 row[0]: (row[1], row[2], row[3])
                 for row in connection.exec_driver_sql(
-                    "SELECT id, digest, published_at, body->'frameworks' FROM rung_hub.profiles "
+                    "SELECT id, digest, published_at, body FROM rung_hub.profiles "
                     "WHERE id = ANY(%(ids)s) AND owner_login = current_user FOR UPDATE",
                     {"ids": profile_ids},
                 )
@@ -171,15 +171,23 @@ def publish(
             held = _held_records(connection, list(on_hub))
             moment = now or datetime.now(UTC)
             for pid in profile_ids:
-                hub_digest, published_at, ladders = on_hub.get(pid, (None, None, None))
+                hub_digest, published_at, body = on_hub.get(pid, (None, None, None))
                 profile, digests = _changes(services, pid, held.get(pid, {}))
                 whole = _whole(profile.body, digests)
                 if whole == hub_digest:
                     result.unchanged += 1
                     continue
-                if profile.body["frameworks"] != ladders:  # else the hub has them from before
-                    _put_frameworks(connection, profile.frameworks)
-                _put_profile(connection, profile, whole, _next_stamp(moment, published_at))
+                at = _next_stamp(moment, published_at)
+                if profile.body == body:  # only records changed: the row's stamp and digest
+                    connection.exec_driver_sql(
+                        "UPDATE rung_hub.profiles SET published_at = %(at)s, digest = %(digest)s "
+                        "WHERE id = %(id)s",
+                        {"at": at, "digest": whole, "id": pid},
+                    )
+                else:
+                    if body is None or profile.body["frameworks"] != body["frameworks"]:
+                        _put_frameworks(connection, profile.frameworks)  # else held already
+                    _put_profile(connection, profile, whole, at)
                 mine = held.get(pid, {})
                 gone = [key for key in mine if key not in digests]
                 written, removed = _put_records(connection, profile, mine, gone)
