@@ -1143,6 +1143,28 @@ def _hub_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hub_withdraw(args: argparse.Namespace) -> int:
+    from app.hub.service import HubService
+
+    with _services(args, read_only=True) as services:
+        profile = services.profiles.resolve(args.profile) if args.profile else None
+        if profile is not None and profile.shared:
+            raise InvalidInputError(
+                "Only your own profiles are withdrawn; a shared copy is its owner's."
+            )
+        removed = HubService(services).withdraw([profile.id] if profile else None)
+    if removed:
+        profiles = "profile" if removed == 1 else "profiles"
+        _out(
+            f"Withdrew {removed} {profiles} from the hub, with their records and the "
+            "assessments of them; your data here is unchanged, and a publish puts them back."
+        )
+    else:
+        which = f"{profile.name} is not" if profile else "None of your profiles is"
+        _out(f"{which} on the hub; nothing was changed.")
+    return 0
+
+
 def _hub_pull(args: argparse.Namespace) -> int:
     from app.hub.service import HubService
 
@@ -1437,6 +1459,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(hub, "publish", _hub_publish, "publish your profiles (only what changed)")
     sub.add_argument("--profile", metavar="P", help="only this profile (default: all of yours)")
     command(hub, "pull", _hub_pull, "bring the profiles you may read here; send your assessments")
+    sub = command(
+        hub, "withdraw", _hub_withdraw,
+        "remove your published profiles from the hub (your data here stays)",
+    )  # fmt: skip
+    sub.add_argument("--profile", metavar="P", help="only this profile (default: all of yours)")
 
     sub = command(
         checkins, "add", _checkins_add, "record a check-in (a draft, or final); prints its id"

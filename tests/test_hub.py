@@ -18,6 +18,7 @@ from app.hub.connection import parse_url
 from app.hub.service import HubService
 from app.hub.sync import publish
 from app.services import Services, open_services
+from tests.conftest import folder_digest
 from tests.helpers import (
     CANARIES,
     SHARED_EVIDENCE,
@@ -161,6 +162,53 @@ def test_an_entry_made_private_or_deleted_leaves_the_hub(
     assert held == [(0,)]
     HubService(theirs).pull()
     assert list(theirs.evidence.search(profile_id)) == []
+
+
+def test_withdrawing_removes_your_profiles_from_the_hub_and_nothing_here(
+    hub: Hub, folder: Folder, rung: Run, tmp_path: Path
+) -> None:
+    manager_uri = hub.add("noor", ["manager"])
+    zoe = _zoe(hub, folder, tmp_path, manager="noor")
+    theirs = folder("noor")
+    manager = _connect(theirs, manager_uri)
+    manager.pull()
+    theirs.identity.set(name="Noor")
+    theirs.manager.set_recommendation(zoe.profile_id, "approaching", "Soon.")
+    assert manager.pull().assessments_sent == 1
+    noor_profile = theirs.profiles.create(
+        name="Noor",
+        framework="ml-engineer",
+        level="junior-ml-engineer",
+        target="ml-engineer",
+        started=date(2026, 1, 5),
+    ).id
+    manager.publish()
+    zoe_folder = zoe.services.store.data_dir
+    before = folder_digest(zoe_folder)
+
+    shared_copy = rung("hub", "withdraw", "--profile", "Noor", "--data-dir", zoe_folder)
+    assert_failed(shared_copy, 1, "No profile matches")  # not in Zoë's folder
+    withdrawn = rung("hub", "withdraw", "--data-dir", zoe_folder)
+    assert_ok(withdrawn)
+    assert withdrawn.out.startswith("Withdrew 1 profile from the hub")
+    owners = hub.sql("SELECT owner_login FROM rung_hub.profiles")
+    assert owners == [(hub.login("noor"),)]  # Noor's own profile stays
+    assert hub.sql(
+        "SELECT count(*) FROM rung_hub.records WHERE profile_id = %s", (zoe.profile_id,)
+    ) == [(0,)]
+    assert hub.sql("SELECT count(*) FROM rung_hub.assessments") == [(0,)]
+    assert folder_digest(zoe_folder) == before  # nothing here changed
+    again = rung("hub", "withdraw", "--profile", "Zoë", "--data-dir", zoe_folder)
+    assert again.out == "Zoë is not on the hub; nothing was changed.\n"
+
+    # A manager's shared copy is not theirs to withdraw; their own profile is.
+    noor_folder = theirs.store.data_dir
+    assert_failed(
+        rung("hub", "withdraw", "--profile", "Zoë", "--data-dir", noor_folder), 1, "owner's"
+    )
+    assert_ok(rung("hub", "withdraw", "--profile", noor_profile, "--data-dir", noor_folder))
+    assert hub.sql("SELECT count(*) FROM rung_hub.profiles") == [(0,)]
+    assert zoe.hub.publish().profiles == 1  # a publish puts it back
 
 
 def test_private_text_never_reaches_the_hub(hub: Hub, folder: Folder, tmp_path: Path) -> None:

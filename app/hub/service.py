@@ -27,7 +27,7 @@ from app.hub.connection import (
     shown,
     update_settings,
 )
-from app.hub.sync import PublishResult, PullResult, own_profile_ids, publish, pull
+from app.hub.sync import PublishResult, PullResult, own_profile_ids, publish, pull, withdraw
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -196,6 +196,12 @@ class HubService:
         if settings is None or not settings.publish_after_finalise:
             return None
         return self.publish()
+
+    def withdraw(self, profile_ids: list[str] | None = None) -> int:
+        """Remove your published profiles (all, or these) from the hub; how many."""
+        settings = connected(self._data_dir)
+        url = parse_url(settings.url)
+        return withdraw(url, profile_ids, keyring=settings.password_in_keyring)
 
     def pull(self) -> PullResult:
         settings = connected(self._data_dir)

@@ -40,7 +40,7 @@ from app.bundle.importer import CheckedFrameworks, import_document
 from app.bundle.model import FORMAT, FORMAT_VERSION, Payload
 from app.bundle.reader import exported_time, parse_document
 from app.errors import HubError, RungError
-from app.hub.connection import create_hub_engine, reaching, require_revision
+from app.hub.connection import NOTHING_CHANGED, create_hub_engine, reaching, require_revision
 from app.store.models import Assessment, Profile
 
 if TYPE_CHECKING:
@@ -333,6 +333,22 @@ def _put_records(
             {"profile": profile.id, "kinds": [k for k, _ in gone], "ids": [i for _, i in gone]},
         )
     return len(changed), len(gone)
+
+
+def withdraw(url: URL, profile_ids: list[str] | None = None, *, keyring: bool = False) -> int:
+    """Remove your published profiles (all of them, or these ids) from the hub, with their
+    records and the assessments of them, in one transaction; how many. Nothing here
+    changes: a publish brings them back."""
+    engine = create_hub_engine(url, keyring=keyring)
+    try:
+        with reaching(url, afterwards=NOTHING_CHANGED), engine.begin() as connection:
+            require_revision(connection, url)
+            sql = "DELETE FROM rung_hub.profiles WHERE owner_login = current_user"
+            if profile_ids is not None:
+                sql += " AND id = ANY(%(ids)s)"
+            return connection.exec_driver_sql(sql, {"ids": profile_ids or []}).rowcount
+    finally:
+        engine.dispose()
 
 
 # -- pulling --------------------------------------------------------------------------
