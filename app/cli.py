@@ -1073,35 +1073,53 @@ def _hub_cycle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_password() -> str:
+def _read_password(url_text: str) -> str:
     """The hub's password, typed at the terminal without echo, or the first line of the
     standard input when it is not a terminal (a script's)."""
-    if sys.stdin.isatty():
-        import getpass
+    try:
+        if sys.stdin.isatty():
+            import getpass
 
-        password = getpass.getpass("Hub password (kept in the system's keyring): ")
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+            password = getpass.getpass(f"Password for {url_text} (kept in the system's keyring): ")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+    except EOFError:  # Ctrl+D at the prompt
+        password = ""
     if not password:
         raise InvalidInputError("No password was given; nothing was changed.")
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, as the terminal passed them on
+        raise InvalidInputError(
+            "The password is not UTF-8 text, which PostgreSQL needs; nothing was changed."
+        ) from None
     return password
 
 
 def _hub_connect(args: argparse.Namespace) -> int:
     from app.hub.service import HubService
 
-    password = _read_password() if args.password else None
+    password = _read_password(args.url) if args.password else None
     with _services(args) as services:
         status = HubService(services).connect(
-            args.url,
-            publish_after_finalise=args.publish_after_finalise,
-            password=password,
-            forget=args.forget_password,
+            args.url, publish_after_finalise=args.publish_after_finalise, password=password
         )
     for line in status.lines():
         _out(line)
-    if status.member is None:
-        _out("Ask the hub's admin to add your login with 'rung hub member add'.")
+    return 0
+
+
+def _hub_forget_password(args: argparse.Namespace) -> int:
+    from app.hub.service import HubService
+
+    with _services(args, read_only=True) as services:
+        kept = HubService(services).forget_password()
+    _out(
+        "The hub password kept in this computer's keyring for this folder is removed; "
+        "libpq's own places serve from now on."
+        if kept
+        else "No hub password was kept in the keyring for this folder; nothing was changed."
+    )
     return 0
 
 
@@ -1444,15 +1462,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--publish-after-finalise", action="store_true",
         help="publish in the app after each finalised check-in",
     )  # fmt: skip
-    keyring = sub.add_mutually_exclusive_group()
-    keyring.add_argument(
+    sub.add_argument(
         "--password", action="store_true",
         help="ask for the login's password (or read it from standard input) and keep it in "
         "the system's keyring, never in Rung's files",
     )  # fmt: skip
-    keyring.add_argument(
-        "--forget-password", action="store_true",
-        help="remove the password kept in the keyring; libpq's own places serve instead",
+    command(
+        hub, "forget-password", _hub_forget_password,
+        "remove this folder's hub password from the system's keyring",
     )  # fmt: skip
     sub = command(hub, "status", _hub_status, "the hub, your login, and the last sync")
     sub.add_argument("--json", action="store_true")

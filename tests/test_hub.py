@@ -27,7 +27,7 @@ from tests.helpers import (
     assert_ok,
     private_profile,
 )
-from tests.pg import Hub
+from tests.pg import Hub, new_hub
 
 Folder = Callable[[str], Services]
 
@@ -211,6 +211,18 @@ def test_withdrawing_removes_your_profiles_from_the_hub_and_nothing_here(
     assert zoe.hub.publish().profiles == 1  # a publish puts it back
 
 
+def test_a_login_outside_this_hubs_directory_is_told_so_when_publishing(
+    hub: Hub, folder: Folder, tmp_path: Path
+) -> None:
+    zoe = _zoe(hub, folder, tmp_path, publish=False)
+    other = new_hub(hub.server)  # group roles are the server's: a member there passes them
+    other.add("sam", ["engineer"])
+    sam = parse_url(hub.server.uri(other.login("sam"), hub.database))
+    with pytest.raises(HubError, match=r"not a member of this hub \(any more\)"):
+        publish(zoe.services, sam, [zoe.profile_id])
+    assert hub.sql("SELECT count(*) FROM rung_hub.frameworks") == [(0,)]
+
+
 def test_private_text_never_reaches_the_hub(hub: Hub, folder: Folder, tmp_path: Path) -> None:
     _zoe(hub, folder, tmp_path)
     dump = subprocess.run(
@@ -361,6 +373,14 @@ def test_hub_commands_say_what_is_wrong_in_one_sentence(
     )
     assert hub.sql("SELECT count(*) FROM rung_hub.members") == [(0,)]
     assert hub.sql("SELECT count(*) FROM pg_roles WHERE rolname = %s", ("é" * 32,)) == [(0,)]
+    # A member of another hub on the same server (group roles are the server's) is not
+    # one of this hub's.
+    other = new_hub(hub.server)
+    other.add("zoe", ["engineer"])
+    elsewhere = rung("hub", "connect", hub.server.uri(other.login("zoe"), hub.database),
+                     "--data-dir", tmp_path / "elsewhere")  # fmt: skip
+    assert_failed(elsewhere, 1, f"The login {other.login('zoe')} is not a member of the hub")
+    assert not (tmp_path / "elsewhere" / "hub.json").exists()
     # A login that is not a member reads and publishes nothing.
     stranger = tmp_path / "stranger"
     hub.sql(f"CREATE ROLE {hub.login('stranger')} LOGIN")

@@ -16,7 +16,7 @@ from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
 from psycopg import sql
 
-from app.hub.connection import KEYRING_SERVICE
+from app.hub.connection import KEYRING_SERVICE, keyring_account
 from tests.conftest import folder_digest
 from tests.helpers import Run, assert_failed, assert_ok
 from tests.pg import Hub
@@ -56,11 +56,15 @@ def test_a_password_given_once_is_kept_in_the_keyring_and_every_sync_uses_it(
     wrong = connect(rung, monkeypatch, zoe, uri, "--password", typed="not it")
     assert_failed(wrong, 1, f"refused the password of the login {hub.login('zoe')}")
     assert wrong.err.rstrip().endswith("nothing was changed.")
+    in_query = connect(rung, monkeypatch, zoe, f"{uri}&password={PASSWORD}")
+    assert_failed(in_query, 1, "never stores a password in its files")
+    not_text = connect(rung, monkeypatch, zoe, uri, "--password", typed="W\udcf6rd")
+    assert_failed(not_text, 1, "not UTF-8 text")  # bytes the terminal passed on as they were
     assert folder_digest(zoe) == before
-    assert kept.get_password(KEYRING_SERVICE, uri) is None
+    assert not kept.get_password(KEYRING_SERVICE, keyring_account(zoe, uri))
 
     assert_ok(connect(rung, monkeypatch, zoe, uri, "--password", typed=PASSWORD))
-    account = json.loads((zoe / "hub.json").read_text(encoding="utf-8"))["url"]
+    account = keyring_account(zoe, json.loads((zoe / "hub.json").read_text("utf-8"))["url"])
     assert kept.get_password(KEYRING_SERVICE, account) == PASSWORD
     for path in zoe.rglob("*"):  # never in Rung's own files
         assert not path.is_file() or PASSWORD.encode() not in path.read_bytes(), path
@@ -71,19 +75,35 @@ def test_a_password_given_once_is_kept_in_the_keyring_and_every_sync_uses_it(
     assert_ok(connect(rung, monkeypatch, zoe, uri, "--publish-after-finalise"))
     assert_ok(rung("hub", "pull", "--data-dir", zoe))
 
+    # A second folder on the same login keeps its own: forgetting one leaves the other.
+    other = tmp_path / "laptop"
+    assert_ok(connect(rung, monkeypatch, other, uri, "--password", typed=PASSWORD))
+    forgot = rung("hub", "forget-password", "--data-dir", other)
+    assert forgot.out.startswith("The hub password kept in this computer's keyring")
+    assert_ok(rung("hub", "pull", "--data-dir", zoe))
+    assert_failed(rung("hub", "pull", "--data-dir", other), 1, "none was given")
+
     # The password changes on the server: one sentence, then the new one is kept.
     hub.sql(sql.SQL("ALTER ROLE {} PASSWORD 'new one'").format(sql.Identifier(hub.login("zoe"))))
     assert_failed(rung("hub", "publish", "--data-dir", zoe), 1, "refused the password")
     assert_ok(connect(rung, monkeypatch, zoe, uri, "--password", typed="new one"))
     assert kept.get_password(KEYRING_SERVICE, account) == "new one"
 
-    # Forgetting it: libpq's own places serve instead.
+    # Forgetting it asks nothing of the hub (here: stopped answering); libpq serves after.
+    away = tmp_path / "away"
+    away.mkdir()
+    hub_json = json.loads((zoe / "hub.json").read_text("utf-8"))
+    moved = {**hub_json, "url": f"postgresql://x@/db?host={away}"}
+    (zoe / "hub.json").write_text(json.dumps(moved), encoding="utf-8")
+    kept.set_password(KEYRING_SERVICE, keyring_account(zoe, moved["url"]), "x")
+    assert_ok(rung("hub", "forget-password", "--data-dir", zoe))
+    assert not kept.get_password(KEYRING_SERVICE, keyring_account(zoe, moved["url"]))
+    assert json.loads((zoe / "hub.json").read_text("utf-8"))["password_in_keyring"] is False
+    again = rung("hub", "forget-password", "--data-dir", zoe)
+    assert again.out.startswith("No hub password was kept")
+    (zoe / "hub.json").write_text(json.dumps(hub_json), encoding="utf-8")
     monkeypatch.setenv("PGPASSWORD", "new one")
-    assert_ok(connect(rung, monkeypatch, zoe, uri, "--forget-password"))
-    assert kept.get_password(KEYRING_SERVICE, account) is None
-    assert (
-        json.loads((zoe / "hub.json").read_text(encoding="utf-8"))["password_in_keyring"] is False
-    )
+    assert_ok(connect(rung, monkeypatch, zoe, uri))
     assert_ok(rung("hub", "pull", "--data-dir", zoe))
 
 
@@ -94,13 +114,8 @@ def test_without_a_keyring_a_password_is_one_sentence_and_nothing_is_kept(
     zoe = tmp_path / "zoe"
     keyring.set_keyring(fail.Keyring())  # `kept` puts the one before back
     refused = connect(rung, monkeypatch, zoe, uri, "--password", typed=PASSWORD)
-    assert_failed(refused, 1, "no keyring Rung can keep the password in")
+    assert_failed(refused, 1, "no system keyring Rung can keep the password in")
     assert "~/.pgpass" in refused.err
     assert not (zoe / "hub.json").exists()
     empty = connect(rung, monkeypatch, zoe, uri, "--password", typed="")
     assert_failed(empty, 1, "No password was given")
-    assert_failed(
-        rung("hub", "connect", uri, "--password", "--forget-password", "--data-dir", zoe),
-        2,
-        "not allowed with argument",
-    )

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bundle.export import stamp
 from app.errors import BUG
-from app.hub.connection import HubSettings
+from app.hub.connection import KEYRING_SERVICE, HubSettings, keyring_account
 from app.services import Services, open_services
 from tests.helpers import (
     activate,
@@ -299,7 +299,8 @@ def test_a_password_typed_in_the_dialog_is_kept_in_the_keyring_not_in_rungs_file
     _close(qtbot, dialog)
     saved = _hub_json(data_dir)
     assert saved["password_in_keyring"] is True
-    assert kept.get_password("Rung team hub", saved["url"]) == "ünïcode & <pw>"
+    account = keyring_account(data_dir, saved["url"])
+    assert kept.get_password(KEYRING_SERVICE, account) == "ünïcode & <pw>"
     assert "<pw>" not in (data_dir / "hub.json").read_text(encoding="utf-8")
 
     window.hub_publish_action.trigger()
@@ -307,6 +308,12 @@ def test_a_password_typed_in_the_dialog_is_kept_in_the_keyring_not_in_rungs_file
     assert window.statusBar().currentMessage().startswith("Nothing to publish")
     again = _connect_dialog(qtbot, window)
     assert again.password.placeholderText().startswith("Kept in the keyring")
+    press_mnemonic(qtbot, again.url, Qt.Key.Key_F)  # Forget it
+    wait_idle(qtbot, runner)
+    assert not again.forget_button.isVisible()
+    assert not again.password.placeholderText().startswith("Kept")
+    assert kept.get_password(KEYRING_SERVICE, account) is None
+    assert _hub_json(data_dir)["password_in_keyring"] is False
     _close(qtbot, again)
     assert shown.errors == []
 

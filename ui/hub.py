@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -152,9 +154,18 @@ class ConnectDialog(QDialog):
         )
         password_label = QLabel("Pass&word:", self)
         password_label.setBuddy(self.password)
+        self.forget_button = QPushButton("&Forget it", self)
+        self.forget_button.setToolTip(
+            "Remove the password kept in this computer's keyring for this folder's hub."
+        )
+        self.forget_button.clicked.connect(self._on_forget)
+        self._show_kept(kept)
+        password_row = QHBoxLayout()
+        password_row.addWidget(self.password, 1)
+        password_row.addWidget(self.forget_button)
         form = QFormLayout()
         form.addRow(url_label, self.url)
-        form.addRow(password_label, self.password)
+        form.addRow(password_label, password_row)
         self.explanation = QLabel(PASSWORD_TEXT, self)
         self.explanation.setWordWrap(True)
         self.publish_after = QCheckBox(PUBLISH_AFTER_TEXT, self)
@@ -226,10 +237,28 @@ class ConnectDialog(QDialog):
             on_error=self._on_failed,
         )
 
+    def _on_forget(self) -> None:
+        services = self._services
+        self.forget_button.setEnabled(False)
+        self._runner.submit(
+            lambda: _service(services).forget_password(),
+            lambda _kept: self._show_kept(False),
+            owner=self,
+            on_error=self._on_failed,
+        )
+
+    def _show_kept(self, kept: bool) -> None:
+        """Whether a password is kept in the keyring for this folder's hub, as the field
+        and its button say."""
+        self.password.setPlaceholderText(
+            PASSWORD_KEPT_PLACEHOLDER if kept else PASSWORD_PLACEHOLDER
+        )
+        self.forget_button.setVisible(kept)
+        self.forget_button.setEnabled(True)
+
     def _on_connected(self, status: HubStatus) -> None:
         self.password.clear()  # kept in the keyring now, if typed: not in this window
-        if status.settings.password_in_keyring:
-            self.password.setPlaceholderText(PASSWORD_KEPT_PLACEHOLDER)
+        self._show_kept(status.settings.password_in_keyring)
         self.status_lines.setText(status_text(status))
         self.connect_button.hide()
         self.cancel_button.setText("Close")
@@ -239,7 +268,13 @@ class ConnectDialog(QDialog):
         self.connected.emit(status)
 
     def _on_failed(self, error: BaseException) -> None:
-        for widget in (self.url, self.password, self.publish_after, self.connect_button):
+        for widget in (
+            self.url,
+            self.password,
+            self.forget_button,
+            self.publish_after,
+            self.connect_button,
+        ):
             widget.setEnabled(True)
         self.status_lines.hide()
         self.message.setText(describe(error))

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from app.errors import InvalidInputError
 from app.gitwork.history import Changes, Commit, Repo, one_line
 from app.gitwork.rules import TagRules
+from app.text import NAME_MAX
 
 # A squash-merged pull request: GitHub's "Title (#12)", Bitbucket's "Merged in x (pull
 # request #12)", GitLab's "See merge request group/project!12" in the body.
@@ -57,6 +58,7 @@ class Forge:
 
 
 COMMIT_FIELD = "{commit}"
+COMMIT_ID_LENGTH = 40  # a SHA-1 commit id in hex, as nearly every repository has
 LINK_TEMPLATE_EXAMPLE = "https://git.example.com/team/app/commit/{commit}"
 
 
@@ -64,16 +66,36 @@ def check_link_template(text: str) -> str:
     """A link template for a forge Rung does not know: a web address with `{commit}` where
     a commit's id goes. One sentence when it is not one."""
     template = text.strip()
-    parts = urlsplit(template) if template.isprintable() and " " not in template else None
-    if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
+    such_as = f"such as {LINK_TEMPLATE_EXAMPLE}"
+    if any(ch.isspace() or not ch.isprintable() for ch in template):
         raise InvalidInputError(
-            "The link template must be a web address starting with https://, such as "
-            f"{LINK_TEMPLATE_EXAMPLE}."
+            "The link template holds a space or a control character; write it as one web "
+            f"address, {such_as}."
         )
-    if template.count(COMMIT_FIELD) != 1:
+    try:
+        parts = urlsplit(template)
+        parts.port  # noqa: B018 -- a port out of range raises here
+    except ValueError:  # a broken IPv6 host, a port that is not one
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("https", "http") or not parts.hostname:
         raise InvalidInputError(
-            f"The link template must hold {COMMIT_FIELD} once, where a commit's id goes, "
-            f"such as {LINK_TEMPLATE_EXAMPLE}."
+            f"The link template must be a web address starting with http:// or https://, {such_as}."
+        )
+    if "@" in parts.netloc:
+        raise InvalidInputError(
+            "The link template must not hold a user name or password: links travel with your "
+            "evidence, in reports and bundles."
+        )
+    if COMMIT_FIELD in parts.netloc or template.count(COMMIT_FIELD) != 1:
+        raise InvalidInputError(
+            f"The link template must hold {COMMIT_FIELD} once, in its path or query, where a "
+            f"commit's id goes, {such_as}."
+        )
+    longest = len(template) - len(COMMIT_FIELD) + COMMIT_ID_LENGTH
+    if longest > NAME_MAX:
+        raise InvalidInputError(
+            f"The link template makes links of {longest} characters with a commit's id, and "
+            f"an evidence link holds at most {NAME_MAX}."
         )
     return template
 

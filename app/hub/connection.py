@@ -44,7 +44,7 @@ class HubSettings:
     publish_after_finalise: bool = False
     last_publish: str | None = None
     last_pull: str | None = None
-    password_in_keyring: bool = False  # kept under `KEYRING_SERVICE`, the URL as its account
+    password_in_keyring: bool = False  # kept under `KEYRING_SERVICE`, see `keyring_account`
 
 
 def parse_url(text: str) -> URL:
@@ -62,7 +62,7 @@ def parse_url(text: str) -> URL:
         raise InvalidInputError(
             f"'{text}' is not a PostgreSQL URL; write it as postgresql://LOGIN@HOST/DATABASE."
         )
-    if url.password:
+    if url.password or {key.lower() for key in url.query} & {"password", "sslpassword"}:
         raise InvalidInputError(
             "Rung never stores a password in its files: leave it out of the URL and give it "
             "with --password (kept in the system's keyring), in libpq's password file "
@@ -77,15 +77,17 @@ def shown(url: URL) -> str:
     return unquote(text)  # "?host=/run/postgresql" as typed, not "%2Frun%2Fpostgresql"
 
 
-def create_hub_engine(url: URL, *, keyring: bool = False, password: str | None = None) -> Engine:
+def create_hub_engine(
+    url: URL, *, keyring: str | None = None, password: str | None = None
+) -> Engine:
     """An engine that opens a connection per use: a desktop app syncs now and then.
 
     One per hub for the process, so SQLAlchemy asks the server for its settings (the
     dialect's first connect, several round trips) once rather than at every sync;
-    `dispose()` after a use leaves it usable. `keyring`: each connection takes the
-    password kept for this hub in the system's keyring (read anew, so a changed one
-    counts). `password`: one typed a moment ago, to try before it is kept (an engine of
-    its own, not cached).
+    `dispose()` after a use leaves it usable. `keyring`: the account (`keyring_account`)
+    whose password each connection takes from the system's keyring (read anew, so a
+    changed one counts). `password`: one typed a moment ago, to try before it is kept
+    (an engine of its own, not cached).
     """
     if password is not None:
         return _new_engine(url, {"password": password})
@@ -93,14 +95,16 @@ def create_hub_engine(url: URL, *, keyring: bool = False, password: str | None =
 
 
 @functools.lru_cache(maxsize=8)
-def _engine(url: URL, keyring: bool) -> Engine:
+def _engine(url: URL, keyring: str | None) -> Engine:
     engine = _new_engine(url, {})
-    if keyring:
+    if keyring is not None:
         from sqlalchemy import event
+
+        account = keyring
 
         @event.listens_for(engine, "do_connect")
         def _password(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
-            password = kept_password(shown(url))
+            password = kept_password(account)
             if password is not None:
                 params["password"] = password
 
@@ -122,14 +126,20 @@ def _new_engine(url: URL, extra: dict[str, Any]) -> Engine:
 
 KEYRING_SERVICE = "Rung team hub"
 NO_KEYRING = (
-    "This computer has no keyring Rung can keep the password in ({reason}): put it in "
+    "This computer has no system keyring Rung can keep the password in: put it in "
     "PostgreSQL's password file (~/.pgpass) instead and give Rung none; nothing was changed."
 )
 
 
+def keyring_account(data_dir: Path, url_text: str) -> str:
+    """Whose password a keyring entry is: this data folder's connection to this hub (the
+    URL as shown), so two folders on one login keep, replace and forget their own."""
+    return f"{url_text} (data folder {data_dir.resolve()})"
+
+
 def kept_password(account: str) -> str | None:
-    """The password kept for the hub `account` (its URL as shown), or None when there is
-    none or no keyring to ask: libpq then looks in its own places."""
+    """The password kept for `account` (see `keyring_account`), or None when there is none
+    or no keyring to ask: libpq then looks in its own places."""
     import keyring
     from keyring.errors import KeyringError
 
@@ -146,8 +156,8 @@ def keep_password(account: str, password: str) -> None:
 
     try:
         keyring.set_password(KEYRING_SERVICE, account, password)
-    except KeyringError as exc:
-        raise InvalidInputError(NO_KEYRING.format(reason=_first_line(exc))) from None
+    except KeyringError:
+        raise InvalidInputError(NO_KEYRING) from None
 
 
 def forget_password(account: str) -> None:
@@ -195,7 +205,7 @@ def reaching(url: URL, *, afterwards: str = UNCHANGED) -> Iterator[None]:
         refused = _refused_password(orig, url.username or "")
         if refused:
             raise HubError(
-                f"The hub at {where} {refused}: give it with "
+                f"The hub at {where} {refused}: give the right one with "
                 "'rung hub connect URL --password' (or in the Connect dialog), or put it in "
                 "~/.pgpass; nothing was changed."
             ) from None

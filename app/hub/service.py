@@ -20,6 +20,7 @@ from app.hub.connection import (
     create_hub_engine,
     forget_password,
     keep_password,
+    keyring_account,
     load_settings,
     parse_url,
     reaching,
@@ -92,19 +93,14 @@ class HubService:
         return load_settings(self._data_dir)
 
     def connect(
-        self,
-        url_text: str,
-        *,
-        publish_after_finalise: bool = False,
-        password: str | None = None,
-        forget: bool = False,
+        self, url_text: str, *, publish_after_finalise: bool = False, password: str | None = None
     ) -> HubStatus:
-        """Check the hub answers and this login belongs to it, then remember it here.
+        """Check the hub answers and this login is one of its members, then remember it here.
 
         `password`: tried first, then kept in the system's keyring (replacing one kept
-        before); without one, a password kept for the same hub stays in use, unless
-        `forget`, and libpq's own places serve the rest. Nothing is kept or changed when
-        the hub refuses or there is no keyring.
+        before); without one, a password kept for the same hub stays in use, and libpq's
+        own places serve the rest. Nothing is kept or changed when the hub refuses or
+        there is no keyring.
         """
         url = parse_url(url_text)
         previous = load_settings(self._data_dir)
@@ -115,23 +111,41 @@ class HubService:
             previous.last_publish if previous is not None and same else None,
             previous.last_pull if previous is not None and same else None,
             password_in_keyring=password is not None
-            or (previous is not None and same and previous.password_in_keyring and not forget),
+            or (previous is not None and same and previous.password_in_keyring),
         )
         status = self._status(settings, password=password)
         if status.revision is None:
             raise HubError(
                 f"{status.url} holds no Rung hub yet: its admin creates one with 'rung hub init'."
             )
+        if status.member is None:  # group roles are the server's: the directory says
+            raise HubError(
+                f"The login {status.login} is not a member of the hub at {status.url}: ask its "
+                f"admin to add it with 'rung hub member add {status.login} --name …'; nothing "
+                "was changed."
+            )
         if password is not None:
-            keep_password(settings.url, password)
-        if (
-            previous is not None
-            and previous.password_in_keyring
-            and not (same and settings.password_in_keyring)
-        ):
-            forget_password(previous.url)  # another hub now, or asked to
+            keep_password(self._account(settings), password)
+        if previous is not None and previous.password_in_keyring and not same:
+            forget_password(self._account(previous))  # the hub this folder leaves
         save_settings(self._data_dir, settings)
         return status
+
+    def forget_password(self) -> bool:
+        """Remove this folder's hub password from the keyring (without asking the hub);
+        whether one was kept. libpq's own places serve from now on."""
+        settings = connected(self._data_dir)
+        forget_password(self._account(settings))
+        if settings.password_in_keyring:
+            update_settings(self._data_dir, password_in_keyring=False)
+        return settings.password_in_keyring
+
+    def _account(self, settings: HubSettings) -> str:
+        return keyring_account(self._data_dir, settings.url)
+
+    def _keyring(self, settings: HubSettings) -> str | None:
+        """The keyring account a sync takes the password from, if one is kept there."""
+        return self._account(settings) if settings.password_in_keyring else None
 
     def remember(self, url_text: str) -> None:
         """Remember a hub without checking who this login is (the admin, after `init`)."""
@@ -145,7 +159,7 @@ class HubService:
 
     def _status(self, settings: HubSettings, *, password: str | None = None) -> HubStatus:
         url = parse_url(settings.url)
-        engine = create_hub_engine(url, keyring=settings.password_in_keyring, password=password)
+        engine = create_hub_engine(url, keyring=self._keyring(settings), password=password)
         try:
             with reaching(url, afterwards=NOTHING_CHANGED), engine.connect() as connection:
                 login, hub, member = connection.exec_driver_sql(
@@ -185,7 +199,7 @@ class HubService:
         """Publish your profiles (all of them, or these) and note the time."""
         settings = connected(self._data_dir)
         ids = own_profile_ids(self._services, profile_ids)
-        url, keyring = parse_url(settings.url), settings.password_in_keyring
+        url, keyring = parse_url(settings.url), self._keyring(settings)
         result = publish(self._services, url, ids, keyring=keyring)
         update_settings(self._data_dir, last_publish=stamp(datetime.now(UTC)))
         return result
@@ -201,10 +215,10 @@ class HubService:
         """Remove your published profiles (all, or these) from the hub; how many."""
         settings = connected(self._data_dir)
         url = parse_url(settings.url)
-        return withdraw(url, profile_ids, keyring=settings.password_in_keyring)
+        return withdraw(url, profile_ids, keyring=self._keyring(settings))
 
     def pull(self) -> PullResult:
         settings = connected(self._data_dir)
-        result = pull(self._services, parse_url(settings.url), keyring=settings.password_in_keyring)
+        result = pull(self._services, parse_url(settings.url), keyring=self._keyring(settings))
         update_settings(self._data_dir, last_pull=stamp(datetime.now(UTC)))
         return result

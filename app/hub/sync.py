@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -149,7 +149,7 @@ def publish(
     profile_ids: list[str],
     *,
     now: datetime | None = None,
-    keyring: bool = False,
+    keyring: str | None = None,
 ) -> PublishResult:
     """Publish these profiles of yours (see the module's docstring) in one hub transaction.
 
@@ -185,9 +185,10 @@ def publish(
                         {"at": at, "digest": whole, "id": pid},
                     )
                 else:
-                    if body is None or profile.body["frameworks"] != body["frameworks"]:
-                        _put_frameworks(connection, profile.frameworks)  # else held already
-                    _put_profile(connection, profile, whole, at)
+                    with _refusals(profile):
+                        if body is None or profile.body["frameworks"] != body["frameworks"]:
+                            _put_frameworks(connection, profile.frameworks)  # else held already
+                        _put_profile(connection, profile, whole, at)
                 mine = held.get(pid, {})
                 gone = [key for key in mine if key not in digests]
                 written, removed = _put_records(connection, profile, mine, gone)
@@ -263,29 +264,15 @@ def _put_frameworks(connection: Connection, frameworks: list[dict[str, Any]]) ->
         )
 
 
-def _put_profile(
-    connection: Connection, profile: _Published, whole: str, published_at: datetime
-) -> None:
+@contextlib.contextmanager
+def _refusals(profile: _Published) -> Iterator[None]:
+    """The hub's refusals of a profile's rows, in one sentence each; a refusal ends the
+    publish, whose transaction is rolled back whole."""
     import psycopg.errors as pg
     from sqlalchemy.exc import DBAPIError
 
-    try:  # a refusal ends the publish: its transaction is rolled back whole
-        connection.exec_driver_sql(
-            """
-            INSERT INTO rung_hub.profiles (id, name, published_at, digest, body)
-            VALUES (%(id)s, %(name)s, %(at)s, %(digest)s, %(body)s)
-            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
-                published_at = EXCLUDED.published_at, digest = EXCLUDED.digest,
-                body = EXCLUDED.body
-            """,
-            {
-                "id": profile.id,
-                "name": profile.name,
-                "at": published_at,
-                "digest": whole,
-                "body": _jsonb(profile.body),
-            },
-        )
+    try:
+        yield
     except DBAPIError as exc:
         if isinstance(exc.orig, pg.InsufficientPrivilege | pg.UniqueViolation):
             raise HubError(
@@ -294,10 +281,31 @@ def _put_profile(
             ) from None
         if isinstance(exc.orig, pg.ForeignKeyViolation):
             raise HubError(
-                "Your login is not a member of this hub yet: ask its admin to add you with "
-                "'rung hub member add'; nothing was published."
+                "Your login is not a member of this hub (any more): ask its admin to add you "
+                "with 'rung hub member add'; nothing was published."
             ) from None
         raise
+
+
+def _put_profile(
+    connection: Connection, profile: _Published, whole: str, published_at: datetime
+) -> None:
+    connection.exec_driver_sql(
+        """
+        INSERT INTO rung_hub.profiles (id, name, published_at, digest, body)
+        VALUES (%(id)s, %(name)s, %(at)s, %(digest)s, %(body)s)
+        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
+            published_at = EXCLUDED.published_at, digest = EXCLUDED.digest,
+            body = EXCLUDED.body
+        """,
+        {
+            "id": profile.id,
+            "name": profile.name,
+            "at": published_at,
+            "digest": whole,
+            "body": _jsonb(profile.body),
+        },
+    )
 
 
 def _put_records(
@@ -335,7 +343,7 @@ def _put_records(
     return len(changed), len(gone)
 
 
-def withdraw(url: URL, profile_ids: list[str] | None = None, *, keyring: bool = False) -> int:
+def withdraw(url: URL, profile_ids: list[str] | None = None, *, keyring: str | None = None) -> int:
     """Remove your published profiles (all of them, or these ids) from the hub, with their
     records and the assessments of them, in one transaction; how many. Nothing here
     changes: a publish brings them back."""
@@ -395,9 +403,9 @@ class _Snapshot:
     checked: CheckedFrameworks = field(default_factory=dict)  # ladders checked in this pull
 
 
-def pull(services: Services, url: URL, *, keyring: bool = False) -> PullResult:
+def pull(services: Services, url: URL, *, keyring: str | None = None) -> PullResult:
     """Bring the hub's copies this login may read here, send your assessments up
-    (`keyring`: the password is kept there, see `create_hub_engine`)."""
+    (`keyring`: the account the password is kept under, see `create_hub_engine`)."""
     with services.store.session() as session:
         local = {
             row.id: (row.origin, row.shared_exported_at) for row in session.scalars(select(Profile))

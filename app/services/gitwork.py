@@ -118,7 +118,7 @@ class GitWorkService:
         from app.gitwork.rules import load_rules
 
         start, end = period(since, until, today or date.today())
-        template = check_link_template(link_template) if link_template else None
+        template = check_link_template(link_template) if link_template is not None else None
         emails = self.emails(authors)
         profile = self._profiles.get(profile_id)
         stage = profile.stage_on(end)
