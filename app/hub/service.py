@@ -148,8 +148,14 @@ class HubService:
         return self._account(settings) if settings.password_in_keyring else None
 
     def remember(self, url_text: str) -> None:
-        """Remember a hub without checking who this login is (the admin, after `init`)."""
-        save_settings(self._data_dir, HubSettings(shown(parse_url(url_text))))
+        """Remember a hub without checking who this login is (the admin, after `init`); a
+        password kept for another hub is forgotten, as connecting does."""
+        url = shown(parse_url(url_text))
+        previous = load_settings(self._data_dir)
+        if previous is not None and previous.password_in_keyring and previous.url != url:
+            forget_password(self._account(previous))
+        keep = previous is not None and previous.url == url and previous.password_in_keyring
+        save_settings(self._data_dir, HubSettings(url, password_in_keyring=keep))
 
     def set_publish_after_finalise(self, on: bool) -> HubSettings:
         return update_settings(self._data_dir, publish_after_finalise=on)
