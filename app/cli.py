@@ -1162,7 +1162,7 @@ def _hub_publish(args: argparse.Namespace) -> int:
 
 
 def _hub_withdraw(args: argparse.Namespace) -> int:
-    from app.hub.service import HubService
+    from app.hub.service import HubService, withdrawn_text
 
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile) if args.profile else None
@@ -1171,15 +1171,7 @@ def _hub_withdraw(args: argparse.Namespace) -> int:
                 "Only your own profiles are withdrawn; a shared copy is its owner's."
             )
         removed = HubService(services).withdraw([profile.id] if profile else None)
-    if removed:
-        profiles = "profile" if removed == 1 else "profiles"
-        _out(
-            f"Withdrew {removed} {profiles} from the hub, with their records and the "
-            "assessments of them; your data here is unchanged, and a publish puts them back."
-        )
-    else:
-        which = f"{profile.name} is not" if profile else "None of your profiles is"
-        _out(f"{which} on the hub; nothing was changed.")
+    _out(withdrawn_text(removed, profile.name if profile else None))
     return 0
 
 

@@ -318,6 +318,48 @@ def test_a_password_typed_in_the_dialog_is_kept_in_the_keyring_not_in_rungs_file
     assert shown.errors == []
 
 
+def test_withdraw_asks_then_takes_your_profiles_off_the_hub(
+    qtbot: QtBot,
+    main_window: MainWindow,
+    runner: TaskRunner,
+    services: Services,
+    hub: Hub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shown: Shown,
+) -> None:
+    window = main_window
+    engineer_url = hub.add("zoe", ["engineer"])
+    profile_id = private_profile(services, tmp_path)
+    window.reload_profiles(profile_id)
+    wait_idle(qtbot, runner)
+    assert not window.hub_withdraw_action.isEnabled()  # no hub yet
+    _close(qtbot, _connect(qtbot, window, runner, engineer_url, publish_after=True))
+    window.hub_publish_action.trigger()
+    wait_idle(qtbot, runner)
+    assert hub.sql("SELECT count(*) FROM rung_hub.profiles") == [(1,)]
+
+    asked: list[str] = []
+    answer = False
+
+    def confirm(_parent: Any, _title: str, text: str, _action: str) -> bool:
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    window.hub_withdraw_action.trigger()  # asked, and kept
+    wait_idle(qtbot, runner)
+    assert hub.sql("SELECT count(*) FROM rung_hub.profiles") == [(1,)]
+    assert "Publish after each finalised check-in is on" in asked[0]
+    answer = True
+    window.hub_withdraw_action.trigger()
+    wait_idle(qtbot, runner)
+    assert hub.sql("SELECT count(*) FROM rung_hub.profiles") == [(0,)]
+    assert window.statusBar().currentMessage().startswith("Withdrew 1 profile from the hub")
+    assert services.profiles.get(profile_id).name == "Zoë"  # nothing here changed
+    assert shown.errors == []
+
+
 def _finalise_a_check_in(
     qtbot: QtBot, window: MainWindow, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

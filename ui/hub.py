@@ -55,6 +55,14 @@ PASSWORD_PLACEHOLDER = "Only if the hub asks for one"
 PASSWORD_KEPT_PLACEHOLDER = "Kept in the keyring; type a new one to replace it"
 PUBLISH_AFTER_TEXT = "&Publish after each finalised check-in"
 NOT_A_MEMBER = "Ask the hub's admin to add your login with 'rung hub member add'."
+WITHDRAW_TEXT = (
+    "Every profile you published leaves the hub, with its check-ins, evidence and the "
+    "assessments made of it there. Your data on this computer stays as it is, and a "
+    "publish puts the profiles back."
+)
+WITHDRAW_AFTER_TEXT = (
+    " Publish after each finalised check-in is on: turn it off to stay off the hub."
+)
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 REFRESH_MS = 60_000  # the label's "5 min ago" stays true to the minute
 MESSAGE_MS = 15_000
@@ -65,6 +73,13 @@ def _service(services: Services) -> HubService:
     from app.hub.service import HubService
 
     return HubService(services)
+
+
+def _withdraw(services: Services) -> str:
+    """Withdraw this folder's profiles from its hub (on the worker); what it did."""
+    from app.hub.service import withdrawn_text
+
+    return withdrawn_text(_service(services).withdraw())
 
 
 def _moment(stamp: str) -> datetime:
@@ -293,6 +308,7 @@ class HubActions:
     pull: QAction
     status: QAction
     publish_after: QAction
+    withdraw: QAction
 
 
 class HubControl(QObject):
@@ -328,13 +344,19 @@ class HubControl(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._show_label)
-        self._jobs = {"publish": actions.publish, "pull": actions.pull, "status": actions.status}
+        self._jobs = {
+            "publish": actions.publish,
+            "pull": actions.pull,
+            "status": actions.status,
+            "withdraw": actions.withdraw,
+        }
         self._busy: set[str] = set()  # of `_jobs`: one of each at a time
 
         actions.connect.triggered.connect(self.open_connect)
         actions.publish.triggered.connect(self.publish)
         actions.pull.triggered.connect(self.pull)
         actions.status.triggered.connect(self.show_status)
+        actions.withdraw.triggered.connect(self.withdraw)
         actions.publish_after.triggered.connect(self._on_publish_after_toggled)
         self._show(None)
 
@@ -460,6 +482,26 @@ class HubControl(QObject):
             self.pulled.emit()
         if result.problems:
             dialogs.error(self._window, "Pull from the hub", "\n".join([summary, *result.problems]))
+
+    def withdraw(self) -> None:
+        """Team hub → Withdraw your profiles…: after asking, every profile you published
+        leaves the hub, with what was said of it there; nothing here changes."""
+        on = bool(self.settings and self.settings.publish_after_finalise)
+        if not dialogs.confirm(
+            self._window,
+            "Withdraw your profiles",
+            WITHDRAW_TEXT + (WITHDRAW_AFTER_TEXT if on else ""),
+            "Withdraw",
+        ):
+            return
+        services = self._services
+        self._run(
+            "withdraw",
+            "Withdrawing your profiles from the hub…",
+            lambda: _withdraw(services),
+            self._message,
+            "Withdraw your profiles",
+        )
 
     def show_status(self) -> None:
         """Team hub → Hub status…: asked of the hub itself, then shown."""

@@ -550,7 +550,14 @@ class MainWindow(QMainWindow):
         hub_menu.addSeparator()
         self.hub_publish_after_action = hub_menu.addAction("Publish &after each finalised check-in")
         self.hub_publish_after_action.setCheckable(True)
-        for action in (self.hub_publish_action, self.hub_pull_action, self.hub_status_action):
+        hub_menu.addSeparator()
+        self.hub_withdraw_action = hub_menu.addAction("&Withdraw your profiles from the hub…")
+        for action in (
+            self.hub_publish_action,
+            self.hub_pull_action,
+            self.hub_status_action,
+            self.hub_withdraw_action,
+        ):
             action.setEnabled(False)  # until a hub is connected (`ui.hub.HubControl`)
         self.hub_publish_after_action.setEnabled(False)
 
@@ -978,6 +985,7 @@ class MainWindow(QMainWindow):
             self.hub_pull_action,
             self.hub_status_action,
             self.hub_publish_after_action,
+            self.hub_withdraw_action,
         )
         self.hub = HubControl(self._services, self._runner, self, actions, self._data_dir)
         self.hub.pulling.connect(self._flush_drafts)

@@ -79,6 +79,18 @@ class HubStatus:
         ]  # fmt: skip
 
 
+def withdrawn_text(removed: int, name: str | None = None) -> str:
+    """What a withdrawal did, for a person (`name`: the one profile asked for)."""
+    if not removed:
+        which = f"{name} is not" if name else "None of your profiles is"
+        return f"{which} on the hub; nothing was changed."
+    profiles = "profile" if removed == 1 else "profiles"
+    return (
+        f"Withdrew {removed} {profiles} from the hub, with their records and the assessments "
+        "of them; your data here is unchanged, and a publish puts them back."
+    )
+
+
 class HubService:
     """One data folder's use of its hub (`services.store.data_dir`'s `hub.json`)."""
 
