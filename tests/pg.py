@@ -126,19 +126,46 @@ def hub(pg_server: Server) -> Hub:
     return new_hub(pg_server)
 
 
+def _folder_keyring(path: Path) -> Any:
+    """A keyring backend keeping its entries in a JSON file at `path`: the system's keyring
+    for a test, through `keyring`'s own API (CI has no desktop keyring service)."""
+    import json
+
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class FolderKeyring(KeyringBackend):
+        priority = -1  # type: ignore[assignment]  # never chosen on its own
+
+        def _entries(self) -> dict[str, str]:
+            entries: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+            return entries
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self._entries().get(f"{service}\n{username}")
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            path.write_text(json.dumps({**self._entries(), f"{service}\n{username}": password}))
+
+        def delete_password(self, service: str, username: str) -> None:
+            entries = self._entries()
+            if entries.pop(f"{service}\n{username}", None) is None:
+                raise PasswordDeleteError("not there")
+            path.write_text(json.dumps(entries))
+
+    return FolderKeyring()
+
+
 @pytest.fixture
 def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The system's keyring for this test: a real backend (keyrings.alt's file) whose file
-    is in the test's folder, since CI has no desktop keyring service; and libpq finds no
-    password of its own, so only what the test gives counts."""
+    """The system's keyring for this test: a backend whose file is in the test's folder;
+    and libpq finds no password of its own, so only what the test gives counts."""
     import keyring
-    from keyrings.alt.file import PlaintextKeyring
 
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
     before = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
+    backend = _folder_keyring(tmp_path / "keyring.json")
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(before)

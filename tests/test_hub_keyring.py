@@ -1,6 +1,6 @@
 """A hub that asks for a password: typed once (`rung hub connect --password`), kept in the
-system's keyring — here a real keyring backend whose file is in the test's folder, since CI
-has no desktop keyring service — and never in Rung's files; every sync takes it from there.
+system's keyring — here a keyring backend whose file is in the test's folder, since CI has
+no desktop keyring service — and never in Rung's files; every sync takes it from there.
 A wrong or missing password, or no keyring at all, is one sentence and keeps nothing."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backends import fail
-from keyrings.alt.file import PlaintextKeyring
 from psycopg import sql
 
 from app.hub.connection import KEYRING_SERVICE, keyring_account
@@ -43,7 +42,7 @@ def test_a_password_given_once_is_kept_in_the_keyring_and_every_sync_uses_it(
     zoe_uri: str,
     rung: Run,
     tmp_path: Path,
-    kept: PlaintextKeyring,
+    kept: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     uri = zoe_uri
@@ -108,7 +107,7 @@ def test_a_password_given_once_is_kept_in_the_keyring_and_every_sync_uses_it(
 
 
 def test_without_a_keyring_a_password_is_one_sentence_and_nothing_is_kept(
-    zoe_uri: str, rung: Run, tmp_path: Path, kept: PlaintextKeyring, monkeypatch: pytest.MonkeyPatch
+    zoe_uri: str, rung: Run, tmp_path: Path, kept: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     uri = zoe_uri
     zoe = tmp_path / "zoe"
