@@ -1164,6 +1164,8 @@ def _hub_publish(args: argparse.Namespace) -> int:
 def _hub_withdraw(args: argparse.Namespace) -> int:
     from app.hub.service import HubService, withdrawn_text
 
+    if args.profile is not None and not args.profile.strip():  # "$P" with P unset: not "all"
+        raise UsageError("--profile needs a profile's name or id; leave it out to withdraw all.")
     with _services(args, read_only=True) as services:
         profile = services.profiles.resolve(args.profile) if args.profile else None
         if profile is not None and profile.shared:

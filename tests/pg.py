@@ -116,7 +116,7 @@ def new_hub(server: Server, *, skip_levels: bool = False) -> Hub:
     with psycopg.connect(server.uri(server.superuser, "postgres"), autocommit=True) as c:
         c.execute(f"CREATE DATABASE {database}")
     hub = Hub(server, database, f"t{number}")
-    init_hub(parse_url(hub.uri()), skip_levels=skip_levels)
+    init_hub(parse_url(hub.uri()), skip_levels=skip_levels, share_server=True)
     return hub
 
 

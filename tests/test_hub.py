@@ -16,7 +16,7 @@ import pytest
 from app.errors import HubError, InvalidInputError
 from app.hub.connection import parse_url
 from app.hub.service import HubService
-from app.hub.sync import publish
+from app.hub.sync import publish, pull
 from app.services import Services, open_services
 from tests.conftest import folder_digest
 from tests.helpers import (
@@ -186,6 +186,9 @@ def test_withdrawing_removes_your_profiles_from_the_hub_and_nothing_here(
     zoe_folder = zoe.services.store.data_dir
     before = folder_digest(zoe_folder)
 
+    assert_failed(
+        rung("hub", "withdraw", "--profile", "", "--data-dir", zoe_folder), 2, "--profile"
+    )
     shared_copy = rung("hub", "withdraw", "--profile", "Noor", "--data-dir", zoe_folder)
     assert_failed(shared_copy, 1, "No profile matches")  # not in Zoë's folder
     withdrawn = rung("hub", "withdraw", "--data-dir", zoe_folder)
@@ -220,6 +223,8 @@ def test_a_login_outside_this_hubs_directory_is_told_so_when_publishing(
     sam = parse_url(hub.server.uri(other.login("sam"), hub.database))
     with pytest.raises(HubError, match=r"not a member of this hub \(any more\)"):
         publish(zoe.services, sam, [zoe.profile_id])
+    with pytest.raises(HubError, match=r"not a member of this hub \(any more\)"):
+        pull(folder("sam"), sam)
     assert hub.sql("SELECT count(*) FROM rung_hub.frameworks") == [(0,)]
 
 
@@ -373,8 +378,17 @@ def test_hub_commands_say_what_is_wrong_in_one_sentence(
     )
     assert hub.sql("SELECT count(*) FROM rung_hub.members") == [(0,)]
     assert hub.sql("SELECT count(*) FROM pg_roles WHERE rolname = %s", ("é" * 32,)) == [(0,)]
-    # A member of another hub on the same server (group roles are the server's) is not
-    # one of this hub's.
+    # One hub per server: its roles are the server's.
+    hub.sql("CREATE DATABASE second_hub")
+    second = hub.server.uri(hub.server.superuser, "second_hub")
+    assert_failed(
+        rung("hub", "init", second, "--data-dir", tmp_path / "second"),
+        1,
+        "already holds a Rung hub",
+    )
+    assert hub.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'rung_hub'") == [(1,)]
+    # A member of another hub on the same server (made by the tests, which share one
+    # server) is not one of this hub's.
     other = new_hub(hub.server)
     other.add("zoe", ["engineer"])
     elsewhere = rung("hub", "connect", hub.server.uri(other.login("zoe"), hub.database),

@@ -54,9 +54,15 @@ def head_revision() -> str:
     return head
 
 
-def init_hub(url: URL, *, skip_levels: bool) -> str:
+def init_hub(url: URL, *, skip_levels: bool, share_server: bool = False) -> str:
     """Create the hub (or bring it up to date) and set whether managers see skip levels;
-    returns the hub's revision."""
+    returns the hub's revision.
+
+    One hub per server: the group roles are the server's, so a second hub would take the
+    first's members and admins as its own, and its admins the first's. A new hub on a
+    server whose roles own another database's hub is refused; `share_server` allows it
+    for the tests, whose hubs are one database each on one throwaway server.
+    """
     from alembic import command
     from alembic.config import Config
 
@@ -70,6 +76,24 @@ def init_hub(url: URL, *, skip_levels: bool) -> str:
             raise HubError(
                 "'rung hub init' creates roles and row-level security policies, so it runs as "
                 "a PostgreSQL superuser (the organisation's database administrator)."
+            )
+        others = (
+            connection.exec_driver_sql(
+                "SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid "
+                "WHERE s.refclassid = 'pg_authid'::regclass AND s.deptype = 'o' "
+                "AND s.refobjid = (SELECT oid FROM pg_roles WHERE rolname = 'rung_hub_owner') "
+                "AND d.datname <> current_database() ORDER BY 1"
+            )
+            .scalars()
+            .all()
+        )
+        new = connection.exec_driver_sql("SELECT to_regnamespace('rung_hub') IS NULL").scalar()
+        if new and others and not share_server:
+            raise HubError(
+                f"This PostgreSQL server already holds a Rung hub (database {others[0]}), and a "
+                "hub's roles are the whole server's, so a second one here would share its "
+                "members and admins: use that hub, or give this one a server of its own; "
+                "nothing was changed."
             )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

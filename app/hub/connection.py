@@ -145,7 +145,7 @@ def kept_password(account: str) -> str | None:
 
     try:
         return keyring.get_password(KEYRING_SERVICE, account)
-    except KeyringError:
+    except (KeyringError, ImportError):  # ImportError: PYTHON_KEYRING_BACKEND names none
         return None
 
 
@@ -156,7 +156,7 @@ def keep_password(account: str, password: str) -> None:
 
     try:
         keyring.set_password(KEYRING_SERVICE, account, password)
-    except KeyringError:
+    except (KeyringError, ImportError):
         raise InvalidInputError(NO_KEYRING) from None
 
 
@@ -165,7 +165,7 @@ def forget_password(account: str) -> None:
     import keyring
     from keyring.errors import KeyringError
 
-    with contextlib.suppress(KeyringError):  # PasswordDeleteError: it was not there
+    with contextlib.suppress(KeyringError, ImportError):  # PasswordDeleteError: not there
         keyring.delete_password(KEYRING_SERVICE, account)
 
 

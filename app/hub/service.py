@@ -84,10 +84,12 @@ def withdrawn_text(removed: int, name: str | None = None) -> str:
     if not removed:
         which = f"{name} is not" if name else "None of your profiles is"
         return f"{which} on the hub; nothing was changed."
-    profiles = "profile" if removed == 1 else "profiles"
+    one = removed == 1
+    them = "it" if one else "them"
     return (
-        f"Withdrew {removed} {profiles} from the hub, with their records and the assessments "
-        "of them; your data here is unchanged, and a publish puts them back."
+        f"Withdrew {removed} {'profile' if one else 'profiles'} from the hub, with "
+        f"{'its' if one else 'their'} records and the assessments of {them}; your data here "
+        f"is unchanged, and a publish puts {them} back."
     )
 
 

@@ -440,7 +440,14 @@ def _read(engine: Any, url: URL, local: dict[str, tuple[str, datetime | None]]) 
     with reaching(url), engine.connect() as connection:
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         require_revision(connection, url)
-        me = connection.exec_driver_sql("SELECT current_user").scalar_one()
+        me, member = connection.exec_driver_sql(
+            "SELECT current_user, EXISTS (SELECT FROM rung_hub.members WHERE login = current_user)"
+        ).one()
+        if not member:  # the group roles are the server's: the directory says who belongs
+            raise HubError(
+                f"Your login {me} is not a member of this hub (any more): ask its admin to add "
+                "you with 'rung hub member add'; nothing was changed."
+            )
         profiles = [
             (row[0], row[1], row[2], _utc(row[3]))
             for row in connection.exec_driver_sql(
